@@ -1,0 +1,38 @@
+/**
+ * Domain errors carry a stable code (the API contract) and a hint a model can act on.
+ * The MCP layer maps them to `isError` results in exactly one place (src/mcp/errors.ts).
+ */
+export type ErrorCode =
+  | 'INPUT.INVALID'
+  | 'WORKSPACE.INVALID'
+  | 'ITEM.NOT_FOUND'
+  | 'ITEM.VERSION_CONFLICT'
+  | 'HIERARCHY.INVALID_PARENT'
+  | 'HIERARCHY.PARENT_REQUIRED'
+  | 'STATUS.INVALID_TRANSITION'
+  | 'STATUS.REASON_REQUIRED'
+  | 'STATUS.CHILDREN_OPEN'
+  | 'LINK.SELF'
+  | 'LINK.CYCLE'
+  | 'LINK.EXISTS'
+  | 'LINK.NOT_FOUND'
+  | 'MILESTONE.NOT_FOUND'
+  | 'MILESTONE.TITLE_TAKEN'
+  | 'MILESTONE.VERSION_CONFLICT'
+  | 'STORE.BUSY'
+  | 'STORE.UNAVAILABLE'
+  | 'INTERNAL';
+
+export class DomainError extends Error {
+  override readonly name = 'DomainError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly hint: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+export const isDomainError = (e: unknown): e is DomainError => e instanceof DomainError;

@@ -1,0 +1,41 @@
+export const ACTOR_TYPES = ['user', 'agent_service', 'system'] as const;
+export type ActorType = (typeof ACTOR_TYPES)[number];
+
+export interface Actor {
+  type: ActorType;
+  id: string;
+  name: string;
+}
+
+/** The MCP client that carried the call, from its initialize request. */
+export interface ClientInfo {
+  name: string;
+  version: string;
+}
+
+export type AuditEntity = 'item' | 'link' | 'milestone' | 'workspace';
+
+/** Field-level change: `{ field: { old, new } }`. A created entity has every field with old = null. */
+export type AuditDiff = Record<string, { old: unknown; new: unknown }>;
+
+export interface AuditRecord {
+  workspace: string;
+  /** 1-based, gapless per workspace. */
+  seq: number;
+  at: string;
+  entityType: AuditEntity;
+  entityId: string;
+  action: string;
+  diff: AuditDiff;
+  actor: Actor;
+  client: ClientInfo | null;
+  tool: string | null;
+  reason: string | null;
+  correlationId: string;
+  /** Hash of the previous record in this workspace ('' for the first). */
+  prevHash: string;
+  /** SHA-256 hex over prevHash and the canonical form of the record. */
+  hash: string;
+}
+
+export type AuditDraft = Omit<AuditRecord, 'seq' | 'prevHash' | 'hash' | 'workspace' | 'at'>;

@@ -1,0 +1,20 @@
+export const EVENT_TYPES = [
+  'issue.created',
+  'issue.updated',
+  'issue.status_changed',
+  'issue.moved',
+  'issue.linked',
+  'issue.unlinked',
+  'hierarchy.updated',
+  'milestone.upserted',
+] as const;
+export type DomainEventType = (typeof EVENT_TYPES)[number];
+
+export interface DomainEvent {
+  /** Outbox id, assigned by the store. */
+  id?: number;
+  workspace: string;
+  type: DomainEventType;
+  payload: Record<string, unknown>;
+  at: string;
+}

@@ -1,0 +1,23 @@
+export const MILESTONE_STATES = ['open', 'closed'] as const;
+export type MilestoneState = (typeof MILESTONE_STATES)[number];
+
+export interface Milestone {
+  workspace: string;
+  /** Per-workspace id, e.g. `M-3`. */
+  id: string;
+  title: string;
+  description: string;
+  /** ISO date `YYYY-MM-DD`, or null. */
+  dueOn: string | null;
+  state: MilestoneState;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+export interface MilestoneCompletion {
+  total: number;
+  done: number;
+  /** 0..100; 0 when the milestone has no items. */
+  percent: number;
+}

@@ -1,0 +1,120 @@
+import type { AuditRecord, AuditEntity, ActorType } from '../model/audit.js';
+import type { DomainEvent } from '../model/events.js';
+import type { Milestone, MilestoneCompletion, MilestoneState } from '../model/milestone.js';
+import type { ItemLink, ItemType, Priority, Status, WorkItem } from '../model/work-item.js';
+import type { WorkspacePolicy } from '../model/workspace.js';
+
+/** Filters for a tree page. Items come in tree (path) order. */
+export interface TreeQuery {
+  /** Only the subtree under (and including) this item. */
+  rootId?: string;
+  types?: ItemType[];
+  statuses?: Status[];
+  agent?: string;
+  milestoneId?: string;
+  /** Maximum depth relative to the workspace root (0 = roots only). */
+  maxDepth?: number;
+  /** Exclusive lower bound on `path`: the last path of the previous page. */
+  afterPath?: string;
+  /** Page size (the store returns at most this many). */
+  limit: number;
+}
+
+export interface AuditQuery {
+  entityType?: AuditEntity;
+  entityId?: string;
+  actorId?: string;
+  actorType?: ActorType;
+  action?: string;
+  /** Inclusive ISO time bounds. */
+  since?: string;
+  until?: string;
+  /** Records with seq < beforeSeq (newest first paging). */
+  beforeSeq?: number;
+  limit: number;
+}
+
+export interface ChildStats {
+  total: number;
+  done: number;
+  /** Sum of the children's progress values. */
+  progressSum: number;
+  /** Children whose status is not done. */
+  open: number;
+  /** Children whose status is in_progress or review. */
+  started: number;
+}
+
+/** Reads; outside a transaction they see the latest committed state. */
+export interface StoreReader {
+  getPolicy(workspace: string): Promise<WorkspacePolicy>;
+  listWorkspaces(limit: number): Promise<string[]>;
+
+  getItem(workspace: string, id: string): Promise<WorkItem | undefined>;
+  getItems(workspace: string, ids: readonly string[]): Promise<WorkItem[]>;
+  /** Children of `parentId` (null: the roots) in seq order. */
+  listChildren(workspace: string, parentId: string | null): Promise<WorkItem[]>;
+  childStats(workspace: string, parentId: string): Promise<ChildStats>;
+  /** Every item whose path starts with `pathPrefix + '/'` (strict descendants), in path order. */
+  listDescendants(workspace: string, pathPrefix: string): Promise<WorkItem[]>;
+  treePage(workspace: string, query: TreeQuery): Promise<WorkItem[]>;
+  countItems(workspace: string): Promise<number>;
+  /** Search item ids by prefix (argument completion). */
+  searchItemIds(workspace: string, prefix: string, limit: number): Promise<string[]>;
+
+  listLinks(workspace: string): Promise<ItemLink[]>;
+  /** Links where the item is blocker or blocked. */
+  linksOf(workspace: string, id: string): Promise<ItemLink[]>;
+
+  getMilestone(workspace: string, id: string): Promise<Milestone | undefined>;
+  findMilestoneByTitle(workspace: string, title: string): Promise<Milestone | undefined>;
+  listMilestones(workspace: string, state?: MilestoneState): Promise<Milestone[]>;
+  /** Completion for each milestone id given (ids with no items get total 0). */
+  milestoneCompletion(workspace: string, ids: readonly string[]): Promise<Map<string, MilestoneCompletion>>;
+
+  queryAudit(workspace: string, query: AuditQuery): Promise<AuditRecord[]>;
+  /** Records with seq > afterSeq, ascending, at most `limit` (for chain verification). */
+  auditRange(workspace: string, afterSeq: number, limit: number): Promise<AuditRecord[]>;
+  /** The head the store recorded with the last append, or undefined for an empty chain. */
+  auditHead(workspace: string): Promise<{ seq: number; hash: string } | undefined>;
+}
+
+/**
+ * One atomic unit of work on one workspace. Writers of the same workspace are serialized
+ * (across processes too), so reads inside see a stable state and sequences never collide.
+ */
+export interface StoreTx extends StoreReader {
+  /** Next value of a per-workspace counter, starting at 1. Creates the workspace row if needed. */
+  nextSeq(workspace: string, counter: 'item' | 'milestone'): Promise<number>;
+  setPolicy(workspace: string, policy: WorkspacePolicy): Promise<void>;
+
+  insertItem(item: WorkItem): Promise<void>;
+  /** Replaces the stored row; fails with ITEM.VERSION_CONFLICT when the stored version is not `expectedVersion`. */
+  updateItem(item: WorkItem, expectedVersion: number): Promise<void>;
+
+  insertLink(link: ItemLink): Promise<void>;
+  /** Returns false when no such link existed. */
+  deleteLink(workspace: string, blockerId: string, blockedId: string): Promise<boolean>;
+
+  insertMilestone(m: Milestone): Promise<void>;
+  updateMilestone(m: Milestone, expectedVersion: number): Promise<void>;
+
+  /** Appends a fully formed (hashed) record and moves the workspace's audit head to it. */
+  appendAudit(record: AuditRecord): Promise<void>;
+  /** Writes an event to the outbox; returns its id. */
+  addEvent(event: DomainEvent): Promise<number>;
+}
+
+export interface GovernanceStore {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Latest committed state. */
+  readonly reader: StoreReader;
+  /** Runs `fn` in one transaction holding the workspace's write lock; commits, or rolls back on throw. */
+  write<T>(workspace: string, fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /** Undispatched outbox events with id in `ids` (or all, oldest first, when ids is omitted). */
+  pendingEvents(ids?: readonly number[], limit?: number): Promise<DomainEvent[]>;
+  markDispatched(ids: readonly number[]): Promise<void>;
+  /** Cheap liveness check for /readyz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,75 @@
+import { DomainError } from '../errors.js';
+import type { ItemType, Status, WorkItem } from '../model/work-item.js';
+import { assertWorkspace } from '../model/workspace.js';
+import type { StoreReader } from '../ports/store.js';
+import { requireItem } from './lookups.js';
+
+export interface ItemView {
+  item: WorkItem;
+  /** Items this one blocks. */
+  blocks: string[];
+  /** Items this one depends on (they block it). */
+  dependsOn: string[];
+  childIds: string[];
+}
+
+export async function getItemView(r: StoreReader, workspace: string, id: string): Promise<ItemView> {
+  assertWorkspace(workspace);
+  const item = await requireItem(r, workspace, id);
+  const [links, children] = await Promise.all([r.linksOf(workspace, id), r.listChildren(workspace, id)]);
+  return {
+    item,
+    blocks: links.filter((l) => l.blockerId === id).map((l) => l.blockedId),
+    dependsOn: links.filter((l) => l.blockedId === id).map((l) => l.blockerId),
+    childIds: children.map((c) => c.id),
+  };
+}
+
+export interface TreeRequest {
+  workspace: string;
+  rootId?: string;
+  types?: ItemType[];
+  statuses?: Status[];
+  agent?: string;
+  milestoneId?: string;
+  /** Levels below the root item (or below the workspace roots): 0 = only the roots. */
+  depth?: number;
+  cursor?: string;
+  limit: number;
+}
+
+export interface TreePage {
+  items: WorkItem[];
+  nextCursor: string | null;
+}
+
+const encodeCursor = (path: string) => Buffer.from(JSON.stringify({ p: path })).toString('base64url');
+
+function decodeCursor(cursor: string): string {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { p?: unknown };
+    if (typeof v.p === 'string' && /^[0-9/]+$/.test(v.p)) return v.p;
+  } catch {
+    // fall through
+  }
+  throw new DomainError('INPUT.INVALID', 'The cursor is not one this server issued', 'Pass nextCursor from the previous page, or omit it.');
+}
+
+/** One page of the tree in depth-first order; filters keep the order, so parents may be absent. */
+export async function treePage(r: StoreReader, req: TreeRequest): Promise<TreePage> {
+  assertWorkspace(req.workspace);
+  const root = req.rootId ? await requireItem(r, req.workspace, req.rootId) : undefined;
+  const items = await r.treePage(req.workspace, {
+    rootId: req.rootId,
+    types: req.types,
+    statuses: req.statuses,
+    agent: req.agent,
+    milestoneId: req.milestoneId,
+    maxDepth: req.depth === undefined ? undefined : (root?.depth ?? 0) + req.depth,
+    afterPath: req.cursor ? decodeCursor(req.cursor) : undefined,
+    limit: req.limit + 1,
+  });
+  const more = items.length > req.limit;
+  const page = more ? items.slice(0, req.limit) : items;
+  return { items: page, nextCursor: more ? encodeCursor(page[page.length - 1]!.path) : null };
+}

@@ -1,0 +1,63 @@
+import { DomainError } from '../errors.js';
+import type { Status, WorkItem } from '../model/work-item.js';
+import type { Caller } from '../ports/caller.js';
+import type { CoreDeps } from '../ports/core-deps.js';
+import { STARTED, assertTransition } from '../rules/status.js';
+import { assertVersion, requireItem } from './lookups.js';
+import { leafProgress, rollUp, type RollupChange } from './rollup.js';
+import { runWrite } from './write-scope.js';
+
+export interface SetStatusCommand {
+  workspace: string;
+  id: string;
+  status: Status;
+  reason?: string;
+  expectedVersion?: number;
+}
+
+export interface SetStatusResult {
+  item: WorkItem;
+  changed: boolean;
+  /** Ancestors whose progress or status changed as a consequence. */
+  rolledUp: RollupChange[];
+}
+
+export async function setItemStatus(deps: CoreDeps, caller: Caller, cmd: SetStatusCommand): Promise<SetStatusResult> {
+  return runWrite(deps, caller, cmd.workspace, async (s) => {
+    const item = await requireItem(s.tx, s.workspace, cmd.id);
+    assertVersion(item, cmd.expectedVersion);
+    const reason = cmd.reason?.trim() || null;
+    if (item.status === cmd.status) return { item, changed: false, rolledUp: [] };
+    assertTransition(item.id, item.status, cmd.status, reason);
+
+    const stats = await s.tx.childStats(s.workspace, item.id);
+    if (cmd.status === 'done' && stats.open > 0) {
+      const open = (await s.tx.listChildren(s.workspace, item.id)).filter((c) => c.status !== 'done').map((c) => c.id);
+      throw new DomainError(
+        'STATUS.CHILDREN_OPEN',
+        `${item.id} has ${stats.open} open child item(s)`,
+        `Finish or move the open children first: ${open.slice(0, 10).join(', ')}.`,
+        { open },
+      );
+    }
+    const next: WorkItem = {
+      ...item,
+      status: cmd.status,
+      statusReason: cmd.status === 'blocked' ? reason : null,
+      startedAt: STARTED.includes(cmd.status) ? (item.startedAt ?? s.now) : item.startedAt,
+      completedAt: cmd.status === 'done' ? s.now : null,
+      updatedAt: s.now,
+      version: item.version + 1,
+    };
+    next.progress = stats.total === 0 ? leafProgress(next) : item.progress;
+    await s.tx.updateItem(next, item.version);
+    const diff: Record<string, { old: unknown; new: unknown }> = { status: { old: item.status, new: next.status } };
+    if (next.statusReason !== item.statusReason) diff.statusReason = { old: item.statusReason, new: next.statusReason };
+    if (next.progress !== item.progress) diff.progress = { old: item.progress, new: next.progress };
+    await s.audit({ entityType: 'item', entityId: item.id, action: 'item.status_changed', diff, reason });
+    await s.emit('issue.status_changed', { id: item.id, from: item.status, to: next.status });
+    const rolledUp = await rollUp(s, item.parentId, `${item.id} ${item.status} -> ${next.status}`);
+    await s.emit('hierarchy.updated', { ids: [item.id, ...rolledUp.map((r) => r.id)] });
+    return { item: next, changed: true, rolledUp };
+  });
+}

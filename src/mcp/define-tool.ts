@@ -1,0 +1,43 @@
+import type { z } from 'zod';
+import type { Caller } from '../governance/ports/caller.js';
+import type { Deps, Logger } from './deps.js';
+import type { ToolEffect, Toolset } from './toolsets.js';
+
+export interface ToolContext {
+  deps: Deps;
+  caller: Caller;
+  log: Logger;
+  signal: AbortSignal;
+  /** Reports progress when the client asked for it (progressToken); a no-op otherwise. */
+  progress(done: number, total?: number, message?: string): Promise<void>;
+}
+
+export interface ToolResult<O> {
+  data: O;
+  /** One line for the text content. */
+  summary: string;
+}
+
+export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> {
+  name: string;
+  title: string;
+  description: string;
+  toolset: Toolset;
+  effect: ToolEffect;
+  /** Same input and same state give the same result and no extra change. */
+  idempotent?: boolean;
+  input: I;
+  output: O;
+  handler(input: z.output<I>, ctx: ToolContext): Promise<ToolResult<z.input<O>>>;
+}
+
+/** Identity function that keeps the input/output types tied to the handler. */
+export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
+  def: ToolDefinition<I, O>,
+): ToolDefinition<I, O> {
+  return def;
+}
+
+// Handlers are contravariant in their input; the registry only needs the erased shape.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyTool = ToolDefinition<any, any>;

@@ -1,0 +1,18 @@
+import type { Actor } from '../governance/model/audit.js';
+import type { CoreDeps } from '../governance/ports/core-deps.js';
+
+/** Minimal structured logger (pino-compatible); always writes to stderr. */
+export interface Logger {
+  debug(obj: object | string, msg?: string): void;
+  info(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+}
+
+/** Everything a handler may use. Built once by main.ts; never constructed inside handlers. */
+export interface Deps extends CoreDeps {
+  logger: Logger;
+  /** Identity recorded for changes made through this server, unless a transport supplies one. */
+  actor: Actor;
+  serverInfo: { name: string; version: string };
+}

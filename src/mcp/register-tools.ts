@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import {
+  CallToolRequestSchema,
+  ListToolsRequestSchema,
+  type CallToolResult,
+} from '@modelcontextprotocol/sdk/types.js';
+import { DomainError } from '../governance/errors.js';
+import type { Caller } from '../governance/ports/caller.js';
+import type { AnyTool, ToolContext } from './define-tool.js';
+import type { Deps, Logger } from './deps.js';
+import { inputError, toErrorResult } from './errors.js';
+import { toolEntry } from './tool-schema.js';
+
+/** Clients may pass their own correlation id under this `_meta` key to tie calls together. */
+export const CORRELATION_META_KEY = 'governance-factory/correlation-id';
+
+export interface RegisterToolsOptions {
+  tools: readonly AnyTool[];
+  deps: Deps;
+  log: Logger;
+  /** Validate every result against the tool's output schema (on in tests, cheap enough to keep on). */
+  validateOutput?: boolean;
+}
+
+/** Installs tools/list and tools/call on the low-level server: our own framework owns validation and errors. */
+export function registerTools(server: Server, opts: RegisterToolsOptions): void {
+  const { tools, deps, log } = opts;
+  const byName = new Map(tools.map((t) => [t.name, t]));
+  server.registerCapabilities({ tools: { listChanged: false } });
+  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: tools.map(toolEntry) }));
+  server.setRequestHandler(CallToolRequestSchema, async (req, extra): Promise<CallToolResult> => {
+    const tool = byName.get(req.params.name);
+    if (!tool) {
+      return toErrorResult(
+        new DomainError('INPUT.INVALID', `Unknown tool "${req.params.name.slice(0, 80)}"`, 'Call tools/list for the available tools.'),
+        log,
+        req.params.name,
+      );
+    }
+    const meta = req.params._meta as Record<string, unknown> | undefined;
+    const corr = meta?.[CORRELATION_META_KEY];
+    const caller: Caller = {
+      actor: deps.actor,
+      client: server.getClientVersion() ?? null,
+      tool: tool.name,
+      correlationId: typeof corr === 'string' && corr.length > 0 && corr.length <= 100 ? corr : randomUUID(),
+    };
+    const progressToken = meta?.progressToken;
+    const ctx: ToolContext = {
+      deps,
+      caller,
+      log,
+      signal: extra.signal,
+      progress: async (progress, total, message) => {
+        if (progressToken === undefined) return;
+        await extra.sendNotification({
+          method: 'notifications/progress',
+          params: { progressToken: progressToken as string | number, progress, total, message },
+        });
+      },
+    };
+    try {
+      const parsed = tool.input.safeParse(req.params.arguments ?? {});
+      if (!parsed.success) throw inputError(parsed.error);
+      const { data, summary } = await tool.handler(parsed.data, ctx);
+      const structured = opts.validateOutput === false ? data : tool.output.parse(data);
+      return { content: [{ type: 'text', text: summary }], structuredContent: structured as Record<string, unknown> };
+    } catch (err) {
+      return toErrorResult(err, log, tool.name);
+    }
+  });
+}

@@ -1,0 +1,5 @@
+export const TOOLSETS = ['items', 'milestones', 'audit'] as const;
+export type Toolset = (typeof TOOLSETS)[number];
+
+export const TOOL_EFFECTS = ['read', 'write', 'destructive'] as const;
+export type ToolEffect = (typeof TOOL_EFFECTS)[number];

@@ -1,0 +1,6 @@
+import type { ResourceDefinition } from '../mcp/define-resource.js';
+import { auditLogResource } from './audit-log.js';
+import { hierarchyTreeResource } from './hierarchy-tree.js';
+import { workItemResource } from './work-item.js';
+
+export const allResources: readonly ResourceDefinition[] = [hierarchyTreeResource, workItemResource, auditLogResource];

@@ -1,0 +1,8 @@
+/** Every resource lives under the workspace it belongs to: governance://{owner}/{repo}/... */
+export const SCHEME = 'governance';
+
+export const treeUri = (ws: string) => `${SCHEME}://${ws}/tree`;
+export const itemUri = (ws: string, id: string) => `${SCHEME}://${ws}/items/${encodeURIComponent(id)}`;
+export const auditUri = (ws: string) => `${SCHEME}://${ws}/audit`;
+
+export const workspaceOf = (vars: Record<string, string>) => `${vars.owner ?? ''}/${vars.repo ?? ''}`;

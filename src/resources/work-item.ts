@@ -1,0 +1,28 @@
+import { getItemView } from '../governance/use-cases/read-items.js';
+import { defineResource } from '../mcp/define-resource.js';
+import { workspaceCompletion } from './complete.js';
+import { itemUri, workspaceOf } from './uris.js';
+
+export const workItemResource = defineResource({
+  name: 'work-item',
+  title: 'Work item',
+  description: 'One work item with its links and children.',
+  uriTemplate: 'governance://{owner}/{repo}/items/{id}',
+  complete: {
+    ...workspaceCompletion,
+    id: async (deps, value, args) =>
+      args.owner && args.repo ? deps.store.reader.searchItemIds(`${args.owner}/${args.repo}`, value, 50) : [],
+  },
+  async read(deps, vars) {
+    return getItemView(deps.store.reader, workspaceOf(vars), vars.id ?? '');
+  },
+  affected: (e) => {
+    const ids = new Set<string>();
+    for (const key of ['id', 'blockerId', 'blockedId', 'from', 'to']) {
+      const v = e.payload[key];
+      if (typeof v === 'string') ids.add(v);
+    }
+    if (Array.isArray(e.payload.ids)) for (const v of e.payload.ids) if (typeof v === 'string') ids.add(v);
+    return [...ids].map((id) => itemUri(e.workspace, id));
+  },
+});

@@ -1,0 +1,32 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { clientLogger } from './mcp/client-logger.js';
+import type { Deps } from './mcp/deps.js';
+import { registerResources } from './mcp/register-resources.js';
+import { registerTools } from './mcp/register-tools.js';
+import { selectTools, type ToolSelection } from './mcp/registry.js';
+import { allResources } from './resources/index.js';
+import { allTools } from './tools/index.js';
+
+export type ServerOptions = ToolSelection;
+
+const INSTRUCTIONS =
+  'Governs a GitHub repository (workspace "owner/repo") as epics -> features -> tasks. ' +
+  'Every change is validated against the governance rules and recorded in a hash-chained audit trail. ' +
+  'Errors carry a stable code and a hint; follow the hint.';
+
+/** Assembles one MCP server over shared deps. Each stdio process or HTTP session gets its own. */
+export function buildServer(deps: Deps, options: ServerOptions = {}): McpServer {
+  const mcp = new McpServer(deps.serverInfo, {
+    capabilities: { logging: {} },
+    instructions: INSTRUCTIONS,
+  });
+  const log = clientLogger(deps.logger, mcp.server);
+  registerTools(mcp.server, { tools: selectTools(allTools, options), deps, log });
+  const detach = registerResources(mcp, allResources, deps, log);
+  const prevClose = mcp.server.onclose;
+  mcp.server.onclose = () => {
+    detach();
+    prevClose?.();
+  };
+  return mcp;
+}

@@ -1,0 +1,150 @@
+import type { AuditRecord, ActorType, AuditEntity } from '../../governance/model/audit.js';
+import type { DomainEvent, DomainEventType } from '../../governance/model/events.js';
+import type { Milestone, MilestoneState } from '../../governance/model/milestone.js';
+import type { ItemLink, ItemType, Priority, Status, WorkItem } from '../../governance/model/work-item.js';
+import type { AuditRow, ItemRow, LinkRow, MilestoneRow, OutboxTable } from './schema.js';
+
+// Rows are only ever written by these mappers, so the enum columns are trusted on the way back
+// (no per-row validation on hot read paths such as tree pages).
+
+/** Postgres returns COUNT/SUM over integers as strings (int8/numeric); SQLite as numbers. */
+export const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+
+export function itemToRow(i: WorkItem): ItemRow {
+  return {
+    workspace: i.workspace,
+    id: i.id,
+    seq: i.seq,
+    type: i.type,
+    title: i.title,
+    description: i.description,
+    status: i.status,
+    status_reason: i.statusReason,
+    priority: i.priority,
+    agent: i.agent,
+    estimate_days: i.estimateDays,
+    milestone_id: i.milestoneId,
+    labels: JSON.stringify(i.labels),
+    parent_id: i.parentId,
+    path: i.path,
+    depth: i.depth,
+    progress: i.progress,
+    created_at: i.createdAt,
+    updated_at: i.updatedAt,
+    started_at: i.startedAt,
+    completed_at: i.completedAt,
+    version: i.version,
+  };
+}
+
+export function rowToItem(r: ItemRow): WorkItem {
+  return {
+    workspace: r.workspace,
+    id: r.id,
+    seq: Number(r.seq),
+    type: r.type as ItemType,
+    title: r.title,
+    description: r.description,
+    status: r.status as Status,
+    statusReason: r.status_reason,
+    priority: r.priority as Priority,
+    agent: r.agent,
+    estimateDays: r.estimate_days === null ? null : Number(r.estimate_days),
+    milestoneId: r.milestone_id,
+    labels: JSON.parse(r.labels) as string[],
+    parentId: r.parent_id,
+    path: r.path,
+    depth: Number(r.depth),
+    progress: Number(r.progress),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    startedAt: r.started_at,
+    completedAt: r.completed_at,
+    version: Number(r.version),
+  };
+}
+
+export const linkToRow = (l: ItemLink): LinkRow => ({
+  workspace: l.workspace,
+  blocker_id: l.blockerId,
+  blocked_id: l.blockedId,
+  created_at: l.createdAt,
+});
+
+export const rowToLink = (r: LinkRow): ItemLink => ({
+  workspace: r.workspace,
+  blockerId: r.blocker_id,
+  blockedId: r.blocked_id,
+  createdAt: r.created_at,
+});
+
+export const milestoneToRow = (m: Milestone): MilestoneRow => ({
+  workspace: m.workspace,
+  id: m.id,
+  title: m.title,
+  description: m.description,
+  due_on: m.dueOn,
+  state: m.state,
+  created_at: m.createdAt,
+  updated_at: m.updatedAt,
+  version: m.version,
+});
+
+export const rowToMilestone = (r: MilestoneRow): Milestone => ({
+  workspace: r.workspace,
+  id: r.id,
+  title: r.title,
+  description: r.description,
+  dueOn: r.due_on,
+  state: r.state as MilestoneState,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  version: Number(r.version),
+});
+
+export const auditToRow = (a: AuditRecord): AuditRow => ({
+  workspace: a.workspace,
+  seq: a.seq,
+  at: a.at,
+  entity_type: a.entityType,
+  entity_id: a.entityId,
+  action: a.action,
+  diff: JSON.stringify(a.diff),
+  actor_type: a.actor.type,
+  actor_id: a.actor.id,
+  actor_name: a.actor.name,
+  client: a.client === null ? null : JSON.stringify(a.client),
+  tool: a.tool,
+  reason: a.reason,
+  correlation_id: a.correlationId,
+  prev_hash: a.prevHash,
+  hash: a.hash,
+});
+
+/** Rebuilds exactly the shape that was hashed, so `hashRecord` recomputes on what we return. */
+export const rowToAudit = (r: AuditRow): AuditRecord => ({
+  workspace: r.workspace,
+  seq: Number(r.seq),
+  at: r.at,
+  entityType: r.entity_type as AuditEntity,
+  entityId: r.entity_id,
+  action: r.action,
+  diff: JSON.parse(r.diff) as AuditRecord['diff'],
+  actor: { type: r.actor_type as ActorType, id: r.actor_id, name: r.actor_name },
+  client: r.client === null ? null : (JSON.parse(r.client) as AuditRecord['client']),
+  tool: r.tool,
+  reason: r.reason,
+  correlationId: r.correlation_id,
+  prevHash: r.prev_hash,
+  hash: r.hash,
+});
+
+type OutboxRow = Pick<OutboxTable, 'workspace' | 'type' | 'payload' | 'at'> & { id: number };
+
+export const rowToEvent = (r: OutboxRow): DomainEvent => ({
+  id: Number(r.id),
+  workspace: r.workspace,
+  type: r.type as DomainEventType,
+  payload: JSON.parse(r.payload) as Record<string, unknown>,
+  at: r.at,
+});

@@ -1,0 +1,153 @@
+import { sql } from 'kysely';
+import type { ColumnDataType, Expression, Kysely } from 'kysely';
+
+export type SqlDialectName = 'sqlite' | 'postgres';
+
+export interface Migration {
+  /** Stable, sortable name; recorded in gf_migrations once applied. */
+  name: string;
+  // Schema changes are untyped: they describe tables that the Database type does not know yet.
+  up(db: Kysely<any>, dialect: SqlDialectName): Promise<void>;
+}
+
+type ColumnType = ColumnDataType | Expression<unknown>;
+
+/**
+ * Key and path columns compare byte-wise. Postgres would otherwise use the database collation
+ * (often en_US), which ignores '/' when sorting paths and keeps prefix LIKE off the index.
+ * SQLite's default BINARY collation already behaves this way.
+ */
+const keyText = (dialect: SqlDialectName): ColumnType =>
+  dialect === 'postgres' ? sql`text collate "C"` : 'text';
+
+const init: Migration = {
+  name: '0001_init',
+  async up(db, dialect) {
+    const key = keyText(dialect);
+
+    await db.schema
+      .createTable('workspaces')
+      .addColumn('id', key, (c) => c.primaryKey())
+      .addColumn('policy', 'text')
+      .addColumn('item_seq', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('milestone_seq', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('created_at', key, (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable('items')
+      .addColumn('workspace', key, (c) => c.notNull())
+      .addColumn('id', key, (c) => c.notNull())
+      .addColumn('seq', 'integer', (c) => c.notNull())
+      .addColumn('type', 'text', (c) => c.notNull())
+      .addColumn('title', 'text', (c) => c.notNull())
+      .addColumn('description', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('status_reason', 'text')
+      .addColumn('priority', 'text', (c) => c.notNull())
+      .addColumn('agent', 'text')
+      .addColumn('estimate_days', 'double precision')
+      .addColumn('milestone_id', key)
+      .addColumn('labels', 'text', (c) => c.notNull())
+      .addColumn('parent_id', key)
+      .addColumn('path', key, (c) => c.notNull())
+      .addColumn('depth', 'integer', (c) => c.notNull())
+      .addColumn('progress', 'double precision', (c) => c.notNull())
+      .addColumn('created_at', key, (c) => c.notNull())
+      .addColumn('updated_at', key, (c) => c.notNull())
+      .addColumn('started_at', key)
+      .addColumn('completed_at', key)
+      .addColumn('version', 'integer', (c) => c.notNull())
+      .addPrimaryKeyConstraint('items_pk', ['workspace', 'id'])
+      .execute();
+    // Unique: afterPath paging skips rows that share a path. Paths end in the item's own
+    // seq, so a subtree move never makes two rows collide, even mid-transaction.
+    await db.schema.createIndex('items_path_uq').on('items').columns(['workspace', 'path']).unique().execute();
+    await db.schema.createIndex('items_parent_idx').on('items').columns(['workspace', 'parent_id', 'seq']).execute();
+    await db.schema.createIndex('items_status_idx').on('items').columns(['workspace', 'status']).execute();
+    await db.schema.createIndex('items_agent_idx').on('items').columns(['workspace', 'agent']).execute();
+    await db.schema.createIndex('items_milestone_idx').on('items').columns(['workspace', 'milestone_id']).execute();
+
+    await db.schema
+      .createTable('item_links')
+      .addColumn('workspace', key, (c) => c.notNull())
+      .addColumn('blocker_id', key, (c) => c.notNull())
+      .addColumn('blocked_id', key, (c) => c.notNull())
+      .addColumn('created_at', key, (c) => c.notNull())
+      .addPrimaryKeyConstraint('item_links_pk', ['workspace', 'blocker_id', 'blocked_id'])
+      .execute();
+    await db.schema.createIndex('item_links_blocked_idx').on('item_links').columns(['workspace', 'blocked_id']).execute();
+
+    await db.schema
+      .createTable('milestones')
+      .addColumn('workspace', key, (c) => c.notNull())
+      .addColumn('id', key, (c) => c.notNull())
+      .addColumn('title', 'text', (c) => c.notNull())
+      .addColumn('description', 'text', (c) => c.notNull())
+      .addColumn('due_on', key)
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('created_at', key, (c) => c.notNull())
+      .addColumn('updated_at', key, (c) => c.notNull())
+      .addColumn('version', 'integer', (c) => c.notNull())
+      .addPrimaryKeyConstraint('milestones_pk', ['workspace', 'id'])
+      .addUniqueConstraint('milestones_title_uq', ['workspace', 'title'])
+      .execute();
+
+    await db.schema
+      .createTable('audit_log')
+      .addColumn('workspace', key, (c) => c.notNull())
+      .addColumn('seq', 'integer', (c) => c.notNull())
+      .addColumn('at', key, (c) => c.notNull())
+      .addColumn('entity_type', 'text', (c) => c.notNull())
+      .addColumn('entity_id', key, (c) => c.notNull())
+      .addColumn('action', 'text', (c) => c.notNull())
+      .addColumn('diff', 'text', (c) => c.notNull())
+      .addColumn('actor_type', 'text', (c) => c.notNull())
+      .addColumn('actor_id', key, (c) => c.notNull())
+      .addColumn('actor_name', 'text', (c) => c.notNull())
+      .addColumn('client', 'text')
+      .addColumn('tool', 'text')
+      .addColumn('reason', 'text')
+      .addColumn('correlation_id', 'text', (c) => c.notNull())
+      .addColumn('prev_hash', 'text', (c) => c.notNull())
+      .addColumn('hash', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('audit_log_pk', ['workspace', 'seq'])
+      .execute();
+    await db.schema
+      .createIndex('audit_entity_idx')
+      .on('audit_log')
+      .columns(['workspace', 'entity_type', 'entity_id', 'seq'])
+      .execute();
+    await db.schema.createIndex('audit_actor_idx').on('audit_log').columns(['workspace', 'actor_id', 'seq']).execute();
+    await db.schema.createIndex('audit_at_idx').on('audit_log').columns(['workspace', 'at']).execute();
+
+    await db.schema
+      .createTable('audit_heads')
+      .addColumn('workspace', key, (c) => c.primaryKey())
+      .addColumn('seq', 'integer', (c) => c.notNull())
+      .addColumn('hash', 'text', (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable('outbox')
+      .addColumn('id', dialect === 'postgres' ? 'serial' : 'integer', (c) =>
+        dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+      )
+      .addColumn('workspace', key, (c) => c.notNull())
+      .addColumn('type', 'text', (c) => c.notNull())
+      .addColumn('payload', 'text', (c) => c.notNull())
+      .addColumn('at', key, (c) => c.notNull())
+      .addColumn('dispatched_at', key)
+      .execute();
+    // Partial: the dispatcher only ever looks for the (few) undispatched rows.
+    await db.schema
+      .createIndex('outbox_pending_idx')
+      .on('outbox')
+      .column('id')
+      .where(sql.ref('dispatched_at'), 'is', null)
+      .execute();
+  },
+};
+
+/** Applied in order; never edit one that has shipped, append a new one. */
+export const MIGRATIONS: readonly Migration[] = [init];

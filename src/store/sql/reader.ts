@@ -1,0 +1,257 @@
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { AuditRecord } from '../../governance/model/audit.js';
+import type { Milestone, MilestoneCompletion, MilestoneState } from '../../governance/model/milestone.js';
+import type { ItemLink, WorkItem } from '../../governance/model/work-item.js';
+import { DEFAULT_POLICY } from '../../governance/model/workspace.js';
+import type { WorkspacePolicy } from '../../governance/model/workspace.js';
+import type { AuditQuery, ChildStats, StoreReader, TreeQuery } from '../../governance/ports/store.js';
+import { num, rowToAudit, rowToItem, rowToLink, rowToMilestone } from './mappers.js';
+import type { SqlDialectName } from './migrations.js';
+import type { Database } from './schema.js';
+
+/** Keeps IN lists well under SQLite's and Postgres' bound-parameter limits. */
+const CHUNK = 500;
+
+function chunks<T>(xs: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += CHUNK) out.push(xs.slice(i, i + CHUNK));
+  return out;
+}
+
+/**
+ * Strict descendants of `path` as a range on the (workspace, path) index: paths are keys joined
+ * by '/', and '0' is the character right after '/', so every `path/...` sorts in [path/, path0).
+ */
+const below = (path: string): [string, string] => [`${path}/`, `${path}0`];
+
+const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+const done = sql<number>`sum(case when status = 'done' then 1 else 0 end)`;
+
+/** StoreReader over a Kysely handle: the pool/connection, or the connection of a write transaction. */
+export class SqlReader implements StoreReader {
+  constructor(
+    protected readonly db: Kysely<Database>,
+    protected readonly dialect: SqlDialectName,
+  ) {}
+
+  async getPolicy(workspace: string): Promise<WorkspacePolicy> {
+    const row = await this.db.selectFrom('workspaces').select('policy').where('id', '=', workspace).executeTakeFirst();
+    // Merged over the default so policies stored before a new field existed still get it.
+    if (row?.policy == null) return { ...DEFAULT_POLICY };
+    return { ...DEFAULT_POLICY, ...(JSON.parse(row.policy) as Partial<WorkspacePolicy>) };
+  }
+
+  async listWorkspaces(limit: number): Promise<string[]> {
+    const rows = await this.db.selectFrom('workspaces').select('id').orderBy('id').limit(limit).execute();
+    return rows.map((r) => r.id);
+  }
+
+  async getItem(workspace: string, id: string): Promise<WorkItem | undefined> {
+    const row = await this.items(workspace).where('id', '=', id).executeTakeFirst();
+    return row && rowToItem(row);
+  }
+
+  /** In the order of `ids`; unknown ids are left out. */
+  async getItems(workspace: string, ids: readonly string[]): Promise<WorkItem[]> {
+    const byId = new Map<string, WorkItem>();
+    for (const part of chunks([...new Set(ids)])) {
+      const rows = await this.items(workspace).where('id', 'in', part).execute();
+      for (const r of rows) byId.set(r.id, rowToItem(r));
+    }
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  async listChildren(workspace: string, parentId: string | null): Promise<WorkItem[]> {
+    const rows = await this.items(workspace)
+      .where('parent_id', parentId === null ? 'is' : '=', parentId)
+      .orderBy('seq')
+      .execute();
+    return rows.map(rowToItem);
+  }
+
+  async childStats(workspace: string, parentId: string): Promise<ChildStats> {
+    const row = await this.db
+      .selectFrom('items')
+      .select((eb) => [
+        eb.fn.countAll().as('total'),
+        done.as('done'),
+        eb.fn.sum('progress').as('progress_sum'),
+        sql<number>`sum(case when status <> 'done' then 1 else 0 end)`.as('open'),
+        sql<number>`sum(case when status in ('in_progress', 'review') then 1 else 0 end)`.as('started'),
+      ])
+      .where('workspace', '=', workspace)
+      .where('parent_id', '=', parentId)
+      .executeTakeFirstOrThrow();
+    return {
+      total: num(row.total),
+      done: num(row.done),
+      progressSum: num(row.progress_sum),
+      open: num(row.open),
+      started: num(row.started),
+    };
+  }
+
+  async listDescendants(workspace: string, pathPrefix: string): Promise<WorkItem[]> {
+    const [from, to] = below(pathPrefix);
+    const rows = await this.items(workspace).where('path', '>=', from).where('path', '<', to).orderBy('path').execute();
+    return rows.map(rowToItem);
+  }
+
+  /** Empty filter lists are treated as absent (no filter), not as "match nothing". */
+  async treePage(workspace: string, q: TreeQuery): Promise<WorkItem[]> {
+    let query = this.items(workspace);
+    if (q.rootId !== undefined) {
+      const root = await this.db
+        .selectFrom('items')
+        .select('path')
+        .where('workspace', '=', workspace)
+        .where('id', '=', q.rootId)
+        .executeTakeFirst();
+      if (!root) return [];
+      // The root itself plus its descendants: [path, path0) (see `below`).
+      query = query.where('path', '>=', root.path).where('path', '<', below(root.path)[1]);
+    }
+    if (q.afterPath !== undefined) query = query.where('path', '>', q.afterPath);
+    if (q.types?.length) query = query.where('type', 'in', q.types);
+    if (q.statuses?.length) query = query.where('status', 'in', q.statuses);
+    if (q.agent !== undefined) query = query.where('agent', '=', q.agent);
+    if (q.milestoneId !== undefined) query = query.where('milestone_id', '=', q.milestoneId);
+    if (q.maxDepth !== undefined) query = query.where('depth', '<=', q.maxDepth);
+    const rows = await query.orderBy('path').limit(q.limit).execute();
+    return rows.map(rowToItem);
+  }
+
+  async countItems(workspace: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('items')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('workspace', '=', workspace)
+      .executeTakeFirstOrThrow();
+    return num(row.n);
+  }
+
+  /** Case-insensitive (ids are upper-case, completion input often is not), in creation order. */
+  async searchItemIds(workspace: string, prefix: string, limit: number): Promise<string[]> {
+    const pattern = `${escapeLike(prefix)}%`;
+    const like = this.dialect === 'postgres' ? sql`ilike` : sql`like`;
+    const rows = await this.db
+      .selectFrom('items')
+      .select('id')
+      .where('workspace', '=', workspace)
+      .where(sql<boolean>`id ${like} ${pattern} escape '\\'`)
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  async listLinks(workspace: string): Promise<ItemLink[]> {
+    const rows = await this.db
+      .selectFrom('item_links')
+      .selectAll()
+      .where('workspace', '=', workspace)
+      .orderBy('blocker_id')
+      .orderBy('blocked_id')
+      .execute();
+    return rows.map(rowToLink);
+  }
+
+  async linksOf(workspace: string, id: string): Promise<ItemLink[]> {
+    const rows = await this.db
+      .selectFrom('item_links')
+      .selectAll()
+      .where('workspace', '=', workspace)
+      .where((eb) => eb.or([eb('blocker_id', '=', id), eb('blocked_id', '=', id)]))
+      .orderBy('blocker_id')
+      .orderBy('blocked_id')
+      .execute();
+    return rows.map(rowToLink);
+  }
+
+  async getMilestone(workspace: string, id: string): Promise<Milestone | undefined> {
+    const row = await this.milestones(workspace).where('id', '=', id).executeTakeFirst();
+    return row && rowToMilestone(row);
+  }
+
+  async findMilestoneByTitle(workspace: string, title: string): Promise<Milestone | undefined> {
+    const row = await this.milestones(workspace).where('title', '=', title).executeTakeFirst();
+    return row && rowToMilestone(row);
+  }
+
+  /** Creation order; ids of equal length compare like their numbers (M-9 before M-10). */
+  async listMilestones(workspace: string, state?: MilestoneState): Promise<Milestone[]> {
+    let query = this.milestones(workspace);
+    if (state !== undefined) query = query.where('state', '=', state);
+    const rows = await query
+      .orderBy('created_at')
+      .orderBy((eb) => eb.fn('length', ['id']))
+      .orderBy('id')
+      .execute();
+    return rows.map(rowToMilestone);
+  }
+
+  /** Percent is floored, so 100 means every item is done. */
+  async milestoneCompletion(workspace: string, ids: readonly string[]): Promise<Map<string, MilestoneCompletion>> {
+    const out = new Map<string, MilestoneCompletion>(ids.map((id) => [id, { total: 0, done: 0, percent: 0 }]));
+    for (const part of chunks([...new Set(ids)])) {
+      const rows = await this.db
+        .selectFrom('items')
+        .select((eb) => ['milestone_id', eb.fn.countAll().as('total'), done.as('done')])
+        .where('workspace', '=', workspace)
+        .where('milestone_id', 'in', part)
+        .groupBy('milestone_id')
+        .execute();
+      for (const r of rows) {
+        const total = num(r.total);
+        const d = num(r.done);
+        out.set(r.milestone_id ?? '', { total, done: d, percent: total === 0 ? 0 : Math.floor((100 * d) / total) });
+      }
+    }
+    return out;
+  }
+
+  async queryAudit(workspace: string, q: AuditQuery): Promise<AuditRecord[]> {
+    let query = this.db.selectFrom('audit_log').selectAll().where('workspace', '=', workspace);
+    if (q.entityType !== undefined) query = query.where('entity_type', '=', q.entityType);
+    if (q.entityId !== undefined) query = query.where('entity_id', '=', q.entityId);
+    if (q.actorId !== undefined) query = query.where('actor_id', '=', q.actorId);
+    if (q.actorType !== undefined) query = query.where('actor_type', '=', q.actorType);
+    if (q.action !== undefined) query = query.where('action', '=', q.action);
+    if (q.since !== undefined) query = query.where('at', '>=', q.since);
+    if (q.until !== undefined) query = query.where('at', '<=', q.until);
+    if (q.beforeSeq !== undefined) query = query.where('seq', '<', q.beforeSeq);
+    const rows = await query.orderBy('seq', 'desc').limit(q.limit).execute();
+    return rows.map(rowToAudit);
+  }
+
+  async auditRange(workspace: string, afterSeq: number, limit: number): Promise<AuditRecord[]> {
+    const rows = await this.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('workspace', '=', workspace)
+      .where('seq', '>', afterSeq)
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
+    return rows.map(rowToAudit);
+  }
+
+  async auditHead(workspace: string): Promise<{ seq: number; hash: string } | undefined> {
+    const row = await this.db
+      .selectFrom('audit_heads')
+      .select(['seq', 'hash'])
+      .where('workspace', '=', workspace)
+      .executeTakeFirst();
+    return row && { seq: Number(row.seq), hash: row.hash };
+  }
+
+  private items(workspace: string) {
+    return this.db.selectFrom('items').selectAll().where('workspace', '=', workspace);
+  }
+
+  private milestones(workspace: string) {
+    return this.db.selectFrom('milestones').selectAll().where('workspace', '=', workspace);
+  }
+}

@@ -1,0 +1,117 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Table types shared by the SQL back-ends. JSON values are TEXT and timestamps ISO-8601 TEXT,
+ * so both dialects store the same bytes and ISO strings sort as they compare.
+ */
+export interface Database {
+  gf_migrations: MigrationTable;
+  workspaces: WorkspaceTable;
+  items: ItemTable;
+  item_links: ItemLinkTable;
+  milestones: MilestoneTable;
+  audit_log: AuditTable;
+  audit_heads: AuditHeadTable;
+  outbox: OutboxTable;
+}
+
+export interface MigrationTable {
+  name: string;
+  applied_at: string;
+}
+
+export interface WorkspaceTable {
+  id: string;
+  /** JSON WorkspacePolicy; null until set (the default policy applies). */
+  policy: string | null;
+  item_seq: number;
+  milestone_seq: number;
+  created_at: string;
+}
+
+export interface ItemTable {
+  workspace: string;
+  id: string;
+  seq: number;
+  type: string;
+  title: string;
+  description: string;
+  status: string;
+  status_reason: string | null;
+  priority: string;
+  agent: string | null;
+  estimate_days: number | null;
+  milestone_id: string | null;
+  /** JSON string[]. */
+  labels: string;
+  parent_id: string | null;
+  path: string;
+  depth: number;
+  progress: number;
+  created_at: string;
+  updated_at: string;
+  started_at: string | null;
+  completed_at: string | null;
+  version: number;
+}
+
+export interface ItemLinkTable {
+  workspace: string;
+  blocker_id: string;
+  blocked_id: string;
+  created_at: string;
+}
+
+export interface MilestoneTable {
+  workspace: string;
+  id: string;
+  title: string;
+  description: string;
+  due_on: string | null;
+  state: string;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+export interface AuditTable {
+  workspace: string;
+  seq: number;
+  at: string;
+  entity_type: string;
+  entity_id: string;
+  action: string;
+  /** JSON AuditDiff. */
+  diff: string;
+  actor_type: string;
+  actor_id: string;
+  actor_name: string;
+  /** JSON ClientInfo, or null. */
+  client: string | null;
+  tool: string | null;
+  reason: string | null;
+  correlation_id: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditHeadTable {
+  workspace: string;
+  seq: number;
+  hash: string;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  workspace: string;
+  type: string;
+  /** JSON payload. */
+  payload: string;
+  at: string;
+  dispatched_at: string | null;
+}
+
+export type ItemRow = ItemTable;
+export type MilestoneRow = MilestoneTable;
+export type AuditRow = AuditTable;
+export type LinkRow = ItemLinkTable;

@@ -1,0 +1,206 @@
+import type { Kysely } from 'kysely';
+import { DomainError } from '../../governance/errors.js';
+import type { AuditRecord } from '../../governance/model/audit.js';
+import type { DomainEvent } from '../../governance/model/events.js';
+import type { Milestone } from '../../governance/model/milestone.js';
+import type { ItemLink, WorkItem } from '../../governance/model/work-item.js';
+import type { WorkspacePolicy } from '../../governance/model/workspace.js';
+import type { StoreTx } from '../../governance/ports/store.js';
+import { auditToRow, itemToRow, linkToRow, milestoneToRow } from './mappers.js';
+import type { SqlDialectName } from './migrations.js';
+import { SqlReader } from './reader.js';
+import type { Database } from './schema.js';
+
+/**
+ * StoreTx on the connection of an open transaction. The back-end has already taken the write
+ * lock of `workspace`, which is why every write checks it targets that workspace: a write to
+ * another one would not be serialized against that workspace's other writers.
+ */
+export class SqlTx extends SqlReader implements StoreTx {
+  private ensured = false;
+
+  constructor(
+    db: Kysely<Database>,
+    dialect: SqlDialectName,
+    private readonly workspace: string,
+    private readonly now: () => string = () => new Date().toISOString(),
+  ) {
+    super(db, dialect);
+  }
+
+  async nextSeq(workspace: string, counter: 'item' | 'milestone'): Promise<number> {
+    this.own(workspace);
+    const col = counter === 'item' ? 'item_seq' : 'milestone_seq';
+    // One statement: create the row at 1 or bump the counter, and read the new value back.
+    const row = await this.db
+      .insertInto('workspaces')
+      .values({
+        id: workspace,
+        policy: null,
+        item_seq: counter === 'item' ? 1 : 0,
+        milestone_seq: counter === 'milestone' ? 1 : 0,
+        created_at: this.now(),
+      })
+      .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({ [col]: eb(`workspaces.${col}`, '+', 1) })))
+      .returning(col)
+      .executeTakeFirstOrThrow();
+    this.ensured = true;
+    return Number(row[col]);
+  }
+
+  async setPolicy(workspace: string, policy: WorkspacePolicy): Promise<void> {
+    this.own(workspace);
+    await this.db
+      .insertInto('workspaces')
+      .values({ id: workspace, policy: JSON.stringify(policy), item_seq: 0, milestone_seq: 0, created_at: this.now() })
+      .onConflict((oc) => oc.column('id').doUpdateSet({ policy: JSON.stringify(policy) }))
+      .execute();
+    this.ensured = true;
+  }
+
+  async insertItem(item: WorkItem): Promise<void> {
+    await this.ensureWorkspace(item.workspace);
+    await this.db.insertInto('items').values(itemToRow(item)).execute();
+  }
+
+  async updateItem(item: WorkItem, expectedVersion: number): Promise<void> {
+    this.own(item.workspace);
+    const { workspace, id, ...fields } = itemToRow(item);
+    const res = await this.db
+      .updateTable('items')
+      .set(fields)
+      .where('workspace', '=', workspace)
+      .where('id', '=', id)
+      .where('version', '=', expectedVersion)
+      .executeTakeFirst();
+    if (res.numUpdatedRows > 0n) return;
+    const current = await this.getItem(workspace, id);
+    if (!current) throw new DomainError('ITEM.NOT_FOUND', `Item ${id} does not exist`, 'Check the id with list tools.');
+    throw new DomainError(
+      'ITEM.VERSION_CONFLICT',
+      `Item ${id} is at version ${current.version}, not ${expectedVersion}`,
+      'Someone changed it meanwhile: re-read the item and apply your change again.',
+      { id, expectedVersion, actualVersion: current.version },
+    );
+  }
+
+  async insertLink(link: ItemLink): Promise<void> {
+    await this.ensureWorkspace(link.workspace);
+    const res = await this.db
+      .insertInto('item_links')
+      .values(linkToRow(link))
+      .onConflict((oc) => oc.columns(['workspace', 'blocker_id', 'blocked_id']).doNothing())
+      .executeTakeFirst();
+    if (Number(res.numInsertedOrUpdatedRows ?? 0n) === 0) {
+      throw new DomainError(
+        'LINK.EXISTS',
+        `${link.blockerId} already blocks ${link.blockedId}`,
+        'Nothing to do; the link is already there.',
+      );
+    }
+  }
+
+  async deleteLink(workspace: string, blockerId: string, blockedId: string): Promise<boolean> {
+    this.own(workspace);
+    const res = await this.db
+      .deleteFrom('item_links')
+      .where('workspace', '=', workspace)
+      .where('blocker_id', '=', blockerId)
+      .where('blocked_id', '=', blockedId)
+      .executeTakeFirst();
+    return res.numDeletedRows > 0n;
+  }
+
+  async insertMilestone(m: Milestone): Promise<void> {
+    await this.ensureWorkspace(m.workspace);
+    await this.assertTitleFree(m);
+    await this.db.insertInto('milestones').values(milestoneToRow(m)).execute();
+  }
+
+  async updateMilestone(m: Milestone, expectedVersion: number): Promise<void> {
+    this.own(m.workspace);
+    await this.assertTitleFree(m);
+    const { workspace, id, ...fields } = milestoneToRow(m);
+    const res = await this.db
+      .updateTable('milestones')
+      .set(fields)
+      .where('workspace', '=', workspace)
+      .where('id', '=', id)
+      .where('version', '=', expectedVersion)
+      .executeTakeFirst();
+    if (res.numUpdatedRows > 0n) return;
+    const current = await this.getMilestone(workspace, id);
+    if (!current) {
+      throw new DomainError('MILESTONE.NOT_FOUND', `Milestone ${id} does not exist`, 'List milestones to find the id.');
+    }
+    throw new DomainError(
+      'MILESTONE.VERSION_CONFLICT',
+      `Milestone ${id} is at version ${current.version}, not ${expectedVersion}`,
+      'Someone changed it meanwhile: re-read the milestone and apply your change again.',
+      { id, expectedVersion, actualVersion: current.version },
+    );
+  }
+
+  async appendAudit(record: AuditRecord): Promise<void> {
+    await this.ensureWorkspace(record.workspace);
+    await this.db.insertInto('audit_log').values(auditToRow(record)).execute();
+    await this.db
+      .insertInto('audit_heads')
+      .values({ workspace: record.workspace, seq: record.seq, hash: record.hash })
+      .onConflict((oc) => oc.column('workspace').doUpdateSet({ seq: record.seq, hash: record.hash }))
+      .execute();
+  }
+
+  async addEvent(event: DomainEvent): Promise<number> {
+    this.own(event.workspace);
+    const row = await this.db
+      .insertInto('outbox')
+      .values({
+        workspace: event.workspace,
+        type: event.type,
+        payload: JSON.stringify(event.payload),
+        at: event.at,
+        dispatched_at: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return Number(row.id);
+  }
+
+  /**
+   * Checked here rather than by mapping the unique-index violation: on Postgres a failed
+   * statement aborts the whole transaction, and the workspace lock makes the check race-free.
+   */
+  private async assertTitleFree(m: Milestone): Promise<void> {
+    const other = await this.findMilestoneByTitle(m.workspace, m.title);
+    if (other && other.id !== m.id) {
+      throw new DomainError(
+        'MILESTONE.TITLE_TAKEN',
+        `Milestone ${other.id} already has the title "${m.title}"`,
+        `Use ${other.id}, or pick another title.`,
+        { id: other.id },
+      );
+    }
+  }
+
+  /** listWorkspaces reads the workspaces table, so any write makes the workspace known. */
+  private async ensureWorkspace(workspace: string): Promise<void> {
+    this.own(workspace);
+    if (this.ensured) return;
+    await this.db
+      .insertInto('workspaces')
+      .values({ id: workspace, policy: null, item_seq: 0, milestone_seq: 0, created_at: this.now() })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+    this.ensured = true;
+  }
+
+  private own(workspace: string): void {
+    if (workspace === this.workspace) return;
+    throw new DomainError(
+      'INTERNAL',
+      `A write transaction on ${this.workspace} tried to change ${workspace}`,
+      'Open a separate write() for each workspace.',
+    );
+  }
+}

@@ -1,0 +1,104 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import type { GovernanceStore } from '../../governance/ports/store.js';
+import { withErrorMapping } from '../sql/errors.js';
+import { migrate } from '../sql/migrate.js';
+import { markDispatched, pendingEvents } from '../sql/outbox.js';
+import { SqlReader } from '../sql/reader.js';
+import type { Database } from '../sql/schema.js';
+import { SqlTx } from '../sql/writer.js';
+import { mapSqliteError } from './errors.js';
+import { WriteQueue } from './write-queue.js';
+
+export interface SqliteStoreOptions {
+  /** Created if missing. Several server processes may share it. */
+  dataDir: string;
+  /** Default `governance.db`. */
+  fileName?: string;
+  /** How long a writer waits for another process's write lock before STORE.BUSY. Default 10 s. */
+  busyTimeoutMs?: number;
+}
+
+const now = (): string => new Date().toISOString();
+
+function openDatabase(file: string, busyTimeoutMs: number): BetterSqlite3.Database {
+  const raw = new BetterSqlite3(file);
+  try {
+    // busy_timeout first: switching a fresh file to WAL takes a lock that a sibling process
+    // opening the same directory may hold for a moment.
+    raw.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
+    raw.pragma('journal_mode = WAL');
+    raw.pragma('synchronous = NORMAL');
+    raw.pragma('foreign_keys = ON');
+    return raw;
+  } catch (e) {
+    raw.close();
+    throw e;
+  }
+}
+
+/**
+ * Embedded store: one SQLite file in WAL mode, safe to share between server processes.
+ *
+ * Every write is `BEGIN IMMEDIATE ... COMMIT`: the write lock is taken up front, where SQLite
+ * waits for it through busy_timeout. A deferred transaction that reads first and then writes
+ * can fail at once with SQLITE_BUSY in WAL mode, because its read snapshot may be stale.
+ * Inside `write()`, use only the `tx` handed to `fn` (the reader would wait for the connection
+ * that the transaction holds).
+ */
+export async function createSqliteStore(opts: SqliteStoreOptions): Promise<GovernanceStore> {
+  await mkdir(opts.dataDir, { recursive: true });
+  const raw = (() => {
+    try {
+      return openDatabase(join(opts.dataDir, opts.fileName ?? 'governance.db'), opts.busyTimeoutMs ?? 10_000);
+    } catch (e) {
+      throw mapSqliteError(e);
+    }
+  })();
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  const queue = new WriteQueue();
+
+  const immediate = <T>(fn: (conn: Kysely<Database>) => Promise<T>): Promise<T> =>
+    queue.run(() =>
+      db.connection().execute(async (conn) => {
+        await sql`begin immediate`.execute(conn);
+        try {
+          const result = await fn(conn);
+          await sql`commit`.execute(conn);
+          return result;
+        } catch (e) {
+          // SQLite may already have rolled back (e.g. on SQLITE_FULL); then this one fails too.
+          await sql`rollback`.execute(conn).catch(() => undefined);
+          throw e;
+        }
+      }),
+    );
+
+  try {
+    // Under the write lock, so processes opening a fresh directory together migrate once.
+    await immediate((conn) => migrate(conn, 'sqlite', now()));
+  } catch (e) {
+    await db.destroy();
+    throw mapSqliteError(e);
+  }
+
+  const store: GovernanceStore = {
+    kind: 'sqlite',
+    reader: withErrorMapping(new SqlReader(db, 'sqlite'), mapSqliteError),
+    write: (workspace, fn) => immediate((conn) => fn(new SqlTx(conn, 'sqlite', workspace))),
+    pendingEvents: (ids, limit) => pendingEvents(db, ids, limit),
+    markDispatched: async (ids) => {
+      if (ids.length > 0) await immediate((conn) => markDispatched(conn, ids, now()));
+    },
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: async () => {
+      await queue.idle();
+      await db.destroy();
+    },
+  };
+  return withErrorMapping(store, mapSqliteError);
+}

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { ACTOR_TYPES } from '../../governance/model/audit.js';
+import { assertWorkspace } from '../../governance/model/workspace.js';
+import { defineTool } from '../../mcp/define-tool.js';
+import * as s from '../schemas.js';
+
+const when = z.iso.datetime({ offset: true });
+
+export const auditOut = z.object({
+  seq: z.number(),
+  at: z.string(),
+  entityType: z.string(),
+  entityId: z.string(),
+  action: z.string(),
+  diff: z.record(z.string(), z.object({ old: z.unknown(), new: z.unknown() })),
+  actor: z.object({ type: z.enum(ACTOR_TYPES), id: z.string(), name: z.string() }),
+  client: z.object({ name: z.string(), version: z.string() }).nullable(),
+  tool: z.string().nullable(),
+  reason: z.string().nullable(),
+  correlationId: z.string(),
+  hash: z.string(),
+});
+
+export const queryAuditTool = defineTool({
+  name: 'query_audit',
+  title: 'Query audit trail',
+  description: 'Audit records, newest first.',
+  toolset: 'audit',
+  effect: 'read',
+  input: z.object({
+    workspace: s.workspace,
+    entityType: z.enum(['item', 'link', 'milestone', 'workspace']).optional(),
+    entityId: z.string().max(100).optional().describe('Entity id'),
+    actorId: z.string().max(200).optional(),
+    action: z.string().max(60).optional(),
+    since: when.optional().describe('ISO time'),
+    until: when.optional().describe('ISO time'),
+    beforeSeq: z.number().int().min(1).optional().describe('Older than'),
+    limit: z.number().int().min(1).max(200).default(50),
+  }),
+  output: z.object({ records: z.array(auditOut), nextBeforeSeq: z.number().nullable() }),
+  async handler({ workspace, since, until, ...q }, { deps }) {
+    assertWorkspace(workspace);
+    const iso = (t?: string) => (t ? new Date(t).toISOString() : undefined);
+    const rows = await deps.store.reader.queryAudit(workspace, { ...q, since: iso(since), until: iso(until), limit: q.limit + 1 });
+    const page = rows.slice(0, q.limit);
+    const records = page.map(({ workspace: _w, prevHash: _p, ...r }) => r);
+    const nextBeforeSeq = rows.length > q.limit ? page[page.length - 1]!.seq : null;
+    return { data: { records, nextBeforeSeq }, summary: `${records.length} audit record(s)` };
+  },
+});

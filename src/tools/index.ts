@@ -1,0 +1,29 @@
+import type { AnyTool } from '../mcp/define-tool.js';
+import { queryAuditTool } from './audit/query-audit.js';
+import { verifyAuditTool } from './audit/verify-audit.js';
+import { createItemTool } from './items/create-item.js';
+import { getItemTreeTool } from './items/get-item-tree.js';
+import { getItemTool } from './items/get-item.js';
+import { linkItemsTool } from './items/link-items.js';
+import { moveItemTool } from './items/move-item.js';
+import { setItemStatusTool } from './items/set-item-status.js';
+import { unlinkItemsTool } from './items/unlink-items.js';
+import { updateItemTool } from './items/update-item.js';
+import { listMilestonesTool } from './milestones/list-milestones.js';
+import { upsertMilestoneTool } from './milestones/upsert-milestone.js';
+
+/** Every tool, in the order tools/list shows them. */
+export const allTools: readonly AnyTool[] = [
+  createItemTool,
+  getItemTool,
+  updateItemTool,
+  moveItemTool,
+  setItemStatusTool,
+  linkItemsTool,
+  unlinkItemsTool,
+  getItemTreeTool,
+  upsertMilestoneTool,
+  listMilestonesTool,
+  queryAuditTool,
+  verifyAuditTool,
+];

@@ -1,0 +1,69 @@
+/**
+ * Every GovernanceStore back-end, each opened fresh and isolated, for suites that must pass on
+ * all of them: `describe.each(storeBackends)('$name', (backend) => ...)`.
+ *
+ * - sqlite: a new temp directory per open, removed by cleanup.
+ * - postgres: TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test), a new random
+ *   schema per open, dropped with CASCADE by cleanup.
+ *
+ * Always call cleanup (it closes the store too), e.g. in afterEach/afterAll.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { GovernanceStore } from '../../src/governance/ports/store.js';
+import { createPostgresStore } from '../../src/store/postgres/index.js';
+import { createSqliteStore } from '../../src/store/sqlite/index.js';
+
+export interface OpenedStore {
+  store: GovernanceStore;
+  /** Closes the store and deletes its data. Safe to call once. */
+  cleanup(): Promise<void>;
+}
+
+export interface StoreBackend {
+  name: 'sqlite' | 'postgres';
+  open(): Promise<OpenedStore>;
+}
+
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export const sqliteBackend: StoreBackend = {
+  name: 'sqlite',
+  async open() {
+    const dataDir = await mkdtemp(join(tmpdir(), 'gf-store-'));
+    const store = await createSqliteStore({ dataDir });
+    return {
+      store,
+      async cleanup() {
+        await store.close();
+        await rm(dataDir, { recursive: true, force: true });
+      },
+    };
+  },
+};
+
+export const postgresBackend: StoreBackend = {
+  name: 'postgres',
+  async open() {
+    const schema = `gf_test_${randomBytes(6).toString('hex')}`;
+    const store = await createPostgresStore({ url: TEST_DATABASE_URL, schema, poolSize: 5 });
+    return {
+      store,
+      async cleanup() {
+        await store.close();
+        const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+        await client.connect();
+        try {
+          await client.query(`drop schema if exists "${schema}" cascade`);
+        } finally {
+          await client.end();
+        }
+      },
+    };
+  },
+};
+
+export const storeBackends: readonly StoreBackend[] = [sqliteBackend, postgresBackend];

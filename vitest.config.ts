@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    exclude: ['dist/**', 'node_modules/**', 'coverage/**'],
+    // Child processes rather than threads: native drivers (better-sqlite3) and spawned e2e servers
+    // behave better with process isolation.
+    pool: 'forks',
+    fileParallelism: true,
+    // The CI machine has 2 cores.
+    maxWorkers: 2,
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
