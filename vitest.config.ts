@@ -12,5 +12,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // Builds dist/ when stale, for the e2e suites that spawn the built server.
+    globalSetup: ['test/e2e/global-setup.ts'],
   },
 });

@@ -28,7 +28,13 @@ const s = summarize(server);
 const b = summarize(bare);
 console.log(
   JSON.stringify(
-    { bench: 'cold-start-stdio', target_median_ms: 160, server_ms: s, bare_node_ms: b, ratio_to_bare_node: Math.round((s.median / b.median) * 100) / 100 },
+    {
+      bench: 'cold-start-stdio',
+      target_median_ms: 160,
+      server_ms: s,
+      bare_node_ms: b,
+      ratio_to_bare_node: Math.round((s.median / b.median) * 100) / 100,
+    },
     null,
     2,
   ),

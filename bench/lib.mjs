@@ -17,7 +17,14 @@ export function summarize(samples) {
   const s = [...samples].sort((a, b) => a - b);
   const q = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
   const round = (x) => Math.round(x * 100) / 100;
-  return { n: s.length, median: round(q(0.5)), p90: round(q(0.9)), p99: round(q(0.99)), min: round(s[0]), max: round(s[s.length - 1]) };
+  return {
+    n: s.length,
+    median: round(q(0.5)),
+    p90: round(q(0.9)),
+    p99: round(q(0.99)),
+    min: round(s[0]),
+    max: round(s[s.length - 1]),
+  };
 }
 
 /**

@@ -5,7 +5,12 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { BIN, tempDataDir } from './lib.mjs';
 
 const args = [BIN, 'stdio', ...process.argv.slice(2)];
-const transport = new StdioClientTransport({ command: process.execPath, args, env: { ...process.env, GF_DATA_DIR: tempDataDir() }, stderr: 'ignore' });
+const transport = new StdioClientTransport({
+  command: process.execPath,
+  args,
+  env: { ...process.env, GF_DATA_DIR: tempDataDir() },
+  stderr: 'ignore',
+});
 const client = new Client({ name: 'bench', version: '1' });
 await client.connect(transport);
 const { tools } = await client.listTools();
@@ -16,7 +21,15 @@ const per = tools.map((t) => {
 const bytes = Buffer.byteLength(JSON.stringify({ tools }));
 console.log(
   JSON.stringify(
-    { bench: 'tools-list', tools: tools.length, bytes, tokens: Math.round(bytes / 4), avg_tokens_per_tool: Math.round(bytes / 4 / tools.length), target_avg_tokens: 120, per_tool: per },
+    {
+      bench: 'tools-list',
+      tools: tools.length,
+      bytes,
+      tokens: Math.round(bytes / 4),
+      avg_tokens_per_tool: Math.round(bytes / 4 / tools.length),
+      target_avg_tokens: 120,
+      per_tool: per,
+    },
     null,
     2,
   ),

@@ -20,7 +20,9 @@ if (usePg) Object.assign(env, { DATABASE_URL: pgUrl, DATABASE_SCHEMA: schema });
 else delete env.DATABASE_URL;
 
 const client = new Client({ name: 'bench', version: '1' });
-await client.connect(new StdioClientTransport({ command: process.execPath, args: [BIN, 'stdio'], env, stderr: 'inherit' }));
+await client.connect(
+  new StdioClientTransport({ command: process.execPath, args: [BIN, 'stdio'], env, stderr: 'inherit' }),
+);
 
 async function call(name, args) {
   const r = await client.callTool({ name, arguments: args });
@@ -37,9 +39,24 @@ const t0 = performance.now();
 for (let e = 0; e < epics; e++) {
   const epic = (await call('create_item', { workspace: ws, type: 'epic', title: `Epic ${e}` })).item;
   for (let f = 0; f < featuresPer; f++) {
-    const feature = (await call('create_item', { workspace: ws, type: 'feature', title: `Feature ${e}.${f}`, parentId: epic.id })).item;
+    const feature = (
+      await call('create_item', {
+        workspace: ws,
+        type: 'feature',
+        title: `Feature ${e}.${f}`,
+        parentId: epic.id,
+      })
+    ).item;
     for (let t = 0; t < tasksPer; t++) {
-      const task = (await call('create_item', { workspace: ws, type: 'task', title: `Task ${e}.${f}.${t}`, parentId: feature.id, agent: t % 2 ? 'agent:dev' : 'agent:qa' })).item;
+      const task = (
+        await call('create_item', {
+          workspace: ws,
+          type: 'task',
+          title: `Task ${e}.${f}.${t}`,
+          parentId: feature.id,
+          agent: t % 2 ? 'agent:dev' : 'agent:qa',
+        })
+      ).item;
       tasks.push(task.id);
     }
   }

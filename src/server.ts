@@ -1,9 +1,11 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { clientLogger } from './mcp/client-logger.js';
 import type { Deps } from './mcp/deps.js';
+import { registerPrompts } from './mcp/register-prompts.js';
 import { registerResources } from './mcp/register-resources.js';
 import { registerTools } from './mcp/register-tools.js';
 import { selectTools, type ToolSelection } from './mcp/registry.js';
+import { allPrompts } from './prompts/index.js';
 import { allResources } from './resources/index.js';
 import { allTools } from './tools/index.js';
 
@@ -23,6 +25,7 @@ export function buildServer(deps: Deps, options: ServerOptions = {}): McpServer 
   const log = clientLogger(deps.logger, mcp.server);
   registerTools(mcp.server, { tools: selectTools(allTools, options), deps, log });
   const detach = registerResources(mcp, allResources, deps, log);
+  registerPrompts(mcp, allPrompts, deps, log);
   const prevClose = mcp.server.onclose;
   mcp.server.onclose = () => {
     detach();

@@ -2,26 +2,31 @@
  * Domain errors carry a stable code (the API contract) and a hint a model can act on.
  * The MCP layer maps them to `isError` results in exactly one place (src/mcp/errors.ts).
  */
-export type ErrorCode =
-  | 'INPUT.INVALID'
-  | 'WORKSPACE.INVALID'
-  | 'ITEM.NOT_FOUND'
-  | 'ITEM.VERSION_CONFLICT'
-  | 'HIERARCHY.INVALID_PARENT'
-  | 'HIERARCHY.PARENT_REQUIRED'
-  | 'STATUS.INVALID_TRANSITION'
-  | 'STATUS.REASON_REQUIRED'
-  | 'STATUS.CHILDREN_OPEN'
-  | 'LINK.SELF'
-  | 'LINK.CYCLE'
-  | 'LINK.EXISTS'
-  | 'LINK.NOT_FOUND'
-  | 'MILESTONE.NOT_FOUND'
-  | 'MILESTONE.TITLE_TAKEN'
-  | 'MILESTONE.VERSION_CONFLICT'
-  | 'STORE.BUSY'
-  | 'STORE.UNAVAILABLE'
-  | 'INTERNAL';
+
+/** Every stable error code, in documentation order (docs/tools.md lists them from here). */
+export const ERROR_CODES = [
+  'INPUT.INVALID',
+  'WORKSPACE.INVALID',
+  'ITEM.NOT_FOUND',
+  'ITEM.VERSION_CONFLICT',
+  'HIERARCHY.INVALID_PARENT',
+  'HIERARCHY.PARENT_REQUIRED',
+  'STATUS.INVALID_TRANSITION',
+  'STATUS.REASON_REQUIRED',
+  'STATUS.CHILDREN_OPEN',
+  'LINK.SELF',
+  'LINK.CYCLE',
+  'LINK.EXISTS',
+  'LINK.NOT_FOUND',
+  'MILESTONE.NOT_FOUND',
+  'MILESTONE.TITLE_TAKEN',
+  'MILESTONE.VERSION_CONFLICT',
+  'STORE.BUSY',
+  'STORE.UNAVAILABLE',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';

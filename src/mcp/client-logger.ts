@@ -1,14 +1,28 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import type { LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
+import {
+  LoggingLevelSchema,
+  SetLevelRequestSchema,
+  type LoggingLevel,
+} from '@modelcontextprotocol/sdk/types.js';
+import { DomainError } from '../governance/errors.js';
 import type { Logger } from './deps.js';
 
+const SEVERITY = new Map(LoggingLevelSchema.options.map((l, i) => [l, i]));
+/** Until the client picks a level, only warnings and errors are mirrored to it. */
+const DEFAULT_LEVEL: LoggingLevel = 'warning';
+
 /**
- * A logger that writes to the process log (stderr) and mirrors each entry to the connected client
- * as notifications/message, which the SDK filters by the level the client set with logging/setLevel.
+ * A logger that writes to the process log (stderr) and mirrors entries at or above the level the
+ * client set with logging/setLevel to it as notifications/message.
  */
 export function clientLogger(base: Logger, server: Server): Logger {
+  let min = SEVERITY.get(DEFAULT_LEVEL)!;
+  server.setRequestHandler(SetLevelRequestSchema, (req) => {
+    min = SEVERITY.get(req.params.level) ?? min;
+    return {};
+  });
   const send = (level: LoggingLevel, obj: object | string, msg?: string) => {
-    if (!server.transport) return;
+    if (!server.transport || SEVERITY.get(level)! < min) return;
     const data = typeof obj === 'string' ? obj : { ...sanitize(obj), ...(msg ? { msg } : {}) };
     server.sendLoggingMessage({ level, logger: 'governance-factory', data }).catch(() => undefined);
   };
@@ -20,9 +34,11 @@ export function clientLogger(base: Logger, server: Server): Logger {
   };
 }
 
-/** Errors go to the client as their message only: stacks and internals stay in the server log. */
+/** Errors reach the client as a code only: messages, stacks and paths stay in the server log. */
 function sanitize(obj: object): object {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) out[k] = v instanceof Error ? v.message : v;
+  for (const [k, v] of Object.entries(obj)) {
+    out[k] = v instanceof DomainError ? v.code : v instanceof Error ? 'internal error (see server log)' : v;
+  }
   return out;
 }

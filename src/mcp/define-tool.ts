@@ -9,7 +9,7 @@ export interface ToolContext {
   log: Logger;
   signal: AbortSignal;
   /** Reports progress when the client asked for it (progressToken); a no-op otherwise. */
-  progress(done: number, total?: number, message?: string): Promise<void>;
+  progress: (done: number, total?: number, message?: string) => Promise<void>;
 }
 
 export interface ToolResult<O> {
@@ -38,6 +38,5 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
   return def;
 }
 
-// Handlers are contravariant in their input; the registry only needs the erased shape.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyTool = ToolDefinition<any, any>;
+/** The erased shape the registry works with (handler parameters are checked bivariantly as a method). */
+export type AnyTool = ToolDefinition<z.ZodObject, z.ZodObject>;

@@ -1,5 +1,6 @@
 import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { SubscribeRequestSchema, UnsubscribeRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { DomainError } from '../governance/errors.js';
 import { one, type ResourceDefinition, type Vars } from './define-resource.js';
 import type { Deps, Logger } from './deps.js';
 import { toProtocolError } from './errors.js';
@@ -39,7 +40,9 @@ export function registerResources(
       list: r.list
         ? async () => {
             try {
-              return { resources: (await r.list!(deps)).map((x) => ({ ...x, mimeType: 'application/json' })) };
+              return {
+                resources: (await r.list!(deps)).map((x) => ({ ...x, mimeType: 'application/json' })),
+              };
             } catch (err) {
               throw toProtocolError(err, log, `resources/list ${r.name}`);
             }
@@ -67,7 +70,15 @@ export function registerResources(
   server.registerCapabilities({ resources: { subscribe: true } });
   server.setRequestHandler(SubscribeRequestSchema, (req) => {
     if (subscribed.size >= MAX_SUBSCRIPTIONS) {
-      throw toProtocolError(new Error('too many subscriptions'), log, 'resources/subscribe');
+      throw toProtocolError(
+        new DomainError(
+          'INPUT.INVALID',
+          `At most ${MAX_SUBSCRIPTIONS} subscriptions per session`,
+          'Unsubscribe from resources you no longer watch.',
+        ),
+        log,
+        'resources/subscribe',
+      );
     }
     subscribed.add(req.params.uri);
     return {};
@@ -81,7 +92,9 @@ export function registerResources(
     for (const r of resources) {
       for (const uri of r.affected(event)) {
         if (subscribed.has(uri)) {
-          server.sendResourceUpdated({ uri }).catch((err: unknown) => log.debug({ err, uri }, 'notify failed'));
+          server
+            .sendResourceUpdated({ uri })
+            .catch((err: unknown) => log.debug({ err, uri }, 'notify failed'));
         }
       }
     }

@@ -9,7 +9,7 @@ import { DomainError } from '../governance/errors.js';
 import type { Caller } from '../governance/ports/caller.js';
 import type { AnyTool, ToolContext } from './define-tool.js';
 import type { Deps, Logger } from './deps.js';
-import { inputError, toErrorResult } from './errors.js';
+import { badTextError, findBadText, inputError, toErrorResult } from './errors.js';
 import { toolEntry } from './tool-schema.js';
 
 /** Clients may pass their own correlation id under this `_meta` key to tie calls together. */
@@ -33,16 +33,22 @@ export function registerTools(server: Server, opts: RegisterToolsOptions): void 
     const tool = byName.get(req.params.name);
     if (!tool) {
       return toErrorResult(
-        new DomainError('INPUT.INVALID', `Unknown tool "${req.params.name.slice(0, 80)}"`, 'Call tools/list for the available tools.'),
+        new DomainError(
+          'INPUT.INVALID',
+          `Unknown tool "${req.params.name.slice(0, 80)}"`,
+          'Call tools/list for the available tools.',
+        ),
         log,
         req.params.name,
       );
     }
-    const meta = req.params._meta as Record<string, unknown> | undefined;
+    const meta = req.params._meta;
     const corr = meta?.[CORRELATION_META_KEY];
+    const info = server.getClientVersion();
     const caller: Caller = {
       actor: deps.actor,
-      client: server.getClientVersion() ?? null,
+      // Only name and version: the rest of clientInfo is client-controlled and unbounded.
+      client: info ? { name: info.name.slice(0, 200), version: info.version.slice(0, 100) } : null,
       tool: tool.name,
       correlationId: typeof corr === 'string' && corr.length > 0 && corr.length <= 100 ? corr : randomUUID(),
     };
@@ -56,16 +62,19 @@ export function registerTools(server: Server, opts: RegisterToolsOptions): void 
         if (progressToken === undefined) return;
         await extra.sendNotification({
           method: 'notifications/progress',
-          params: { progressToken: progressToken as string | number, progress, total, message },
+          params: { progressToken: progressToken, progress, total, message },
         });
       },
     };
     try {
-      const parsed = tool.input.safeParse(req.params.arguments ?? {});
+      const args = req.params.arguments ?? {};
+      const badText = findBadText(args);
+      if (badText) throw badTextError(badText);
+      const parsed = tool.input.safeParse(args);
       if (!parsed.success) throw inputError(parsed.error);
       const { data, summary } = await tool.handler(parsed.data, ctx);
       const structured = opts.validateOutput === false ? data : tool.output.parse(data);
-      return { content: [{ type: 'text', text: summary }], structuredContent: structured as Record<string, unknown> };
+      return { content: [{ type: 'text', text: summary }], structuredContent: structured };
     } catch (err) {
       return toErrorResult(err, log, tool.name);
     }

@@ -13,7 +13,15 @@ export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSch
 // tools/list is read by a model on every turn, so what it advertises is kept lean. The server still
 // validates every input and output against the full zod schema and answers with the exact constraint
 // that failed, so lengths, patterns and closed-object markers are left out of the advertised form.
-const DROPPED_KEYS = new Set(['pattern', 'minLength', 'maxLength', 'additionalProperties', 'format', 'minItems', 'maxItems']);
+const DROPPED_KEYS = new Set([
+  'pattern',
+  'minLength',
+  'maxLength',
+  'additionalProperties',
+  'format',
+  'minItems',
+  'maxItems',
+]);
 
 function compact(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(compact);
@@ -28,7 +36,10 @@ function compact(node: unknown): unknown {
   for (const [k, v] of Object.entries(node)) {
     if (DROPPED_KEYS.has(k)) continue;
     if ((k === 'maximum' || k === 'minimum') && Math.abs(v as number) >= Number.MAX_SAFE_INTEGER) continue;
-    out[k] = k === 'properties' ? Object.fromEntries(Object.entries(v as JsonSchema).map(([p, s]) => [p, compact(s)])) : compact(v);
+    out[k] =
+      k === 'properties'
+        ? Object.fromEntries(Object.entries(v as JsonSchema).map(([p, s]) => [p, compact(s)]))
+        : compact(v);
   }
   return out;
 }

@@ -1,3 +1,4 @@
-// Prompts (decompose a spec, review a plan, status report...) arrive with the governance engine;
-// the server advertises no prompts capability until then.
-export {};
+import type { PromptDefinition } from '../mcp/define-prompt.js';
+import { statusReportPrompt } from './status-report.js';
+
+export const allPrompts: readonly PromptDefinition[] = [statusReportPrompt];

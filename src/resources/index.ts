@@ -3,4 +3,8 @@ import { auditLogResource } from './audit-log.js';
 import { hierarchyTreeResource } from './hierarchy-tree.js';
 import { workItemResource } from './work-item.js';
 
-export const allResources: readonly ResourceDefinition[] = [hierarchyTreeResource, workItemResource, auditLogResource];
+export const allResources: readonly ResourceDefinition[] = [
+  hierarchyTreeResource,
+  workItemResource,
+  auditLogResource,
+];

@@ -1,5 +1,6 @@
 import { getItemView } from '../governance/use-cases/read-items.js';
 import { defineResource } from '../mcp/define-resource.js';
+import { toItemOut } from '../tools/schemas.js';
 import { workspaceCompletion } from './complete.js';
 import { itemUri, workspaceOf } from './uris.js';
 
@@ -14,7 +15,8 @@ export const workItemResource = defineResource({
       args.owner && args.repo ? deps.store.reader.searchItemIds(`${args.owner}/${args.repo}`, value, 50) : [],
   },
   async read(deps, vars) {
-    return getItemView(deps.store.reader, workspaceOf(vars), vars.id ?? '');
+    const view = await getItemView(deps.store.reader, workspaceOf(vars), vars.id ?? '');
+    return { ...view, item: toItemOut(view.item) };
   },
   affected: (e) => {
     const ids = new Set<string>();

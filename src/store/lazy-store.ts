@@ -4,7 +4,10 @@ import type { GovernanceStore, StoreReader } from '../governance/ports/store.js'
  * A store that opens on first use. Listing tools or answering initialize never touches the database,
  * which keeps cold start fast; the first call that needs data pays for opening and migrating.
  */
-export function lazyStore(kind: GovernanceStore['kind'], open: () => Promise<GovernanceStore>): GovernanceStore & { opened(): boolean } {
+export function lazyStore(
+  kind: GovernanceStore['kind'],
+  open: () => Promise<GovernanceStore>,
+): GovernanceStore & { opened(): boolean } {
   let pending: Promise<GovernanceStore> | undefined;
   let isOpen = false;
   const get = () =>
@@ -16,10 +19,12 @@ export function lazyStore(kind: GovernanceStore['kind'], open: () => Promise<Gov
       },
     ));
   const reader = new Proxy({} as StoreReader, {
-    get: (_t, key: string) => async (...args: unknown[]) => {
-      const r = (await get()).reader as unknown as Record<string, (...a: unknown[]) => unknown>;
-      return r[key]!(...args);
-    },
+    get:
+      (_t, key: string) =>
+      async (...args: unknown[]) => {
+        const r = (await get()).reader as unknown as Record<string, (...a: unknown[]) => unknown>;
+        return r[key]!(...args);
+      },
   });
   return {
     kind,

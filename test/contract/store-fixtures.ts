@@ -63,7 +63,11 @@ export function makeMilestone(workspace: string, n: number, over: Partial<Milest
 export type AuditOver = Partial<Omit<AuditRecord, 'seq' | 'prevHash' | 'hash' | 'workspace'>>;
 
 /** Chains a record onto the workspace's current head and appends it, inside `tx`. */
-export async function appendChained(tx: StoreTx, workspace: string, over: AuditOver = {}): Promise<AuditRecord> {
+export async function appendChained(
+  tx: StoreTx,
+  workspace: string,
+  over: AuditOver = {},
+): Promise<AuditRecord> {
   const head = await tx.auditHead(workspace);
   const record = chainRecord(
     {

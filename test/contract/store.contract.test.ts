@@ -54,7 +54,10 @@ describe.each(storeBackends)('GovernanceStore contract: $name', (backend) => {
 
     it('refuses writes to another workspace than the one locked', async () => {
       const [a, b] = [freshWorkspace(), freshWorkspace()];
-      await rejectsWith(store.write(a, (tx) => tx.insertItem(makeItem(b, [1]))), 'INTERNAL');
+      await rejectsWith(
+        store.write(a, (tx) => tx.insertItem(makeItem(b, [1]))),
+        'INTERNAL',
+      );
     });
   });
 
@@ -103,7 +106,10 @@ describe.each(storeBackends)('GovernanceStore contract: $name', (backend) => {
       await rejectsWith(stale, 'ITEM.VERSION_CONFLICT');
       await expect(stale).rejects.toMatchObject({ hint: expect.stringMatching(/re-read/i) });
       expect(await reader.getItem(ws, 'E-1')).toEqual(v2);
-      await rejectsWith(store.write(ws, (tx) => tx.updateItem(makeItem(ws, [9]), 1)), 'ITEM.NOT_FOUND');
+      await rejectsWith(
+        store.write(ws, (tx) => tx.updateItem(makeItem(ws, [9]), 1)),
+        'ITEM.NOT_FOUND',
+      );
     });
   });
 
@@ -116,7 +122,13 @@ describe.each(storeBackends)('GovernanceStore contract: $name', (backend) => {
       makeItem(ws, [1, 2], { parentId: 'E-1', agent: 'agent:dev', milestoneId: 'M-1' }),
       makeItem(ws, [1], { status: 'in_progress' }),
       makeItem(ws, [1, 2, 4], { parentId: 'F-2', status: 'review', agent: 'agent:qa' }),
-      makeItem(ws, [1, 2, 3], { parentId: 'F-2', status: 'done', progress: 100, agent: 'agent:dev', milestoneId: 'M-1' }),
+      makeItem(ws, [1, 2, 3], {
+        parentId: 'F-2',
+        status: 'done',
+        progress: 100,
+        agent: 'agent:dev',
+        milestoneId: 'M-1',
+      }),
       makeItem(ws, [6, 7], { parentId: 'E-6' }),
       makeItem(ws, [1, 5], { parentId: 'E-1', status: 'blocked', statusReason: 'x' }),
     ];
@@ -169,8 +181,20 @@ describe.each(storeBackends)('GovernanceStore contract: $name', (backend) => {
     });
 
     it('sums child stats', async () => {
-      expect(await reader.childStats(ws, 'F-2')).toEqual({ total: 3, done: 1, progressSum: 150, open: 2, started: 2 });
-      expect(await reader.childStats(ws, 'T-3')).toEqual({ total: 0, done: 0, progressSum: 0, open: 0, started: 0 });
+      expect(await reader.childStats(ws, 'F-2')).toEqual({
+        total: 3,
+        done: 1,
+        progressSum: 150,
+        open: 2,
+        started: 2,
+      });
+      expect(await reader.childStats(ws, 'T-3')).toEqual({
+        total: 0,
+        done: 0,
+        progressSum: 0,
+        open: 0,
+        started: 0,
+      });
     });
 
     it.each([
@@ -188,14 +212,26 @@ describe.each(storeBackends)('GovernanceStore contract: $name', (backend) => {
   describe('links', () => {
     it('inserts, lists, refuses duplicates and deletes', async () => {
       const ws = freshWorkspace();
-      const link = (blockerId: string, blockedId: string) => ({ workspace: ws, blockerId, blockedId, createdAt: T0 });
+      const link = (blockerId: string, blockedId: string) => ({
+        workspace: ws,
+        blockerId,
+        blockedId,
+        createdAt: T0,
+      });
       await store.write(ws, async (tx) => {
         await tx.insertLink(link('T-1', 'T-2'));
         await tx.insertLink(link('T-2', 'T-3'));
         await tx.insertLink(link('T-4', 'T-5'));
       });
-      await rejectsWith(store.write(ws, (tx) => tx.insertLink(link('T-1', 'T-2'))), 'LINK.EXISTS');
-      expect(await reader.listLinks(ws)).toEqual([link('T-1', 'T-2'), link('T-2', 'T-3'), link('T-4', 'T-5')]);
+      await rejectsWith(
+        store.write(ws, (tx) => tx.insertLink(link('T-1', 'T-2'))),
+        'LINK.EXISTS',
+      );
+      expect(await reader.listLinks(ws)).toEqual([
+        link('T-1', 'T-2'),
+        link('T-2', 'T-3'),
+        link('T-4', 'T-5'),
+      ]);
       expect(await reader.linksOf(ws, 'T-2')).toEqual([link('T-1', 'T-2'), link('T-2', 'T-3')]);
       expect(await store.write(ws, (tx) => tx.deleteLink(ws, 'T-1', 'T-2'))).toBe(true);
       expect(await store.write(ws, (tx) => tx.deleteLink(ws, 'T-1', 'T-2'))).toBe(false);
@@ -221,15 +257,27 @@ describe.each(storeBackends)('GovernanceStore contract: $name', (backend) => {
       expect(ids(await reader.listMilestones(ws, 'closed'))).toEqual(['M-2']);
 
       const dup = makeMilestone(ws, 3, { title: 'Milestone 1' });
-      await rejectsWith(store.write(ws, (tx) => tx.insertMilestone(dup)), 'MILESTONE.TITLE_TAKEN');
+      await rejectsWith(
+        store.write(ws, (tx) => tx.insertMilestone(dup)),
+        'MILESTONE.TITLE_TAKEN',
+      );
       const rename = { ...m2, title: 'Milestone 1', version: 2 };
-      await rejectsWith(store.write(ws, (tx) => tx.updateMilestone(rename, 1)), 'MILESTONE.TITLE_TAKEN');
+      await rejectsWith(
+        store.write(ws, (tx) => tx.updateMilestone(rename, 1)),
+        'MILESTONE.TITLE_TAKEN',
+      );
       // Keeping its own title is not a clash.
       const m1v2 = { ...m1, state: 'closed' as const, version: 2 };
       await store.write(ws, (tx) => tx.updateMilestone(m1v2, 1));
       expect(await reader.getMilestone(ws, 'M-1')).toEqual(m1v2);
-      await rejectsWith(store.write(ws, (tx) => tx.updateMilestone({ ...m1v2, version: 3 }, 1)), 'MILESTONE.VERSION_CONFLICT');
-      await rejectsWith(store.write(ws, (tx) => tx.updateMilestone(makeMilestone(ws, 9), 1)), 'MILESTONE.NOT_FOUND');
+      await rejectsWith(
+        store.write(ws, (tx) => tx.updateMilestone({ ...m1v2, version: 3 }, 1)),
+        'MILESTONE.VERSION_CONFLICT',
+      );
+      await rejectsWith(
+        store.write(ws, (tx) => tx.updateMilestone(makeMilestone(ws, 9), 1)),
+        'MILESTONE.NOT_FOUND',
+      );
       // Titles are unique per workspace only.
       const other = freshWorkspace();
       await store.write(other, (tx) => tx.insertMilestone(makeMilestone(other, 1)));
@@ -260,9 +308,18 @@ describe.each(storeBackends)('GovernanceStore contract: $name', (backend) => {
       const overs = [
         { at: '2025-01-01T00:00:00.000Z', entityId: 'E-1', action: 'item.created' },
         { at: '2025-01-02T00:00:00.000Z', entityId: 'E-1', action: 'item.updated', client: null, tool: null },
-        { at: '2025-01-03T00:00:00.000Z', entityId: 'F-2', actor: { type: 'user' as const, id: 'octocat', name: 'Octo' } },
+        {
+          at: '2025-01-03T00:00:00.000Z',
+          entityId: 'F-2',
+          actor: { type: 'user' as const, id: 'octocat', name: 'Octo' },
+        },
         { at: '2025-01-04T00:00:00.000Z', entityType: 'milestone' as const, entityId: 'M-1', reason: 'why' },
-        { at: '2025-01-05T00:00:00.000Z', entityId: 'E-1', action: 'item.moved', diff: { path: { old: 'a', new: { x: [1, null] } } } },
+        {
+          at: '2025-01-05T00:00:00.000Z',
+          entityId: 'E-1',
+          action: 'item.moved',
+          diff: { path: { old: 'a', new: { x: [1, null] } } },
+        },
       ];
       for (const over of overs) await store.write(ws, (tx) => appendChained(tx, ws, over));
     });
@@ -299,22 +356,27 @@ describe.each(storeBackends)('GovernanceStore contract: $name', (backend) => {
   describe('outbox', () => {
     it('keeps events until dispatched, oldest first', async () => {
       const ws = freshWorkspace();
-      const event = (n: number) => ({ workspace: ws, type: 'issue.created' as const, payload: { id: `T-${n}`, n }, at: T0 });
+      const event = (n: number) => ({
+        workspace: ws,
+        type: 'issue.created' as const,
+        payload: { id: `T-${n}`, n },
+        at: T0,
+      });
       const [a, b, c] = await store.write(ws, async (tx) => [
         await tx.addEvent(event(1)),
         await tx.addEvent(event(2)),
         await tx.addEvent(event(3)),
       ]);
-      expect(a! < b! && b! < c!).toBe(true);
+      expect(a < b && b < c).toBe(true);
       const mine = (await store.pendingEvents(undefined, 10_000)).filter((e) => e.workspace === ws);
       expect(mine).toEqual([1, 2, 3].map((n, i) => ({ ...event(n), id: [a, b, c][i] })));
-      expect((await store.pendingEvents([c!, a!])).map((e) => e.id)).toEqual([a, c]);
+      expect((await store.pendingEvents([c, a])).map((e) => e.id)).toEqual([a, c]);
       expect(await store.pendingEvents([])).toEqual([]);
-      expect(await store.pendingEvents([a!, b!, c!], 2)).toHaveLength(2);
+      expect(await store.pendingEvents([a, b, c], 2)).toHaveLength(2);
 
-      await store.markDispatched([a!, b!]);
+      await store.markDispatched([a, b]);
       await store.markDispatched([]);
-      expect((await store.pendingEvents([a!, b!, c!])).map((e) => e.id)).toEqual([c]);
+      expect((await store.pendingEvents([a, b, c])).map((e) => e.id)).toEqual([c]);
     });
   });
 

@@ -40,17 +40,18 @@ function startWorker(dataDir: string, worker: number): Worker {
 }
 
 describe('sqlite store shared by several processes', () => {
-  let dataDir = '';
-  afterAll(() => rm(dataDir, { recursive: true, force: true }));
+  let root = '';
+  afterAll(() => rm(root, { recursive: true, force: true }));
 
   it(`serializes ${WORKERS}x${N} writes and keeps one gapless audit chain`, async () => {
     // A directory that does not exist yet: every worker creates it and races on migrating it.
-    dataDir = join(await mkdtemp(join(tmpdir(), 'gf-mp-')), 'data');
+    root = await mkdtemp(join(tmpdir(), 'gf-mp-'));
+    const dataDir = join(root, 'data');
     const workers = Array.from({ length: WORKERS }, (_, i) => startWorker(dataDir, i + 1));
     await Promise.all(workers.map((w) => w.ready));
     for (const w of workers) w.child.stdin?.end('go\n');
     const exits = await Promise.all(workers.map((w) => w.exit));
-    expect(exits).toEqual(exits.map((e) => ({ code: 0, stderr: e.stderr })));
+    for (const e of exits) expect(e.code, e.stderr).toBe(0);
 
     const store = await createSqliteStore({ dataDir });
     try {

@@ -35,7 +35,8 @@ function build(n: number): AuditRecord[] {
 function reader(records: AuditRecord[], head?: { seq: number; hash: string }): StoreReader {
   return {
     auditHead: async () => head,
-    auditRange: async (_ws: string, after: number, limit: number) => records.filter((r) => r.seq > after).slice(0, limit),
+    auditRange: async (_ws: string, after: number, limit: number) =>
+      records.filter((r) => r.seq > after).slice(0, limit),
   } as unknown as StoreReader;
 }
 
@@ -43,7 +44,9 @@ const headOf = (rs: AuditRecord[]) => ({ seq: rs.at(-1)!.seq, hash: rs.at(-1)!.h
 
 describe('audit chain', () => {
   it('canonical JSON ignores key order', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: null } })).toBe(canonicalJson({ a: { c: null, d: [1, { x: 1, y: 2 }] }, b: 1 }));
+    expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: null } })).toBe(
+      canonicalJson({ a: { c: null, d: [1, { x: 1, y: 2 }] }, b: 1 }),
+    );
   });
 
   it('links each record to the previous hash', () => {
@@ -56,13 +59,33 @@ describe('audit chain', () => {
 
   it('verifies an intact chain', async () => {
     const rs = build(7);
-    expect(await verifyAudit(reader(rs, headOf(rs)), 'acme/web')).toMatchObject({ ok: true, checked: 7, headSeq: 7, firstBad: null });
+    expect(await verifyAudit(reader(rs, headOf(rs)), 'acme/web')).toMatchObject({
+      ok: true,
+      checked: 7,
+      headSeq: 7,
+      firstBad: null,
+    });
   });
 
   it.each([
-    { name: 'altered field', mutate: (rs: AuditRecord[]) => ((rs[2]!.reason = 'forged'), rs), seq: 3, problem: 'altered' },
-    { name: 'altered diff', mutate: (rs: AuditRecord[]) => ((rs[4]!.diff = {}), rs), seq: 5, problem: 'altered' },
-    { name: 'deleted middle', mutate: (rs: AuditRecord[]) => rs.filter((r) => r.seq !== 4), seq: 4, problem: 'missing' },
+    {
+      name: 'altered field',
+      mutate: (rs: AuditRecord[]) => ((rs[2]!.reason = 'forged'), rs),
+      seq: 3,
+      problem: 'altered',
+    },
+    {
+      name: 'altered diff',
+      mutate: (rs: AuditRecord[]) => ((rs[4]!.diff = {}), rs),
+      seq: 5,
+      problem: 'altered',
+    },
+    {
+      name: 'deleted middle',
+      mutate: (rs: AuditRecord[]) => rs.filter((r) => r.seq !== 4),
+      seq: 4,
+      problem: 'missing',
+    },
     { name: 'deleted tail', mutate: (rs: AuditRecord[]) => rs.slice(0, -1), seq: 7, problem: 'missing' },
     {
       name: 'rehashed record',

@@ -8,10 +8,45 @@ describe('findCycle', () => {
   it.each([
     { name: 'empty graph', links: [], add: ['A', 'B'], cycle: null },
     { name: 'direct back edge', links: [['A', 'B']], add: ['B', 'A'], cycle: ['B', 'A', 'B'] },
-    { name: 'three-cycle', links: [['A', 'B'], ['B', 'C']], add: ['C', 'A'], cycle: ['C', 'A', 'B', 'C'] },
-    { name: 'diamond is fine', links: [['A', 'B'], ['A', 'C'], ['B', 'D']], add: ['C', 'D'], cycle: null },
-    { name: 'parallel chain is fine', links: [['A', 'B'], ['B', 'C']], add: ['A', 'C'], cycle: null },
-    { name: 'long cycle', links: [['A', 'B'], ['B', 'C'], ['C', 'D'], ['D', 'E']], add: ['E', 'A'], cycle: ['E', 'A', 'B', 'C', 'D', 'E'] },
+    {
+      name: 'three-cycle',
+      links: [
+        ['A', 'B'],
+        ['B', 'C'],
+      ],
+      add: ['C', 'A'],
+      cycle: ['C', 'A', 'B', 'C'],
+    },
+    {
+      name: 'diamond is fine',
+      links: [
+        ['A', 'B'],
+        ['A', 'C'],
+        ['B', 'D'],
+      ],
+      add: ['C', 'D'],
+      cycle: null,
+    },
+    {
+      name: 'parallel chain is fine',
+      links: [
+        ['A', 'B'],
+        ['B', 'C'],
+      ],
+      add: ['A', 'C'],
+      cycle: null,
+    },
+    {
+      name: 'long cycle',
+      links: [
+        ['A', 'B'],
+        ['B', 'C'],
+        ['C', 'D'],
+        ['D', 'E'],
+      ],
+      add: ['E', 'A'],
+      cycle: ['E', 'A', 'B', 'C', 'D', 'E'],
+    },
   ] as const)('$name', ({ links, add, cycle }) => {
     expect(findCycle(edges(links as unknown as [string, string][]), add[0], add[1])).toEqual(cycle);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '../../src/governance/errors.js';
+import type { DomainError } from '../../src/governance/errors.js';
 import { STATUSES } from '../../src/governance/model/work-item.js';
 import { TRANSITIONS, assertTransition } from '../../src/governance/rules/status.js';
 
@@ -25,6 +25,8 @@ describe('status transitions', () => {
   });
 
   it.each([null, '', '   '])('blocked needs a reason (%j)', (reason) => {
-    expect(code(() => assertTransition('T-1', 'in_progress', 'blocked', reason))).toBe('STATUS.REASON_REQUIRED');
+    expect(code(() => assertTransition('T-1', 'in_progress', 'blocked', reason))).toBe(
+      'STATUS.REASON_REQUIRED',
+    );
   });
 });

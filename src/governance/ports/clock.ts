@@ -2,5 +2,3 @@ export interface Clock {
   /** Current time as an ISO-8601 string in UTC, millisecond precision. */
   now(): string;
 }
-
-export const systemClock: Clock = { now: () => new Date().toISOString() };

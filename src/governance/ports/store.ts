@@ -1,7 +1,7 @@
 import type { AuditRecord, AuditEntity, ActorType } from '../model/audit.js';
 import type { DomainEvent } from '../model/events.js';
 import type { Milestone, MilestoneCompletion, MilestoneState } from '../model/milestone.js';
-import type { ItemLink, ItemType, Priority, Status, WorkItem } from '../model/work-item.js';
+import type { ItemLink, ItemType, Status, WorkItem } from '../model/work-item.js';
 import type { WorkspacePolicy } from '../model/workspace.js';
 
 /** Filters for a tree page. Items come in tree (path) order. */

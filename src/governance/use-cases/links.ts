@@ -24,7 +24,10 @@ export interface LinkResult {
 }
 
 /** Both kinds are one edge, stored as blocker -> blocked. */
-export function normalize(cmd: Pick<LinkCommand, 'fromId' | 'kind' | 'toId'>): { blockerId: string; blockedId: string } {
+export function normalize(cmd: Pick<LinkCommand, 'fromId' | 'kind' | 'toId'>): {
+  blockerId: string;
+  blockedId: string;
+} {
   return cmd.kind === 'blocks'
     ? { blockerId: cmd.fromId, blockedId: cmd.toId }
     : { blockerId: cmd.toId, blockedId: cmd.fromId };
@@ -67,14 +70,18 @@ export async function linkItems(deps: CoreDeps, caller: Caller, cmd: LinkCommand
   });
 }
 
-export async function unlinkItems(deps: CoreDeps, caller: Caller, cmd: LinkCommand): Promise<{ removed: true }> {
+export async function unlinkItems(
+  deps: CoreDeps,
+  caller: Caller,
+  cmd: LinkCommand,
+): Promise<{ removed: true }> {
   return runWrite(deps, caller, cmd.workspace, async (s) => {
     const edge = normalize(cmd);
     if (!(await s.tx.deleteLink(s.workspace, edge.blockerId, edge.blockedId))) {
       throw new DomainError(
         'LINK.NOT_FOUND',
         `No link: ${edge.blockerId} blocks ${edge.blockedId}`,
-        'get_item shows an item\'s blocks and dependsOn lists.',
+        "get_item shows an item's blocks and dependsOn lists.",
       );
     }
     await s.audit({

@@ -28,6 +28,13 @@ export async function upsertMilestone(
     const before = cmd.id
       ? await requireMilestone(s.tx, s.workspace, cmd.id)
       : await s.tx.findMilestoneByTitle(s.workspace, cmd.title);
+    if (!before && cmd.expectedVersion !== undefined) {
+      throw new DomainError(
+        'MILESTONE.NOT_FOUND',
+        `No milestone titled "${cmd.title}" in ${s.workspace} to update at version ${cmd.expectedVersion}`,
+        'It may have been renamed: list_milestones, then pass its id.',
+      );
+    }
     if (before && cmd.expectedVersion !== undefined && before.version !== cmd.expectedVersion) {
       throw new DomainError(
         'MILESTONE.VERSION_CONFLICT',
@@ -35,9 +42,16 @@ export async function upsertMilestone(
         'list_milestones again and retry with the current version.',
       );
     }
-    const clash = before && before.title !== cmd.title ? await s.tx.findMilestoneByTitle(s.workspace, cmd.title) : undefined;
+    const clash =
+      before && before.title !== cmd.title
+        ? await s.tx.findMilestoneByTitle(s.workspace, cmd.title)
+        : undefined;
     if (clash) {
-      throw new DomainError('MILESTONE.TITLE_TAKEN', `${clash.id} already has the title "${cmd.title}"`, 'Choose another title.');
+      throw new DomainError(
+        'MILESTONE.TITLE_TAKEN',
+        `${clash.id} already has the title "${cmd.title}"`,
+        'Choose another title.',
+      );
     }
     const id = before?.id ?? `M-${await s.tx.nextSeq(s.workspace, 'milestone')}`;
     const m: Milestone = {
@@ -56,7 +70,12 @@ export async function upsertMilestone(
     if (before && changed.length === 0) return { milestone: before, created: false, changed };
     if (before) await s.tx.updateMilestone(m, before.version);
     else await s.tx.insertMilestone(m);
-    await s.audit({ entityType: 'milestone', entityId: id, action: before ? 'milestone.updated' : 'milestone.created', diff });
+    await s.audit({
+      entityType: 'milestone',
+      entityId: id,
+      action: before ? 'milestone.updated' : 'milestone.created',
+      diff,
+    });
     await s.emit('milestone.upserted', { id, created: !before });
     return { milestone: m, created: !before, changed };
   });
@@ -74,7 +93,10 @@ export async function listMilestones(
 ): Promise<MilestoneView[]> {
   assertWorkspace(workspace);
   const list = await deps.store.reader.listMilestones(workspace, state);
-  const completion = await deps.store.reader.milestoneCompletion(workspace, list.map((m) => m.id));
+  const completion = await deps.store.reader.milestoneCompletion(
+    workspace,
+    list.map((m) => m.id),
+  );
   const today = deps.clock.now().slice(0, 10);
   return list.map((m) => ({
     ...m,

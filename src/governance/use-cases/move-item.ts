@@ -34,12 +34,22 @@ export async function moveItem(deps: CoreDeps, caller: Caller, cmd: MoveItemComm
 
     const path = childPath(parent, item.seq);
     const depth = parent ? parent.depth + 1 : 0;
-    const next: WorkItem = { ...item, parentId: parent?.id ?? null, path, depth, updatedAt: s.now, version: item.version + 1 };
+    const next: WorkItem = {
+      ...item,
+      parentId: parent?.id ?? null,
+      path,
+      depth,
+      updatedAt: s.now,
+      version: item.version + 1,
+    };
     await s.tx.updateItem(next, item.version);
     // Positions are internal: descendants keep their version, so their readers' versions stay valid.
     const descendants = await s.tx.listDescendants(s.workspace, item.path);
     for (const d of descendants) {
-      await s.tx.updateItem({ ...d, path: path + d.path.slice(item.path.length), depth: d.depth - item.depth + depth }, d.version);
+      await s.tx.updateItem(
+        { ...d, path: path + d.path.slice(item.path.length), depth: d.depth - item.depth + depth },
+        d.version,
+      );
     }
     await s.audit({
       entityType: 'item',

@@ -52,7 +52,11 @@ function decodeCursor(cursor: string): string {
   } catch {
     // fall through
   }
-  throw new DomainError('INPUT.INVALID', 'The cursor is not one this server issued', 'Pass nextCursor from the previous page, or omit it.');
+  throw new DomainError(
+    'INPUT.INVALID',
+    'The cursor is not one this server issued',
+    'Pass nextCursor from the previous page, or omit it.',
+  );
 }
 
 /** One page of the tree in depth-first order; filters keep the order, so parents may be absent. */

@@ -21,7 +21,7 @@ export function leafProgress(item: Pick<WorkItem, 'status'>): number {
  */
 export async function rollUp(s: WriteScope, parentId: string | null, cause: string): Promise<RollupChange[]> {
   const changes: RollupChange[] = [];
-  for (let id = parentId; id !== null; ) {
+  for (let id = parentId; id !== null;) {
     const parent = await requireItem(s.tx, s.workspace, id);
     const stats = await s.tx.childStats(s.workspace, id);
     const progress = stats.total === 0 ? leafProgress(parent) : Math.round(stats.progressSum / stats.total);
@@ -33,7 +33,8 @@ export async function rollUp(s: WriteScope, parentId: string | null, cause: stri
       ...parent,
       progress,
       status,
-      startedAt: status !== parent.status && STARTED.includes(status) ? (parent.startedAt ?? s.now) : parent.startedAt,
+      startedAt:
+        status !== parent.status && STARTED.includes(status) ? (parent.startedAt ?? s.now) : parent.startedAt,
       completedAt: status === 'done' ? parent.completedAt : null,
       updatedAt: s.now,
       version: parent.version + 1,
@@ -45,7 +46,13 @@ export async function rollUp(s: WriteScope, parentId: string | null, cause: stri
       diff.status = { old: parent.status, new: status };
       await s.emit('issue.status_changed', { id, from: parent.status, to: status, rollup: true });
     }
-    await s.audit({ entityType: 'item', entityId: id, action: 'item.rolled_up', diff, reason: `roll-up: ${cause}` });
+    await s.audit({
+      entityType: 'item',
+      entityId: id,
+      action: 'item.rolled_up',
+      diff,
+      reason: `roll-up: ${cause}`,
+    });
     changes.push({ id, progress, status });
     id = parent.parentId;
   }

@@ -22,17 +22,38 @@ export interface SetStatusResult {
   rolledUp: RollupChange[];
 }
 
-export async function setItemStatus(deps: CoreDeps, caller: Caller, cmd: SetStatusCommand): Promise<SetStatusResult> {
+export async function setItemStatus(
+  deps: CoreDeps,
+  caller: Caller,
+  cmd: SetStatusCommand,
+): Promise<SetStatusResult> {
   return runWrite(deps, caller, cmd.workspace, async (s) => {
     const item = await requireItem(s.tx, s.workspace, cmd.id);
     assertVersion(item, cmd.expectedVersion);
     const reason = cmd.reason?.trim() || null;
-    if (item.status === cmd.status) return { item, changed: false, rolledUp: [] };
+    if (item.status === cmd.status) {
+      // Re-blocking with a new reason records the new reason; anything else is a no-op.
+      if (cmd.status !== 'blocked' || !reason || reason === item.statusReason)
+        return { item, changed: false, rolledUp: [] };
+      const next = { ...item, statusReason: reason, updatedAt: s.now, version: item.version + 1 };
+      await s.tx.updateItem(next, item.version);
+      await s.audit({
+        entityType: 'item',
+        entityId: item.id,
+        action: 'item.updated',
+        diff: { statusReason: { old: item.statusReason, new: reason } },
+        reason,
+      });
+      await s.emit('issue.updated', { id: item.id, changed: ['statusReason'] });
+      return { item: next, changed: true, rolledUp: [] };
+    }
     assertTransition(item.id, item.status, cmd.status, reason);
 
     const stats = await s.tx.childStats(s.workspace, item.id);
     if (cmd.status === 'done' && stats.open > 0) {
-      const open = (await s.tx.listChildren(s.workspace, item.id)).filter((c) => c.status !== 'done').map((c) => c.id);
+      const open = (await s.tx.listChildren(s.workspace, item.id))
+        .filter((c) => c.status !== 'done')
+        .map((c) => c.id);
       throw new DomainError(
         'STATUS.CHILDREN_OPEN',
         `${item.id} has ${stats.open} open child item(s)`,
@@ -51,8 +72,11 @@ export async function setItemStatus(deps: CoreDeps, caller: Caller, cmd: SetStat
     };
     next.progress = stats.total === 0 ? leafProgress(next) : item.progress;
     await s.tx.updateItem(next, item.version);
-    const diff: Record<string, { old: unknown; new: unknown }> = { status: { old: item.status, new: next.status } };
-    if (next.statusReason !== item.statusReason) diff.statusReason = { old: item.statusReason, new: next.statusReason };
+    const diff: Record<string, { old: unknown; new: unknown }> = {
+      status: { old: item.status, new: next.status },
+    };
+    if (next.statusReason !== item.statusReason)
+      diff.statusReason = { old: item.statusReason, new: next.statusReason };
     if (next.progress !== item.progress) diff.progress = { old: item.progress, new: next.progress };
     await s.audit({ entityType: 'item', entityId: item.id, action: 'item.status_changed', diff, reason });
     await s.emit('issue.status_changed', { id: item.id, from: item.status, to: next.status });

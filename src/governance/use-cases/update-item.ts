@@ -29,7 +29,11 @@ export interface UpdateResult {
 }
 
 /** Applies a patch under optimistic concurrency; a patch that changes nothing writes nothing. */
-export async function updateItem(deps: CoreDeps, caller: Caller, cmd: UpdateItemCommand): Promise<UpdateResult> {
+export async function updateItem(
+  deps: CoreDeps,
+  caller: Caller,
+  cmd: UpdateItemCommand,
+): Promise<UpdateResult> {
   return runWrite(deps, caller, cmd.workspace, async (s) => {
     const before = await requireItem(s.tx, s.workspace, cmd.id);
     assertVersion(before, cmd.expectedVersion);
@@ -50,7 +54,13 @@ export async function updateItem(deps: CoreDeps, caller: Caller, cmd: UpdateItem
     if (changed.length === 0) return { item: before, changed };
     const next = { ...after, updatedAt: s.now, version: before.version + 1 };
     await s.tx.updateItem(next, before.version);
-    await s.audit({ entityType: 'item', entityId: next.id, action: 'item.updated', diff, reason: cmd.reason ?? null });
+    await s.audit({
+      entityType: 'item',
+      entityId: next.id,
+      action: 'item.updated',
+      diff,
+      reason: cmd.reason ?? null,
+    });
     await s.emit('issue.updated', { id: next.id, changed });
     await s.emit('hierarchy.updated', { ids: [next.id] });
     return { item: next, changed };

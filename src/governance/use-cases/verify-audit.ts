@@ -42,10 +42,18 @@ export async function verifyAudit(
     const batch = await reader.auditRange(workspace, prev.seq, BATCH);
     for (const r of batch) {
       if (r.seq !== prev.seq + 1) {
-        return result(checked, { seq: prev.seq + 1, problem: 'missing', detail: `record ${prev.seq + 1} is gone (next is ${r.seq})` });
+        return result(checked, {
+          seq: prev.seq + 1,
+          problem: 'missing',
+          detail: `record ${prev.seq + 1} is gone (next is ${r.seq})`,
+        });
       }
       if (r.prevHash !== prev.hash) {
-        return result(checked, { seq: r.seq, problem: 'broken_link', detail: 'prevHash does not match the previous record' });
+        return result(checked, {
+          seq: r.seq,
+          problem: 'broken_link',
+          detail: 'prevHash does not match the previous record',
+        });
       }
       if (hashRecord(r) !== r.hash) {
         return result(checked, { seq: r.seq, problem: 'altered', detail: 'content does not match its hash' });
@@ -57,10 +65,18 @@ export async function verifyAudit(
     if (batch.length < BATCH) break;
   }
   if (prev.seq < headSeq) {
-    return result(checked, { seq: prev.seq + 1, problem: 'missing', detail: `records ${prev.seq + 1}..${headSeq} are gone` });
+    return result(checked, {
+      seq: prev.seq + 1,
+      problem: 'missing',
+      detail: `records ${prev.seq + 1}..${headSeq} are gone`,
+    });
   }
   if (prev.seq > headSeq || (head && head.hash !== prev.hash)) {
-    return result(checked, { seq: prev.seq, problem: 'head_mismatch', detail: 'the chain head does not match the last record' });
+    return result(checked, {
+      seq: prev.seq,
+      problem: 'head_mismatch',
+      detail: 'the chain head does not match the last record',
+    });
   }
   return result(checked, null);
 }

@@ -83,7 +83,11 @@ export async function dispatchEvents(deps: CoreDeps, ids?: readonly number[]): P
 }
 
 /** Field diff between two versions of an entity, over the given fields. */
-export function diffFields<T extends object>(before: T | null, after: T, fields: readonly (keyof T)[]): AuditDiff {
+export function diffFields<T extends object>(
+  before: T | null,
+  after: T,
+  fields: readonly (keyof T)[],
+): AuditDiff {
   const diff: AuditDiff = {};
   for (const f of fields) {
     const o = before ? before[f] : null;

@@ -2,7 +2,16 @@ import { DomainError, isDomainError } from '../../governance/errors.js';
 import { errorCode } from '../sql/errors.js';
 
 /** Socket errors from connecting, plus SQLSTATEs for a server that cannot take connections. */
-const UNAVAILABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'EAI_AGAIN', '57P03', '08001', '08006']);
+const UNAVAILABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  '57P03',
+  '08001',
+  '08006',
+]);
 /** lock_not_available (lock_timeout), deadlock_detected, serialization_failure. */
 const BUSY = new Set(['55P03', '40P01', '40001']);
 

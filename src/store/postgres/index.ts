@@ -27,9 +27,10 @@ const now = (): string => new Date().toISOString();
 
 /**
  * 64-bit advisory lock key. The schema is part of it so that stores in different schemas of
- * one database (tests, staging) never wait on each other.
+ * one database (tests, staging) never wait on each other. 'gf:migrate' cannot clash with a
+ * workspace: those are owner/repo.
  */
-export function advisoryKey(schema: string, name: string): string {
+function advisoryKey(schema: string, name: string): string {
   return createHash('sha256').update(`${schema}\0${name}`).digest().readBigInt64BE(0).toString();
 }
 
@@ -45,7 +46,11 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<G
   const schema = opts.schema ?? 'governance_factory';
   if (!SCHEMA_RE.test(schema)) throw new Error(`Invalid Postgres schema name "${schema}"`);
 
-  const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10, connectionTimeoutMillis: 10_000 });
+  const pool = new pg.Pool({
+    connectionString: opts.url,
+    max: opts.poolSize ?? 10,
+    connectionTimeoutMillis: 10_000,
+  });
   // An idle client whose server connection drops emits 'error' on the pool; unhandled, that would
   // kill the process. The pool discards the client and the next query connects afresh.
   pool.on('error', () => undefined);

@@ -8,13 +8,12 @@ export function withErrorMapping<T extends object>(target: T, mapError: (e: unkn
     get(obj, prop, receiver) {
       const value: unknown = Reflect.get(obj, prop, receiver);
       if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
+      const method = value as (...args: unknown[]) => unknown;
+      return async (...args: unknown[]) => {
         try {
-          return Promise.resolve(value.apply(obj, args)).catch((e: unknown) => {
-            throw mapError(e);
-          });
+          return await method.apply(obj, args);
         } catch (e) {
-          return Promise.reject(mapError(e));
+          throw mapError(e);
         }
       };
     },

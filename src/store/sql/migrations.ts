@@ -6,7 +6,9 @@ export type SqlDialectName = 'sqlite' | 'postgres';
 export interface Migration {
   /** Stable, sortable name; recorded in gf_migrations once applied. */
   name: string;
-  // Schema changes are untyped: they describe tables that the Database type does not know yet.
+  // Untyped, as Kysely advises for migrations: they describe tables as they were at the time,
+  // which the current Database type may no longer match.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   up(db: Kysely<any>, dialect: SqlDialectName): Promise<void>;
 }
 
@@ -62,11 +64,24 @@ const init: Migration = {
       .execute();
     // Unique: afterPath paging skips rows that share a path. Paths end in the item's own
     // seq, so a subtree move never makes two rows collide, even mid-transaction.
-    await db.schema.createIndex('items_path_uq').on('items').columns(['workspace', 'path']).unique().execute();
-    await db.schema.createIndex('items_parent_idx').on('items').columns(['workspace', 'parent_id', 'seq']).execute();
+    await db.schema
+      .createIndex('items_path_uq')
+      .on('items')
+      .columns(['workspace', 'path'])
+      .unique()
+      .execute();
+    await db.schema
+      .createIndex('items_parent_idx')
+      .on('items')
+      .columns(['workspace', 'parent_id', 'seq'])
+      .execute();
     await db.schema.createIndex('items_status_idx').on('items').columns(['workspace', 'status']).execute();
     await db.schema.createIndex('items_agent_idx').on('items').columns(['workspace', 'agent']).execute();
-    await db.schema.createIndex('items_milestone_idx').on('items').columns(['workspace', 'milestone_id']).execute();
+    await db.schema
+      .createIndex('items_milestone_idx')
+      .on('items')
+      .columns(['workspace', 'milestone_id'])
+      .execute();
 
     await db.schema
       .createTable('item_links')
@@ -76,7 +91,11 @@ const init: Migration = {
       .addColumn('created_at', key, (c) => c.notNull())
       .addPrimaryKeyConstraint('item_links_pk', ['workspace', 'blocker_id', 'blocked_id'])
       .execute();
-    await db.schema.createIndex('item_links_blocked_idx').on('item_links').columns(['workspace', 'blocked_id']).execute();
+    await db.schema
+      .createIndex('item_links_blocked_idx')
+      .on('item_links')
+      .columns(['workspace', 'blocked_id'])
+      .execute();
 
     await db.schema
       .createTable('milestones')
@@ -118,7 +137,11 @@ const init: Migration = {
       .on('audit_log')
       .columns(['workspace', 'entity_type', 'entity_id', 'seq'])
       .execute();
-    await db.schema.createIndex('audit_actor_idx').on('audit_log').columns(['workspace', 'actor_id', 'seq']).execute();
+    await db.schema
+      .createIndex('audit_actor_idx')
+      .on('audit_log')
+      .columns(['workspace', 'actor_id', 'seq'])
+      .execute();
     await db.schema.createIndex('audit_at_idx').on('audit_log').columns(['workspace', 'at']).execute();
 
     await db.schema

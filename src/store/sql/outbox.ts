@@ -22,7 +22,11 @@ export async function pendingEvents(
 }
 
 /** Idempotent: an event dispatched twice keeps its first dispatch time. */
-export async function markDispatched(db: Kysely<Database>, ids: readonly number[], now: string): Promise<void> {
+export async function markDispatched(
+  db: Kysely<Database>,
+  ids: readonly number[],
+  now: string,
+): Promise<void> {
   if (ids.length === 0) return;
   await db
     .updateTable('outbox')

@@ -37,7 +37,11 @@ export class SqlReader implements StoreReader {
   ) {}
 
   async getPolicy(workspace: string): Promise<WorkspacePolicy> {
-    const row = await this.db.selectFrom('workspaces').select('policy').where('id', '=', workspace).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('workspaces')
+      .select('policy')
+      .where('id', '=', workspace)
+      .executeTakeFirst();
     // Merged over the default so policies stored before a new field existed still get it.
     if (row?.policy == null) return { ...DEFAULT_POLICY };
     return { ...DEFAULT_POLICY, ...(JSON.parse(row.policy) as Partial<WorkspacePolicy>) };
@@ -95,7 +99,11 @@ export class SqlReader implements StoreReader {
 
   async listDescendants(workspace: string, pathPrefix: string): Promise<WorkItem[]> {
     const [from, to] = below(pathPrefix);
-    const rows = await this.items(workspace).where('path', '>=', from).where('path', '<', to).orderBy('path').execute();
+    const rows = await this.items(workspace)
+      .where('path', '>=', from)
+      .where('path', '<', to)
+      .orderBy('path')
+      .execute();
     return rows.map(rowToItem);
   }
 
@@ -193,8 +201,13 @@ export class SqlReader implements StoreReader {
   }
 
   /** Percent is floored, so 100 means every item is done. */
-  async milestoneCompletion(workspace: string, ids: readonly string[]): Promise<Map<string, MilestoneCompletion>> {
-    const out = new Map<string, MilestoneCompletion>(ids.map((id) => [id, { total: 0, done: 0, percent: 0 }]));
+  async milestoneCompletion(
+    workspace: string,
+    ids: readonly string[],
+  ): Promise<Map<string, MilestoneCompletion>> {
+    const out = new Map<string, MilestoneCompletion>(
+      ids.map((id) => [id, { total: 0, done: 0, percent: 0 }]),
+    );
     for (const part of chunks([...new Set(ids)])) {
       const rows = await this.db
         .selectFrom('items')
@@ -206,7 +219,11 @@ export class SqlReader implements StoreReader {
       for (const r of rows) {
         const total = num(r.total);
         const d = num(r.done);
-        out.set(r.milestone_id ?? '', { total, done: d, percent: total === 0 ? 0 : Math.floor((100 * d) / total) });
+        out.set(r.milestone_id ?? '', {
+          total,
+          done: d,
+          percent: total === 0 ? 0 : Math.floor((100 * d) / total),
+        });
       }
     }
     return out;

@@ -52,7 +52,13 @@ export class SqlTx extends SqlReader implements StoreTx {
     this.own(workspace);
     await this.db
       .insertInto('workspaces')
-      .values({ id: workspace, policy: JSON.stringify(policy), item_seq: 0, milestone_seq: 0, created_at: this.now() })
+      .values({
+        id: workspace,
+        policy: JSON.stringify(policy),
+        item_seq: 0,
+        milestone_seq: 0,
+        created_at: this.now(),
+      })
       .onConflict((oc) => oc.column('id').doUpdateSet({ policy: JSON.stringify(policy) }))
       .execute();
     this.ensured = true;
@@ -75,7 +81,8 @@ export class SqlTx extends SqlReader implements StoreTx {
       .executeTakeFirst();
     if (res.numUpdatedRows > 0n) return;
     const current = await this.getItem(workspace, id);
-    if (!current) throw new DomainError('ITEM.NOT_FOUND', `Item ${id} does not exist`, 'Check the id with list tools.');
+    if (!current)
+      throw new DomainError('ITEM.NOT_FOUND', `Item ${id} does not exist`, 'Check the id with list tools.');
     throw new DomainError(
       'ITEM.VERSION_CONFLICT',
       `Item ${id} is at version ${current.version}, not ${expectedVersion}`,
@@ -131,7 +138,11 @@ export class SqlTx extends SqlReader implements StoreTx {
     if (res.numUpdatedRows > 0n) return;
     const current = await this.getMilestone(workspace, id);
     if (!current) {
-      throw new DomainError('MILESTONE.NOT_FOUND', `Milestone ${id} does not exist`, 'List milestones to find the id.');
+      throw new DomainError(
+        'MILESTONE.NOT_FOUND',
+        `Milestone ${id} does not exist`,
+        'List milestones to find the id.',
+      );
     }
     throw new DomainError(
       'MILESTONE.VERSION_CONFLICT',

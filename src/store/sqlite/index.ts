@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout } from 'node:timers/promises';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { GovernanceStore } from '../../governance/ports/store.js';
@@ -9,7 +10,7 @@ import { markDispatched, pendingEvents } from '../sql/outbox.js';
 import { SqlReader } from '../sql/reader.js';
 import type { Database } from '../sql/schema.js';
 import { SqlTx } from '../sql/writer.js';
-import { mapSqliteError } from './errors.js';
+import { isBusy, mapSqliteError } from './errors.js';
 import { WriteQueue } from './write-queue.js';
 
 export interface SqliteStoreOptions {
@@ -23,19 +24,34 @@ export interface SqliteStoreOptions {
 
 const now = (): string => new Date().toISOString();
 
-function openDatabase(file: string, busyTimeoutMs: number): BetterSqlite3.Database {
+async function openDatabase(file: string, busyTimeoutMs: number): Promise<BetterSqlite3.Database> {
   const raw = new BetterSqlite3(file);
   try {
-    // busy_timeout first: switching a fresh file to WAL takes a lock that a sibling process
-    // opening the same directory may hold for a moment.
     raw.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
-    raw.pragma('journal_mode = WAL');
+    await enableWal(raw, Date.now() + busyTimeoutMs);
     raw.pragma('synchronous = NORMAL');
     raw.pragma('foreign_keys = ON');
     return raw;
   } catch (e) {
     raw.close();
     throw e;
+  }
+}
+
+/**
+ * Switching a fresh file to WAL needs an exclusive lock, and SQLite reports SQLITE_BUSY at once
+ * (without the busy handler) when a sibling process opening the same directory holds any lock.
+ * So retry with jitter until the busy timeout. The mode is persistent: later opens are no-ops.
+ */
+async function enableWal(raw: BetterSqlite3.Database, deadline: number): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      raw.pragma('journal_mode = WAL');
+      return;
+    } catch (e) {
+      if (!isBusy(e) || Date.now() >= deadline) throw e;
+      await setTimeout(Math.random() * Math.min(100, 5 * 2 ** attempt));
+    }
   }
 }
 
@@ -50,13 +66,10 @@ function openDatabase(file: string, busyTimeoutMs: number): BetterSqlite3.Databa
  */
 export async function createSqliteStore(opts: SqliteStoreOptions): Promise<GovernanceStore> {
   await mkdir(opts.dataDir, { recursive: true });
-  const raw = (() => {
-    try {
-      return openDatabase(join(opts.dataDir, opts.fileName ?? 'governance.db'), opts.busyTimeoutMs ?? 10_000);
-    } catch (e) {
-      throw mapSqliteError(e);
-    }
-  })();
+  const file = join(opts.dataDir, opts.fileName ?? 'governance.db');
+  const raw = await openDatabase(file, opts.busyTimeoutMs ?? 10_000).catch((e: unknown) => {
+    throw mapSqliteError(e);
+  });
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
   const queue = new WriteQueue();
 

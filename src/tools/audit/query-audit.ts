@@ -5,6 +5,9 @@ import { defineTool } from '../../mcp/define-tool.js';
 import * as s from '../schemas.js';
 
 const when = z.iso.datetime({ offset: true });
+// Stored times compare as text. Past year 9999 toISOString() writes '+010000-...', which sorts before
+// every stored time, so bounds are clamped to the last instant with a 4-digit year.
+const LAST_ISO_MS = Date.parse('9999-12-31T23:59:59.999Z');
 
 export const auditOut = z.object({
   seq: z.number(),
@@ -41,8 +44,14 @@ export const queryAuditTool = defineTool({
   output: z.object({ records: z.array(auditOut), nextBeforeSeq: z.number().nullable() }),
   async handler({ workspace, since, until, ...q }, { deps }) {
     assertWorkspace(workspace);
-    const iso = (t?: string) => (t ? new Date(t).toISOString() : undefined);
-    const rows = await deps.store.reader.queryAudit(workspace, { ...q, since: iso(since), until: iso(until), limit: q.limit + 1 });
+    const iso = (t?: string) =>
+      t ? new Date(Math.min(Date.parse(t), LAST_ISO_MS)).toISOString() : undefined;
+    const rows = await deps.store.reader.queryAudit(workspace, {
+      ...q,
+      since: iso(since),
+      until: iso(until),
+      limit: q.limit + 1,
+    });
     const page = rows.slice(0, q.limit);
     const records = page.map(({ workspace: _w, prevHash: _p, ...r }) => r);
     const nextBeforeSeq = rows.length > q.limit ? page[page.length - 1]!.seq : null;

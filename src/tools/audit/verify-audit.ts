@@ -15,7 +15,11 @@ export const verifyAuditTool = defineTool({
     checked: z.number(),
     headSeq: z.number(),
     firstBad: z
-      .object({ seq: z.number(), problem: z.enum(['altered', 'broken_link', 'missing', 'head_mismatch']), detail: z.string() })
+      .object({
+        seq: z.number(),
+        problem: z.enum(['altered', 'broken_link', 'missing', 'head_mismatch']),
+        detail: z.string(),
+      })
       .nullable(),
   }),
   async handler(input, { deps, progress }) {

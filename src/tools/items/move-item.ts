@@ -22,7 +22,9 @@ export const moveItemTool = defineTool({
     const r = await moveItem(deps, caller, input);
     return {
       data: { ...r, item: s.toItemOut(r.item) },
-      summary: r.moved ? `Moved ${input.id} under ${input.parentId ?? 'the root'}` : `${input.id} already there`,
+      summary: r.moved
+        ? `Moved ${input.id} under ${input.parentId ?? 'the root'}`
+        : `${input.id} already there`,
     };
   },
 });

@@ -6,8 +6,7 @@ import * as s from '../schemas.js';
 export const setItemStatusTool = defineTool({
   name: 'set_item_status',
   title: 'Set item status',
-  description:
-    'Change status (blocked needs reason); rolls up to parents.',
+  description: 'Change status (blocked needs reason); rolls up to parents.',
   toolset: 'items',
   effect: 'write',
   idempotent: true,
@@ -24,7 +23,9 @@ export const setItemStatusTool = defineTool({
     const ups = r.rolledUp.map((u) => `${u.id} ${u.progress}%`).join(', ');
     return {
       data: { ...r, item: s.toItemOut(r.item) },
-      summary: r.changed ? `${input.id} is ${input.status}${ups ? `; rolled up ${ups}` : ''}` : `${input.id} already ${input.status}`,
+      summary: r.changed
+        ? `${input.id} is ${input.status}${ups ? `; rolled up ${ups}` : ''}`
+        : `${input.id} already ${input.status}`,
     };
   },
 });

@@ -6,8 +6,7 @@ import * as s from '../schemas.js';
 export const updateItemTool = defineTool({
   name: 'update_item',
   title: 'Update work item',
-  description:
-    'Edit fields; null clears one.',
+  description: 'Edit fields; null clears one.',
   toolset: 'items',
   effect: 'write',
   idempotent: true,

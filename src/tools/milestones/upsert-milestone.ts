@@ -21,7 +21,11 @@ export const upsertMilestoneTool = defineTool({
     state: z.enum(MILESTONE_STATES).optional(),
     expectedVersion: s.version.optional(),
   }),
-  output: z.object({ milestone: milestoneOut.omit({ completion: true, overdue: true }), created: z.boolean(), changed: z.array(z.string()) }),
+  output: z.object({
+    milestone: milestoneOut.omit({ completion: true, overdue: true }),
+    created: z.boolean(),
+    changed: z.array(z.string()),
+  }),
   async handler(input, { deps, caller }) {
     const r = await upsertMilestone(deps, caller, input);
     const { workspace: _w, ...m } = r.milestone;

@@ -1,0 +1,310 @@
+// Generates docs/tools.md from the tool and resource definitions (STYLE convention 9).
+//
+//   node --import tsx scripts/gen-tools-doc.ts          write docs/tools.md
+//   node --import tsx scripts/gen-tools-doc.ts --check  exit 1 when docs/tools.md differs
+//
+// Inputs come from the full zod JSON schema (what tools/list leaves out, such as lengths and
+// patterns, is documented here). The output is deterministic and formatted with the repository's
+// Prettier config, so `prettier --check` and `--check` agree.
+import { readFile, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import * as prettier from 'prettier';
+import type { z } from 'zod';
+import { ERROR_CODES, type ErrorCode } from '../src/governance/errors.js';
+import { TRANSITIONS } from '../src/governance/rules/status.js';
+import type { AnyTool } from '../src/mcp/define-tool.js';
+import { ERROR_META_KEY } from '../src/mcp/errors.js';
+import { CORRELATION_META_KEY } from '../src/mcp/register-tools.js';
+import { annotationsOf, jsonSchemaOf } from '../src/mcp/tool-schema.js';
+import { TOOLSETS } from '../src/mcp/toolsets.js';
+import { allResources } from '../src/resources/index.js';
+import { auditOut } from '../src/tools/audit/query-audit.js';
+import { allTools } from '../src/tools/index.js';
+import { milestoneOut } from '../src/tools/milestones/list-milestones.js';
+import { itemOut } from '../src/tools/schemas.js';
+
+/** The parts of a JSON Schema (as zod emits it) that the reference shows. */
+interface Schema {
+  type?: string | string[];
+  description?: string;
+  enum?: unknown[];
+  anyOf?: Schema[];
+  items?: Schema;
+  properties?: Record<string, Schema>;
+  required?: string[];
+  additionalProperties?: boolean | Schema;
+  minLength?: number;
+  maxLength?: number;
+  maxItems?: number;
+  minimum?: number;
+  maximum?: number;
+  format?: string;
+  pattern?: string;
+  default?: unknown;
+}
+
+const schemaOf = (s: z.ZodType): Schema => jsonSchemaOf(s, 'output');
+
+const OUT_FILE = fileURLToPath(new URL('../docs/tools.md', import.meta.url));
+
+/** What each code means; a Record so that a new code without an entry fails the typecheck. */
+const ERROR_MEANINGS: Record<ErrorCode, string> = {
+  'INPUT.INVALID':
+    'The arguments do not match the input schema (`details.issues` names every bad field), or the tool or cursor is unknown.',
+  'WORKSPACE.INVALID': 'The workspace is not a GitHub `owner/repo` name.',
+  'ITEM.NOT_FOUND': 'No item with that id in the workspace.',
+  'ITEM.VERSION_CONFLICT':
+    'The item changed since it was read: `expectedVersion` is stale (`details.currentVersion`).',
+  'HIERARCHY.INVALID_PARENT': 'The parent has the wrong type, or is done while the child would be open.',
+  'HIERARCHY.PARENT_REQUIRED': 'A feature needs an epic as parent, a task a feature.',
+  'STATUS.INVALID_TRANSITION':
+    'The status change is not in the transition table (`details.from`, `to`, `allowed`).',
+  'STATUS.REASON_REQUIRED': 'Blocking an item needs a `reason`.',
+  'STATUS.CHILDREN_OPEN': 'An item cannot be done while a child is open (`details.open`).',
+  'LINK.SELF': 'An item cannot depend on itself.',
+  'LINK.CYCLE': 'The link would close a dependency cycle (`details.cycle`).',
+  'LINK.EXISTS': 'The link is already there.',
+  'LINK.NOT_FOUND': 'There is no such link to remove.',
+  'MILESTONE.NOT_FOUND': 'No milestone with that id in the workspace.',
+  'MILESTONE.TITLE_TAKEN': 'Another milestone of the workspace has that title.',
+  'MILESTONE.VERSION_CONFLICT': 'The milestone changed since it was read: `expectedVersion` is stale.',
+  'STORE.BUSY': 'Another writer holds the workspace; retry in a moment.',
+  'STORE.UNAVAILABLE': 'The database cannot be reached.',
+  INTERNAL: 'An unexpected failure; nothing was changed and the details are in the server log.',
+};
+
+/** Entities documented once and linked from the tools that return them. */
+const SHAPES: { name: string; anchor: string; schema: Schema; source: string }[] = [
+  { name: 'Item', anchor: 'item', schema: jsonSchemaOf(itemOut, 'output'), source: 'src/tools/schemas.ts' },
+  {
+    name: 'Milestone',
+    anchor: 'milestone',
+    schema: jsonSchemaOf(milestoneOut, 'output'),
+    source: 'src/tools/milestones/list-milestones.ts',
+  },
+  {
+    name: 'Audit record',
+    anchor: 'audit-record',
+    schema: jsonSchemaOf(auditOut, 'output'),
+    source: 'src/tools/audit/query-audit.ts',
+  },
+];
+
+const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+const code = (s: unknown): string => `\`${typeof s === 'string' ? s : JSON.stringify(s)}\``;
+const table = (head: string[], rows: string[][]): string =>
+  [head, head.map(() => '---'), ...rows].map((r) => `| ${r.map(cell).join(' | ')} |`).join('\n');
+const BIG = Number.MAX_SAFE_INTEGER;
+
+/** `X | null` written either way (anyOf or a type list) becomes its non-null part plus a flag. */
+function unwrapNull(s: Schema): { s: Schema; nullable: boolean } {
+  const [first, second] = s.anyOf ?? [];
+  if (s.anyOf?.length === 2 && first && second?.type === 'null') {
+    const { anyOf: _a, ...rest } = s;
+    return { s: { ...rest, ...first, description: s.description ?? first.description }, nullable: true };
+  }
+  if (Array.isArray(s.type) && s.type.includes('null')) {
+    const types = s.type.filter((t) => t !== 'null');
+    return { s: { ...s, type: types.length === 1 ? types[0] : types }, nullable: true };
+  }
+  return { s, nullable: false };
+}
+
+function shapeLink(s: Schema): string | undefined {
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  const props = Object.keys(s.properties ?? {});
+  for (const shape of SHAPES) {
+    if (same(s, shape.schema)) return `[${shape.name}](#${shape.anchor})`;
+    const all = shape.schema.properties ?? {};
+    const left = Object.keys(all).filter((p) => !props.includes(p));
+    // A shape minus a few fields still reads as that shape; a handful of its fields does not.
+    if (props.length > 0 && left.length <= 3 && props.every((p) => same(s.properties?.[p], all[p]))) {
+      return `[${shape.name}](#${shape.anchor}) without ${left.map(code).join(', ')}`;
+    }
+  }
+  return undefined;
+}
+
+function typeOf(schema: Schema, link = true): string {
+  const { s, nullable } = unwrapNull(schema);
+  const extra = s.additionalProperties;
+  let t: string;
+  const linked = link && s.type === 'object' ? shapeLink(s) : undefined;
+  if (linked) t = linked;
+  else if (s.anyOf) t = s.anyOf.map((x) => typeOf(x, link)).join(' | ');
+  else if (s.type === 'array') {
+    const inner = typeOf(s.items ?? {}, link);
+    t = inner.includes(' | ') || inner.includes(' without ') ? `(${inner})[]` : `${inner}[]`;
+  } else if (s.type === 'object' && typeof extra === 'object' && !s.properties)
+    t = `map of ${typeOf(extra, link)}`;
+  else if (s.type === 'object' && s.properties) t = `{ ${Object.keys(s.properties).join(', ')} }`;
+  else if (Array.isArray(s.type)) t = s.type.join(' | ');
+  else t = s.type ?? 'any';
+  return nullable ? `${t} | null` : t;
+}
+
+function constraints(schema: Schema): string {
+  const { s } = unwrapNull(schema);
+  const out: string[] = [];
+  const enumOf = (e: unknown[]) => `one of ${e.map(code).join(', ')}`;
+  if (s.enum) out.push(enumOf(s.enum));
+  if (s.items?.enum) out.push(`each ${enumOf(s.items.enum)}`);
+  const len = (x: Schema, what: string) => {
+    if (x.minLength !== undefined && x.maxLength !== undefined)
+      out.push(`${what}${x.minLength}–${x.maxLength} chars`);
+    else if (x.maxLength !== undefined) out.push(`${what}at most ${x.maxLength} chars`);
+    else if (x.minLength !== undefined) out.push(`${what}at least ${x.minLength} chars`);
+  };
+  len(s, '');
+  if (s.items) len(s.items, 'each ');
+  if (s.maxItems !== undefined) out.push(`at most ${s.maxItems} items`);
+  if (s.minimum !== undefined && Math.abs(s.minimum) < BIG) out.push(`min ${s.minimum}`);
+  if (s.maximum !== undefined && Math.abs(s.maximum) < BIG) out.push(`max ${s.maximum}`);
+  if (s.format) out.push(`format ${code(s.format)}`);
+  else if (s.pattern) out.push(`pattern ${code(s.pattern)}`);
+  if (schema.default !== undefined) out.push(`default ${code(schema.default)}`);
+  return out.join('; ');
+}
+
+interface FieldRow {
+  name: string;
+  s: Schema;
+  required: boolean;
+}
+
+/** Rows for an object's fields; nested objects that are not shared shapes are flattened. */
+function fieldRows(obj: Schema, prefix = ''): FieldRow[] {
+  const required = new Set(obj.required ?? []);
+  return Object.entries(obj.properties ?? {}).flatMap(([k, v]): FieldRow[] => {
+    const name = `${prefix}${k}`;
+    const row = { name, s: v, required: required.has(k) };
+    const { s } = unwrapNull(v);
+    const inner = s.type === 'array' ? unwrapNull(s.items ?? {}).s : s;
+    if (inner.type === 'object' && inner.properties && !shapeLink(inner)) {
+      return [row, ...fieldRows(inner, `${name}${s.type === 'array' ? '[]' : ''}.`)];
+    }
+    return [row];
+  });
+}
+
+function toolSection(tool: AnyTool): string {
+  const input = jsonSchemaOf(tool.input, 'input') as Schema;
+  const output = schemaOf(tool.output);
+  const hints = Object.entries(annotationsOf(tool))
+    .map(([k, v]) => `${k}: ${String(v)}`)
+    .join(', ');
+  const inputRows = fieldRows(input).map((f) => [
+    code(f.name),
+    typeOf(f.s),
+    f.required ? 'yes' : 'no',
+    f.s.description ?? unwrapNull(f.s).s.description ?? '',
+    constraints(f.s),
+  ]);
+  const outputRows = fieldRows(output).map((f) => [code(f.name), typeOf(f.s), constraints(f.s)]);
+  return [
+    `### ${tool.name}`,
+    `**${tool.title}.** ${tool.description}`,
+    table(
+      ['Effect', 'In read-only mode', 'Annotations'],
+      [
+        [
+          tool.effect + (tool.idempotent ? ' (idempotent)' : ''),
+          tool.effect === 'read' ? 'available' : 'hidden',
+          hints,
+        ],
+      ],
+    ),
+    '**Input**',
+    inputRows.length
+      ? table(['Field', 'Type', 'Required', 'Description', 'Constraints'], inputRows)
+      : 'No arguments.',
+    '**Output** (`structuredContent`)',
+    table(['Field', 'Type', 'Values'], outputRows),
+  ].join('\n\n');
+}
+
+function shapeSection(shape: (typeof SHAPES)[number]): string {
+  const rows = fieldRows(shape.schema).map((f) => [code(f.name), typeOf(f.s, false), constraints(f.s)]);
+  return [`### ${shape.name}`, `From \`${shape.source}\`.`, table(['Field', 'Type', 'Values'], rows)].join(
+    '\n\n',
+  );
+}
+
+function resourcesSection(): string {
+  const rows = allResources.map((r) => [
+    code(r.uriTemplate),
+    r.title,
+    r.description,
+    r.list ? 'yes' : 'no',
+    Object.keys(r.complete ?? {})
+      .map(code)
+      .join(', '),
+  ]);
+  return [
+    '## Resources',
+    'Every resource is `application/json` and can be subscribed to: a subscribed client gets `notifications/resources/updated` after a committed change that touches it.',
+    table(['URI template', 'Title', 'Description', 'In resources/list', 'Completion'], rows),
+  ].join('\n\n');
+}
+
+function render(): string {
+  const parts: string[] = [
+    '# Tools reference',
+    '<!-- Generated by scripts/gen-tools-doc.ts from the tool and resource definitions. Do not edit: run `npm run docs`. -->',
+    `${allTools.length} tools in ${TOOLSETS.length} toolsets. \`--read-only\` keeps only the tools whose effect is \`read\`; \`--toolsets\` picks toolsets. ` +
+      "Every change is validated against the governance rules and appended to the workspace's hash-chained audit trail.",
+    `A failed call returns \`isError: true\` with \`_meta[${JSON.stringify(ERROR_META_KEY)}] = { code, message, hint, details? }\` (see [Error codes](#error-codes)). ` +
+      `A client may tie calls together by passing \`_meta[${JSON.stringify(CORRELATION_META_KEY)}]\` (1–100 chars); it is recorded on every audit record of the call.`,
+    '## Contents',
+    TOOLSETS.map(
+      (set) =>
+        `- **${set}**: ${allTools
+          .filter((t) => t.toolset === set)
+          .map((t) => `[${t.name}](#${t.name})`)
+          .join(', ')}`,
+    ).join('\n'),
+  ];
+  for (const set of TOOLSETS) {
+    parts.push(`## Toolset \`${set}\``);
+    for (const tool of allTools.filter((t) => t.toolset === set)) parts.push(toolSection(tool));
+  }
+  parts.push(
+    '## Shared shapes',
+    'Entities that several tools return, documented once.',
+    ...SHAPES.map(shapeSection),
+  );
+  parts.push(
+    '## Status transitions',
+    'Used by `set_item_status`; any other change fails with `STATUS.INVALID_TRANSITION`. Blocking needs a reason; `done` needs every child done.',
+    table(
+      ['From', 'Allowed to'],
+      Object.entries(TRANSITIONS).map(([from, to]) => [code(from), to.map(code).join(', ')]),
+    ),
+  );
+  parts.push(
+    '## Error codes',
+    table(
+      ['Code', 'Meaning'],
+      ERROR_CODES.map((c) => [code(c), ERROR_MEANINGS[c]]),
+    ),
+  );
+  parts.push(resourcesSection());
+  return `${parts.join('\n\n')}\n`;
+}
+
+async function main(): Promise<void> {
+  const config = (await prettier.resolveConfig(OUT_FILE)) ?? {};
+  const doc = await prettier.format(render(), { ...config, parser: 'markdown', filepath: OUT_FILE });
+  if (process.argv.includes('--check')) {
+    const current = await readFile(OUT_FILE, 'utf8').catch(() => '');
+    if (current !== doc) {
+      console.error('docs/tools.md is out of date: run npm run docs');
+      process.exit(1);
+    }
+    return;
+  }
+  await writeFile(OUT_FILE, doc);
+  console.log(`wrote docs/tools.md (${allTools.length} tools, ${allResources.length} resources)`);
+}
+
+await main();

@@ -1,0 +1,31 @@
+export const USAGE = `Usage: governance-factory [http|stdio] [options]
+
+Commands:
+  http                  Streamable HTTP server at http://HOST:PORT/mcp (default)
+  stdio                 MCP over stdin/stdout, for clients that spawn the server
+
+Options (each overrides the environment variable named after it):
+  --host H              Interface to bind (GF_HOST, default 127.0.0.1)
+  --port N              Port, 0 picks a free one (GF_PORT, default 8787)
+  --read-only           Expose only read tools (GF_READ_ONLY=true)
+  --toolsets LIST       Comma list of items,milestones,audit (GF_TOOLSETS, default all)
+  --data-dir DIR        SQLite data directory (GF_DATA_DIR,
+                        default $XDG_DATA_HOME/governance-factory or ~/.local/share/governance-factory)
+  --log-level LEVEL     fatal|error|warn|info|debug|trace|silent (GF_LOG_LEVEL, default info)
+  -h, --help            Show this help
+  -v, --version         Print the version
+
+Environment:
+  DATABASE_URL          postgres:// connection string (Supabase included); uses PostgreSQL instead of SQLite
+  DATABASE_SCHEMA       PostgreSQL schema (default governance_factory)
+  GF_AUTH_TOKEN         Bearer token required on /mcp; mandatory when the host is not a loopback address
+  GF_ALLOWED_ORIGINS    Extra allowed browser Origins, comma separated (e.g. https://app.example.com)
+  GF_ALLOWED_HOSTS      Extra allowed Host header values, comma separated (e.g. mcp.example.com)
+  GF_SESSION_IDLE_SECONDS  Idle HTTP sessions expire after this long (default 1800)
+  GF_MAX_BODY_BYTES     Largest accepted request body (default 1048576)
+  GF_ACTOR_TYPE         user|agent_service|system, recorded in the audit trail (default user)
+  GF_ACTOR_ID           Actor id (default local:<os user name>)
+  GF_ACTOR_NAME         Actor display name
+
+Logs go to stderr; in stdio mode stdout carries only the protocol.
+`;

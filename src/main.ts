@@ -1,0 +1,147 @@
+// Composition root and the `governance-factory` bin. Only this file wires adapters and transports.
+// Cold start matters (clients spawn the server per session): the transports, express, kysely and
+// the database drivers are imported only on the path that needs them, and the store opens on the
+// first call that needs data, never for initialize or tools/list.
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import pkg from '../package.json' with { type: 'json' };
+import { ConfigError, loadConfig, type ServeConfig, type StoreConfig } from './config/config.js';
+import { USAGE } from './config/usage.js';
+import type { EventBus } from './governance/ports/events.js';
+import type { GovernanceStore } from './governance/ports/store.js';
+import { dispatchEvents } from './governance/use-cases/write-scope.js';
+import type { Deps, Logger } from './mcp/deps.js';
+import type { ServerOptions } from './server.js';
+import { systemClock } from './shared/system-clock.js';
+import { lazyStore } from './store/lazy-store.js';
+import { createMemoryBus } from './store/memory/event-bus.js';
+
+const NAME = 'governance-factory';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.argv.slice(2), process.env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(`${NAME}: ${err.message}`);
+    process.exit(2);
+  }
+  if (config.command === 'help') return void process.stdout.write(USAGE);
+  if (config.command === 'version') return void process.stdout.write(`${pkg.version}\n`);
+
+  // stderr only: under stdio, stdout belongs to the protocol.
+  const log = pino({ name: NAME, level: config.logLevel }, pino.destination(2));
+  const deps = buildDeps(config, log);
+  const options: ServerOptions = {
+    readOnly: config.readOnly,
+    ...(config.toolsets ? { toolsets: config.toolsets } : {}),
+  };
+
+  if (config.command === 'stdio') {
+    const { serveStdio } = await import('./transports/stdio.js');
+    await serveStdio(deps, options, log);
+    return;
+  }
+  const { serveHttp } = await import('./transports/http.js');
+  try {
+    const { url } = await serveHttp(deps, options, config.http, log);
+    process.stdout.write(banner(url, config));
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES') {
+      const why =
+        code === 'EADDRINUSE'
+          ? 'is already in use'
+          : code === 'EACCES'
+            ? 'needs more privileges'
+            : 'is not available';
+      console.error(
+        `${NAME}: cannot listen on ${config.http.host}:${config.http.port}: the address ${why}. ` +
+          'Choose another with --port/GF_PORT or --host/GF_HOST.',
+      );
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+function buildDeps(config: ServeConfig, log: Logger): Deps {
+  const bus = createMemoryBus((err, event) =>
+    log.warn({ err, event: event.type }, 'event subscriber failed'),
+  );
+  return {
+    store: openStore(config.store, bus, log),
+    bus,
+    clock: systemClock,
+    logger: log,
+    actor: config.actor,
+    serverInfo: { name: NAME, version: pkg.version },
+  };
+}
+
+/** Lazy: opens (and migrates) on first use, then publishes events a previous run left in the outbox. */
+function openStore(cfg: StoreConfig, bus: EventBus, log: Logger): GovernanceStore {
+  const open =
+    cfg.kind === 'postgres'
+      ? () =>
+          import('./store/postgres/index.js').then((m) =>
+            m.createPostgresStore({ url: cfg.url, schema: cfg.schema }),
+          )
+      : () => import('./store/sqlite/index.js').then((m) => m.createSqliteStore({ dataDir: cfg.dataDir }));
+  const where =
+    cfg.kind === 'postgres' ? { schema: cfg.schema, host: safeHost(cfg.url) } : { dataDir: cfg.dataDir };
+  return lazyStore(cfg.kind, async () => {
+    const started = performance.now();
+    let store: GovernanceStore;
+    try {
+      store = await open();
+    } catch (err) {
+      log.error({ err, store: cfg.kind, ...where }, 'cannot open the store');
+      throw err;
+    }
+    log.info({ store: cfg.kind, ...where, ms: Math.round(performance.now() - started) }, 'store opened');
+    // The opened store, not the lazy one: going through the lazy store here would wait on itself.
+    try {
+      const n = await dispatchEvents({ store, bus, clock: systemClock });
+      if (n > 0) log.info({ events: n }, 'published events left pending by an earlier run');
+    } catch (err) {
+      log.warn({ err }, 'could not flush pending events; they stay in the outbox');
+    }
+    return store;
+  });
+}
+
+/** The database host for logs, never the credentials. */
+function safeHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '?';
+  }
+}
+
+function banner(url: string, config: ServeConfig): string {
+  const self = fileURLToPath(import.meta.url);
+  const claude = { mcpServers: { [NAME]: { command: 'node', args: [self, 'stdio'] } } };
+  const vscode = { servers: { [NAME]: { type: 'http', url } } };
+  const auth = config.http.authToken ? '\n  (send the header  Authorization: Bearer <GF_AUTH_TOKEN>)' : '';
+  return `
+${NAME} ${pkg.version} listening on ${url}${auth}
+  store: ${config.store.kind === 'sqlite' ? config.store.dataDir : `PostgreSQL, schema ${config.store.schema}`}
+
+Connect with:
+  MCP Inspector      npx @modelcontextprotocol/inspector   then enter ${url}
+  Claude Desktop     claude_desktop_config.json (stdio):
+    ${JSON.stringify(claude)}
+  VS Code            .vscode/mcp.json:
+    ${JSON.stringify(vscode)}
+
+Logs go to stderr. Stop with Ctrl+C.
+`;
+}
+
+main().catch((err: unknown) => {
+  console.error(`${NAME}: failed to start:`, err);
+  process.exit(1);
+});

@@ -1,0 +1,2 @@
+/** The real clock (implements the core's Clock port structurally). */
+export const systemClock = { now: (): string => new Date().toISOString() };

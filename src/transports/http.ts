@@ -1,0 +1,246 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { Request, Response } from 'express';
+import type { HttpConfig } from '../config/config.js';
+import { isWildcardHost, urlHost } from '../config/net.js';
+import type { Deps, Logger } from '../mcp/deps.js';
+import { buildServer, type ServerOptions } from '../server.js';
+import { bearerGuard, errorHandler, hostGuard, originGuard, RPC, rpcError } from './http-guards.js';
+import { Drain, exitOnShutdown } from './shutdown.js';
+
+export interface HttpHandle {
+  /** The MCP endpoint, e.g. http://127.0.0.1:8787/mcp. */
+  url: string;
+  /** Graceful stop: refuse new requests, finish running ones (10 s at most), close sessions and the store. */
+  close(): Promise<void>;
+}
+
+interface Session {
+  server: McpServer;
+  transport: StreamableHTTPServerTransport;
+  lastSeen: number;
+  /** Open requests, the notification stream (GET) included: a session with one is never idle. */
+  active: number;
+}
+
+const DRAIN_MS = 10_000;
+/** Beyond this, new sessions are refused (503) rather than letting memory grow without bound. */
+const MAX_SESSIONS = 1000;
+const READY_TIMEOUT_MS = 5_000;
+
+/**
+ * Streamable HTTP at /mcp, stateful: each session (initialize -> DELETE or idle expiry) gets its
+ * own MCP server over the shared deps. Also /healthz (process up) and /readyz (store reachable).
+ */
+export async function serveHttp(
+  deps: Deps,
+  options: ServerOptions,
+  cfg: HttpConfig,
+  log: Logger,
+): Promise<HttpHandle> {
+  const { default: express } = await import('express');
+  const sessions = new Map<string, Session>();
+  let shuttingDown = false;
+  let inFlight = 0;
+  const drain = new Drain(() => inFlight === 0);
+
+  /** Counts the request until its response is done; `work` excludes notification streams from draining. */
+  const track = (res: Response, session: Session | undefined, work: boolean) => {
+    if (work) inFlight++;
+    if (session) session.active++;
+    res.once('close', () => {
+      if (work) inFlight--;
+      if (session) {
+        session.active--;
+        session.lastSeen = Date.now();
+      }
+      drain.poke();
+    });
+  };
+
+  const closeSession = (s: Session) =>
+    s.server.close().catch((err: unknown) => log.warn({ err }, 'closing a session failed'));
+
+  const newSession = async (): Promise<Session> => {
+    const server = buildServer(deps, options);
+    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: randomUUID,
+      onsessioninitialized: (id) => {
+        sessions.set(id, session);
+        log.info({ session: id, sessions: sessions.size }, 'session started');
+      },
+    });
+    // Set before connect(): the protocol chains its own handler after ours. Runs for DELETE,
+    // expiry and shutdown alike; closing the transport also detaches the server from the bus.
+    transport.onclose = () => {
+      const id = transport.sessionId;
+      if (id && sessions.delete(id)) log.info({ session: id, sessions: sessions.size }, 'session closed');
+    };
+    const session: Session = { server, transport, lastSeen: Date.now(), active: 0 };
+    await server.connect(transport);
+    return session;
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await withTimeout(deps.store.ping(), READY_TIMEOUT_MS, 'store ping timed out');
+      res.json({ status: 'ready', store: deps.store.kind });
+    } catch (err) {
+      const e = err as { code?: unknown; message?: unknown };
+      const reason = typeof e.message === 'string' ? e.message : String(err);
+      res
+        .status(503)
+        .json({ status: 'unavailable', store: deps.store.kind, reason, ...(e.code ? { code: e.code } : {}) });
+    }
+  });
+
+  let port = cfg.port;
+  app.use('/mcp', (_req, res, next) => {
+    if (!shuttingDown) return next();
+    res.setHeader('Connection', 'close');
+    rpcError(res, 503, RPC.serverError, 'Server is shutting down');
+  });
+  app.use(
+    '/mcp',
+    hostGuard(cfg, () => port),
+  );
+  app.use('/mcp', originGuard(cfg));
+  // Before the body parser: an unauthenticated caller must not make us read a megabyte.
+  if (cfg.authToken) app.use('/mcp', bearerGuard(cfg.authToken));
+  app.use('/mcp', express.json({ limit: cfg.maxBodyBytes }));
+
+  const sessionOf = (req: Request, res: Response): Session | undefined => {
+    const id = req.headers['mcp-session-id'];
+    if (typeof id !== 'string') {
+      rpcError(
+        res,
+        400,
+        RPC.serverError,
+        'Bad Request: no mcp-session-id header; start with an initialize request',
+      );
+      return undefined;
+    }
+    const s = sessions.get(id);
+    // 404 tells the client to initialize a new session (MCP streamable HTTP).
+    if (!s) rpcError(res, 404, RPC.sessionNotFound, 'Session not found or expired; initialize a new session');
+    return s;
+  };
+
+  app.post('/mcp', async (req, res) => {
+    // Without a JSON content type the parser leaves the body alone and the SDK would read it unbounded.
+    if (req.body === undefined) {
+      return rpcError(
+        res,
+        415,
+        RPC.serverError,
+        'Unsupported Media Type: send Content-Type: application/json',
+      );
+    }
+    if (req.headers['mcp-session-id'] === undefined && isInitializeRequest(req.body)) {
+      if (sessions.size >= MAX_SESSIONS) {
+        return rpcError(res, 503, RPC.serverError, 'Too many sessions; retry later');
+      }
+      const s = await newSession();
+      track(res, s, true);
+      await s.transport.handleRequest(req, res, req.body);
+      // A failed initialize leaves a server nobody can reach: release it (and its bus subscription).
+      if (!s.transport.sessionId || !sessions.has(s.transport.sessionId)) await closeSession(s);
+      return;
+    }
+    const s = sessionOf(req, res);
+    if (!s) return;
+    track(res, s, true);
+    await s.transport.handleRequest(req, res, req.body);
+  });
+  app.get('/mcp', async (req, res) => {
+    const s = sessionOf(req, res);
+    if (!s) return;
+    track(res, s, false);
+    await s.transport.handleRequest(req, res);
+  });
+  app.delete('/mcp', async (req, res) => {
+    const s = sessionOf(req, res);
+    if (!s) return;
+    track(res, s, true);
+    await s.transport.handleRequest(req, res);
+  });
+  app.all('/mcp', (_req, res) => {
+    res.setHeader('Allow', 'GET, POST, DELETE');
+    rpcError(res, 405, RPC.serverError, 'Method not allowed');
+  });
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not found', endpoints: ['/mcp', '/healthz', '/readyz'] });
+  });
+  app.use(errorHandler(cfg, log));
+
+  const httpServer = await listen(createServer(app), cfg.host, cfg.port);
+  port = (httpServer.address() as AddressInfo).port;
+
+  const idleMs = cfg.sessionIdleSeconds * 1000;
+  const sweeper = setInterval(
+    () => {
+      const now = Date.now();
+      for (const [id, s] of sessions) {
+        if (s.active === 0 && now - s.lastSeen >= idleMs) {
+          log.info({ session: id, idleSeconds: cfg.sessionIdleSeconds }, 'session expired');
+          void closeSession(s);
+        }
+      }
+    },
+    Math.min(60_000, Math.max(250, idleMs / 4)),
+  );
+  sweeper.unref();
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      shuttingDown = true;
+      clearInterval(sweeper);
+      const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      httpServer.closeIdleConnections();
+      if (!(await drain.wait(DRAIN_MS)))
+        log.warn({ inFlight }, 'requests still running after 10 s; closing anyway');
+      await Promise.all([...sessions.values()].map(closeSession));
+      httpServer.closeAllConnections();
+      await stopped;
+      await deps.store.close();
+    })());
+  exitOnShutdown(close, log);
+
+  const shownHost = isWildcardHost(cfg.host) ? '127.0.0.1' : urlHost(cfg.host);
+  const url = `http://${shownHost}:${port}/mcp`;
+  log.info(
+    { transport: 'http', url, auth: Boolean(cfg.authToken), readOnly: options.readOnly ?? false },
+    'listening',
+  );
+  return { url, close };
+}
+
+function listen(server: HttpServer, host: string, port: number): Promise<HttpServer> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}

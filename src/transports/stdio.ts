@@ -1,0 +1,45 @@
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import type { Deps, Logger } from '../mcp/deps.js';
+import { buildServer, type ServerOptions } from '../server.js';
+import { Drain, exitOnShutdown } from './shutdown.js';
+import { TrackingTransport } from './tracking-transport.js';
+
+/** How long requests already received may take to finish once the client has gone. */
+const DRAIN_MS = 10_000;
+
+/**
+ * One MCP server over stdin/stdout. stdout carries only protocol messages; logs go to stderr.
+ * Stops (exit 0) when stdin ends or on SIGINT/SIGTERM, after answering requests already read.
+ */
+export async function serveStdio(
+  deps: Deps,
+  options: ServerOptions,
+  log: Logger,
+): Promise<{ close(): Promise<void> }> {
+  const server = buildServer(deps, options);
+  let stdoutGone = false;
+  const drain = new Drain(() => stdoutGone || transport.inFlight === 0);
+  const transport = new TrackingTransport(new StdioServerTransport(), () => drain.poke());
+  await server.connect(transport);
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      if (!(await drain.wait(DRAIN_MS)))
+        log.warn({ inFlight: transport.inFlight }, 'requests still running at exit');
+      await server.close().catch((err: unknown) => log.warn({ err }, 'closing the MCP server failed'));
+      await deps.store.close();
+    })());
+
+  const stop = exitOnShutdown(close, log);
+  process.stdin.once('end', () => stop('stdin closed'));
+  // The client went away mid-write (EPIPE): nobody is left to answer.
+  process.stdout.on('error', (err: Error) => {
+    stdoutGone = true;
+    drain.poke();
+    log.warn({ err }, 'stdout closed');
+    stop('stdout closed');
+  });
+  log.info({ transport: 'stdio', readOnly: options.readOnly ?? false }, 'ready');
+  return { close };
+}

@@ -1,0 +1,123 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { seedHierarchy, useClient, WS } from '../helpers/mcp.js';
+
+const c = useClient();
+
+async function item(id: string) {
+  return (await c().ok('get_item', { workspace: WS, id })).item;
+}
+
+describe('update_item', () => {
+  beforeEach(async () => {
+    await seedHierarchy(c());
+    await c().ok('upsert_milestone', { workspace: WS, title: 'v1' });
+    c().clock.advance(60_000);
+  });
+
+  it.each([
+    { patch: { title: 'Renamed' }, changed: ['title'] },
+    { patch: { description: 'More words' }, changed: ['description'] },
+    { patch: { priority: 'critical' }, changed: ['priority'] },
+    { patch: { agent: 'agent:qa' }, changed: ['agent'] },
+    { patch: { estimateDays: 3 }, changed: ['estimateDays'] },
+    { patch: { milestoneId: 'M-1' }, changed: ['milestoneId'] },
+    { patch: { labels: ['b', 'a', 'b'] }, changed: ['labels'], expect: { labels: ['b', 'a'] } },
+    { patch: { title: 'T', priority: 'low', agent: 'agent:dev' }, changed: ['title', 'priority', 'agent'] },
+  ])('changes $changed and audits exactly those fields', async ({ patch, changed, expect: shape }) => {
+    const before = await c().auditSeq();
+    const r = await c().ok('update_item', {
+      workspace: WS,
+      id: 'T-3',
+      expectedVersion: 1,
+      ...patch,
+      reason: 'tidy',
+    });
+    expect(r.changed).toEqual(changed);
+    expect(r.item).toMatchObject({ ...patch, ...shape, version: 2, updatedAt: c().clock.now() });
+    expect(await item('T-3')).toEqual(r.item);
+    const records = await c().auditAfter(before);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({
+      action: 'item.updated',
+      entityId: 'T-3',
+      reason: 'tidy',
+      tool: 'update_item',
+    });
+    expect(Object.keys(records[0]!.diff)).toEqual(changed);
+  });
+
+  it.each([
+    { field: 'agent', set: 'agent:dev' },
+    { field: 'estimateDays', set: 5 },
+    { field: 'milestoneId', set: 'M-1' },
+  ])('clears $field with null', async ({ field, set }) => {
+    await c().ok('update_item', { workspace: WS, id: 'T-3', expectedVersion: 1, [field]: set });
+    const r = await c().ok('update_item', { workspace: WS, id: 'T-3', expectedVersion: 2, [field]: null });
+    expect(r.changed).toEqual([field]);
+    expect(r.item[field]).toBeNull();
+  });
+
+  it.each([
+    { case: 'an empty patch', patch: {} },
+    { case: 'the same values', patch: { title: 'Cart task 1', priority: 'medium', labels: [] } },
+    { case: 'null on an empty field', patch: { agent: null, estimateDays: null } },
+  ])('writes nothing for $case', async ({ patch }) => {
+    const before = await c().auditSeq();
+    const r = await c().ok('update_item', { workspace: WS, id: 'T-3', expectedVersion: 1, ...patch });
+    expect(r.changed).toEqual([]);
+    expect(r.item.version).toBe(1);
+    expect(await c().auditSeq()).toBe(before);
+    expect((await item('T-3')).updatedAt).not.toBe(c().clock.now());
+  });
+
+  it('refuses a stale version with ITEM.VERSION_CONFLICT and changes nothing', async () => {
+    await c().ok('update_item', { workspace: WS, id: 'T-3', expectedVersion: 1, title: 'First' });
+    const before = await c().auditSeq();
+    const e = await c().failure('update_item', {
+      workspace: WS,
+      id: 'T-3',
+      expectedVersion: 1,
+      title: 'Second',
+    });
+    expect(e.code).toBe('ITEM.VERSION_CONFLICT');
+    expect(e.details).toMatchObject({ currentVersion: 2 });
+    expect(await item('T-3')).toMatchObject({ title: 'First', version: 2 });
+    expect(await c().auditSeq()).toBe(before);
+  });
+
+  it.each([
+    { case: 'unknown item', args: { id: 'T-99', expectedVersion: 1 }, code: 'ITEM.NOT_FOUND' },
+    {
+      case: 'unknown milestone',
+      args: { id: 'T-3', expectedVersion: 1, milestoneId: 'M-9' },
+      code: 'MILESTONE.NOT_FOUND',
+    },
+    { case: 'missing expectedVersion', args: { id: 'T-3', title: 'x' }, code: 'INPUT.INVALID' },
+    { case: 'version 0', args: { id: 'T-3', expectedVersion: 0 }, code: 'INPUT.INVALID' },
+    {
+      case: 'negative estimate',
+      args: { id: 'T-3', expectedVersion: 1, estimateDays: -1 },
+      code: 'INPUT.INVALID',
+    },
+    {
+      case: 'too many labels',
+      args: { id: 'T-3', expectedVersion: 1, labels: Array.from({ length: 21 }, (_, i) => `l${i}`) },
+      code: 'INPUT.INVALID',
+    },
+    { case: 'null title', args: { id: 'T-3', expectedVersion: 1, title: null }, code: 'INPUT.INVALID' },
+    {
+      case: 'status (not a patch field)',
+      args: { id: 'T-3', expectedVersion: 1, status: 'done' },
+      code: null,
+    },
+  ])('$case -> $code', async ({ args, code }) => {
+    const before = await c().auditSeq();
+    if (code === null) {
+      // Unknown keys are ignored, not applied: status changes go through set_item_status.
+      expect((await c().ok('update_item', { workspace: WS, ...args })).changed).toEqual([]);
+    } else {
+      expect(await c().err('update_item', { workspace: WS, ...args })).toBe(code);
+    }
+    expect(await c().auditSeq()).toBe(before);
+  });
+});

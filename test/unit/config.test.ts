@@ -1,0 +1,294 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  ConfigError,
+  loadConfig,
+  type Config,
+  type ServeConfig,
+  type SystemInfo,
+} from '../../src/config/config.js';
+
+const system: SystemInfo = { username: () => 'alice', homedir: () => '/home/alice' };
+
+function serve(argv: string[], env: NodeJS.ProcessEnv = {}): ServeConfig {
+  const c: Config = loadConfig(argv, env, system);
+  if (c.command === 'help' || c.command === 'version')
+    throw new Error(`expected a serve config, got ${c.command}`);
+  return c;
+}
+
+function failure(argv: string[], env: NodeJS.ProcessEnv = {}): string {
+  try {
+    loadConfig(argv, env, system);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('has safe defaults: http on loopback, SQLite under ~/.local/share, everything enabled', () => {
+    expect(serve([])).toEqual({
+      command: 'http',
+      http: {
+        host: '127.0.0.1',
+        port: 8787,
+        authToken: undefined,
+        allowedOrigins: [],
+        allowedHosts: [],
+        sessionIdleSeconds: 1800,
+        maxBodyBytes: 1_048_576,
+      },
+      store: { kind: 'sqlite', dataDir: '/home/alice/.local/share/governance-factory' },
+      readOnly: false,
+      toolsets: undefined,
+      logLevel: 'info',
+      actor: { type: 'user', id: 'local:alice', name: 'alice' },
+    });
+  });
+
+  it.each<{ name: string; argv: string[]; env: NodeJS.ProcessEnv; expected: Record<string, unknown> }>([
+    { name: 'stdio command', argv: ['stdio'], env: {}, expected: { command: 'stdio' } },
+    {
+      name: 'XDG_DATA_HOME',
+      argv: [],
+      env: { XDG_DATA_HOME: '/xdg' },
+      expected: { store: { kind: 'sqlite', dataDir: '/xdg/governance-factory' } },
+    },
+    {
+      name: 'GF_DATA_DIR',
+      argv: [],
+      env: { GF_DATA_DIR: '/data' },
+      expected: { store: { kind: 'sqlite', dataDir: '/data' } },
+    },
+    {
+      name: '--data-dir over GF_DATA_DIR, ~ expanded',
+      argv: ['--data-dir', '~/gf'],
+      env: { GF_DATA_DIR: '/data' },
+      expected: { store: { kind: 'sqlite', dataDir: '/home/alice/gf' } },
+    },
+    {
+      name: 'relative --data-dir made absolute',
+      argv: ['--data-dir', 'rel/dir'],
+      env: {},
+      expected: { store: { kind: 'sqlite', dataDir: path.resolve('rel/dir') } },
+    },
+    {
+      name: 'DATABASE_URL selects PostgreSQL (Supabase string)',
+      argv: [],
+      env: { DATABASE_URL: 'postgresql://postgres.ref:pw@aws-0-eu-west-1.pooler.supabase.com:6543/postgres' },
+      expected: {
+        store: {
+          kind: 'postgres',
+          url: 'postgresql://postgres.ref:pw@aws-0-eu-west-1.pooler.supabase.com:6543/postgres',
+          schema: 'governance_factory',
+        },
+      },
+    },
+    {
+      name: 'DATABASE_SCHEMA',
+      argv: [],
+      env: { DATABASE_URL: 'postgres://db/x', DATABASE_SCHEMA: 'gov' },
+      expected: { store: { kind: 'postgres', url: 'postgres://db/x', schema: 'gov' } },
+    },
+    {
+      name: 'flags override env',
+      argv: [
+        'http',
+        '--host',
+        'localhost',
+        '--port',
+        '9000',
+        '--log-level',
+        'debug',
+        '--toolsets',
+        'items,audit',
+      ],
+      env: { GF_HOST: '127.0.0.2', GF_PORT: '1234', GF_LOG_LEVEL: 'warn', GF_TOOLSETS: 'milestones' },
+      expected: {
+        logLevel: 'debug',
+        toolsets: ['items', 'audit'],
+        http: expect.objectContaining({ host: 'localhost', port: 9000 }),
+      },
+    },
+    {
+      name: '--read-only',
+      argv: ['--read-only'],
+      env: { GF_READ_ONLY: 'false' },
+      expected: { readOnly: true },
+    },
+    ...['true', '1', 'TRUE', 'yes'].map((v) => ({
+      name: `GF_READ_ONLY=${v}`,
+      argv: [],
+      env: { GF_READ_ONLY: v },
+      expected: { readOnly: true },
+    })),
+    { name: 'GF_READ_ONLY=0', argv: [], env: { GF_READ_ONLY: '0' }, expected: { readOnly: false } },
+    {
+      name: 'empty variables count as unset',
+      argv: [],
+      env: { GF_PORT: '', GF_HOST: ' ' },
+      expected: { http: expect.objectContaining({ host: '127.0.0.1', port: 8787 }) },
+    },
+    {
+      name: 'HTTP settings from env',
+      argv: [],
+      env: {
+        GF_AUTH_TOKEN: 'tok',
+        GF_ALLOWED_ORIGINS: 'https://app.example.com/, http://Tools.Example:8080',
+        GF_ALLOWED_HOSTS: 'MCP.example.com, mcp.example.com:443',
+        GF_SESSION_IDLE_SECONDS: '60',
+        GF_MAX_BODY_BYTES: '4096',
+      },
+      expected: {
+        http: {
+          host: '127.0.0.1',
+          port: 8787,
+          authToken: 'tok',
+          allowedOrigins: ['https://app.example.com', 'http://tools.example:8080'],
+          allowedHosts: ['mcp.example.com', 'mcp.example.com:443'],
+          sessionIdleSeconds: 60,
+          maxBodyBytes: 4096,
+        },
+      },
+    },
+    {
+      name: 'actor from env',
+      argv: [],
+      env: { GF_ACTOR_TYPE: 'agent_service', GF_ACTOR_ID: 'agent:dev', GF_ACTOR_NAME: 'Dev agent' },
+      expected: { actor: { type: 'agent_service', id: 'agent:dev', name: 'Dev agent' } },
+    },
+    {
+      name: 'non-loopback host with a token',
+      argv: ['--host', '0.0.0.0'],
+      env: { GF_AUTH_TOKEN: 'tok' },
+      expected: { http: expect.objectContaining({ host: '0.0.0.0', authToken: 'tok' }) },
+    },
+    {
+      name: 'stdio ignores the host (nothing is bound)',
+      argv: ['stdio'],
+      env: { GF_HOST: '0.0.0.0' },
+      expected: { command: 'stdio' },
+    },
+    {
+      name: 'IPv6 loopback in brackets',
+      argv: ['--host', '[::1]'],
+      env: {},
+      expected: { http: expect.objectContaining({ host: '::1' }) },
+    },
+  ])('$name', ({ argv, env, expected }) => {
+    expect(serve(argv, env)).toMatchObject(expected);
+  });
+
+  it.each([
+    {
+      name: 'bad GF_PORT',
+      argv: [],
+      env: { GF_PORT: 'http' },
+      says: /GF_PORT "http": must be a whole number/,
+    },
+    {
+      name: 'port out of range',
+      argv: [],
+      env: { GF_PORT: '70000' },
+      says: /GF_PORT "70000": must be at most 65535/,
+    },
+    {
+      name: 'bad --port names the flag',
+      argv: ['--port', '80a'],
+      env: { GF_PORT: '80' },
+      says: /--port "80a"/,
+    },
+    {
+      name: 'dash value for --port',
+      argv: ['--port', '-1'],
+      env: {},
+      says: /'--port' argument is ambiguous/,
+    },
+    { name: 'flag without its value', argv: ['--port'], env: {}, says: /'--port <value>' argument missing/ },
+    {
+      name: 'non-loopback host without a token',
+      argv: ['--host', '0.0.0.0'],
+      env: {},
+      says: /GF_AUTH_TOKEN is required when --host is not a loopback/,
+    },
+    {
+      name: 'LAN address from GF_HOST without a token',
+      argv: [],
+      env: { GF_HOST: '192.168.1.5' },
+      says: /GF_AUTH_TOKEN is required when GF_HOST/,
+    },
+    {
+      name: 'unknown toolset',
+      argv: ['--toolsets', 'items,issues'],
+      env: {},
+      says: /--toolsets .*"issues" is not one of items, milestones, audit/,
+    },
+    { name: 'unknown log level', argv: [], env: { GF_LOG_LEVEL: 'verbose' }, says: /GF_LOG_LEVEL "verbose"/ },
+    {
+      name: 'bad boolean',
+      argv: [],
+      env: { GF_READ_ONLY: 'sure' },
+      says: /GF_READ_ONLY "sure": must be true or false/,
+    },
+    {
+      name: 'non-postgres DATABASE_URL, value not echoed',
+      argv: [],
+      env: { DATABASE_URL: 'mysql://u:secret@h/db' },
+      says: /^(?!.*secret).*DATABASE_URL: must be a postgres/s,
+    },
+    {
+      name: 'bad schema',
+      argv: [],
+      env: { DATABASE_URL: 'postgres://h/db', DATABASE_SCHEMA: 'a;drop' },
+      says: /DATABASE_SCHEMA/,
+    },
+    {
+      name: 'origin with a path',
+      argv: [],
+      env: { GF_ALLOWED_ORIGINS: 'https://a.example/app' },
+      says: /GF_ALLOWED_ORIGINS .*is not an origin/,
+    },
+    {
+      name: 'bad actor type',
+      argv: [],
+      env: { GF_ACTOR_TYPE: 'robot' },
+      says: /GF_ACTOR_TYPE "robot": .*user, agent_service, system/,
+    },
+    {
+      name: 'body limit too small',
+      argv: [],
+      env: { GF_MAX_BODY_BYTES: '10' },
+      says: /GF_MAX_BODY_BYTES "10": must be at least/,
+    },
+    { name: 'unknown flag', argv: ['--prot', '1'], env: {}, says: /Unknown option '--prot'/ },
+    {
+      name: 'unknown command',
+      argv: ['serve'],
+      env: {},
+      says: /unknown command "serve": expected http or stdio/,
+    },
+    { name: 'two commands', argv: ['http', 'stdio'], env: {}, says: /expected one command/ },
+  ])('refuses $name', ({ argv, env, says }) => {
+    const msg = failure(argv, env);
+    expect(msg).toMatch(says);
+    expect(msg).toContain('--help');
+  });
+
+  it('reports every bad setting at once', () => {
+    const msg = failure([], { GF_PORT: 'x', GF_LOG_LEVEL: 'loud' });
+    expect(msg).toMatch(/GF_PORT/);
+    expect(msg).toMatch(/GF_LOG_LEVEL/);
+  });
+
+  it.each([
+    { argv: ['--help'], command: 'help' },
+    { argv: ['-h'], command: 'help' },
+    { argv: ['--version'], command: 'version' },
+    // Help must work even when the environment is broken.
+    { argv: ['stdio', '--help'], command: 'help', env: { GF_PORT: 'broken' } },
+  ])('$argv -> $command', ({ argv, command, env }) => {
+    expect(loadConfig(argv, env ?? {}, system)).toEqual({ command });
+  });
+});
