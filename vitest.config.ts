@@ -10,6 +10,7 @@ export default defineConfig({
     fileParallelism: true,
     // The CI machine has 2 cores.
     maxWorkers: 2,
+    reporters: ['default', './test/helpers/summary-reporter.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Builds dist/ when stale, for the e2e suites that spawn the built server.

@@ -13,10 +13,12 @@
 // Chunks (dist/chunks/) are parsed only when the chosen command imports them, so express never
 // loads under stdio; the path that loads everything is no slower.
 import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { chmod, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { stubsPlugin } from './build-stubs.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -46,6 +48,12 @@ const banner = [
   "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
 ].join('\n');
 
+// tools/list entries computed once here rather than at every start (see src/mcp/tool-schema.ts).
+const toolEntries = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/tool-entries.ts'], {
+  cwd: root,
+  encoding: 'utf8',
+});
+
 await rm(outdir, { recursive: true, force: true });
 
 const result = await build({
@@ -61,13 +69,15 @@ const result = await build({
   banner: { js: banner },
   minifyWhitespace: true,
   minifySyntax: true,
-  minifyIdentifiers: false,
+  minifyIdentifiers: true,
   sourcemap: 'linked',
   tsconfig: path.join(root, 'tsconfig.json'),
   // Database drivers stay plain node_modules imports: better-sqlite3 is a native addon, pg is
   // loaded lazily and pg-native is its optional native binding. The other drivers are optional
   // back-ends that must not be inlined (native parts, optional peer dependencies).
   external: ['better-sqlite3', 'pg', 'pg-native', 'mongodb', 'ioredis', 'redis'],
+  plugins: [stubsPlugin(root)],
+  define: { __GF_TOOL_ENTRIES__: toolEntries },
   metafile: true,
   logLevel: 'warning',
 });

@@ -3,7 +3,6 @@
 // the database drivers are imported only on the path that needs them, and the store opens on the
 // first call that needs data, never for initialize or tools/list.
 import { fileURLToPath } from 'node:url';
-import pino from 'pino';
 import pkg from '../package.json' with { type: 'json' };
 import { ConfigError, loadConfig, type ServeConfig, type StoreConfig } from './config/config.js';
 import { USAGE } from './config/usage.js';
@@ -12,6 +11,7 @@ import type { GovernanceStore } from './governance/ports/store.js';
 import { dispatchEvents } from './governance/use-cases/write-scope.js';
 import type { Deps, Logger } from './mcp/deps.js';
 import type { ServerOptions } from './server.js';
+import { deferredLogger, type LevelLogger } from './shared/deferred-logger.js';
 import { systemClock } from './shared/system-clock.js';
 import { lazyStore } from './store/lazy-store.js';
 import { createMemoryBus } from './store/memory/event-bus.js';
@@ -30,8 +30,19 @@ async function main(): Promise<void> {
   if (config.command === 'help') return void process.stdout.write(USAGE);
   if (config.command === 'version') return void process.stdout.write(`${pkg.version}\n`);
 
-  // stderr only: under stdio, stdout belongs to the protocol.
-  const log = pino({ name: NAME, level: config.logLevel }, pino.destination(2));
+  // stderr only: under stdio, stdout belongs to the protocol. pino loads just after start-up.
+  const level = config.logLevel;
+  const log = deferredLogger(async () => {
+    const { default: pino } = await import('pino');
+    const p = pino({ name: NAME, level }, pino.destination(2));
+    // A plain object: pino's type has a string index (custom levels), which TS reads as a thenable.
+    return {
+      debug: (o, m) => p.debug(o, m),
+      info: (o, m) => p.info(o, m),
+      warn: (o, m) => p.warn(o, m),
+      error: (o, m) => p.error(o, m),
+    } satisfies LevelLogger;
+  });
   const deps = buildDeps(config, log);
   const options: ServerOptions = {
     readOnly: config.readOnly,

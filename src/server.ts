@@ -7,7 +7,7 @@ import { registerTools } from './mcp/register-tools.js';
 import { selectTools, type ToolSelection } from './mcp/registry.js';
 import { allPrompts } from './prompts/index.js';
 import { allResources } from './resources/index.js';
-import { allTools } from './tools/index.js';
+import { toolCatalog } from './tools/catalog.js';
 
 export type ServerOptions = ToolSelection;
 
@@ -23,7 +23,7 @@ export function buildServer(deps: Deps, options: ServerOptions = {}): McpServer 
     instructions: INSTRUCTIONS,
   });
   const log = clientLogger(deps.logger, mcp.server);
-  registerTools(mcp.server, { tools: selectTools(allTools, options), deps, log });
+  registerTools(mcp.server, { tools: selectTools(toolCatalog, options), deps, log });
   const detach = registerResources(mcp, allResources, deps, log);
   registerPrompts(mcp, allPrompts, deps, log);
   const prevClose = mcp.server.onclose;

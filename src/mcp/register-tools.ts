@@ -7,16 +7,17 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { DomainError } from '../governance/errors.js';
 import type { Caller } from '../governance/ports/caller.js';
-import type { AnyTool, ToolContext } from './define-tool.js';
+import type { ToolContext } from './define-tool.js';
 import type { Deps, Logger } from './deps.js';
 import { badTextError, findBadText, inputError, toErrorResult } from './errors.js';
-import { toolEntry } from './tool-schema.js';
+import type { ToolSpec } from './registry.js';
+import { advertisedEntry } from './tool-schema.js';
 
 /** Clients may pass their own correlation id under this `_meta` key to tie calls together. */
 export const CORRELATION_META_KEY = 'governance-factory/correlation-id';
 
 export interface RegisterToolsOptions {
-  tools: readonly AnyTool[];
+  tools: readonly ToolSpec[];
   deps: Deps;
   log: Logger;
   /** Validate every result against the tool's output schema (on in tests, cheap enough to keep on). */
@@ -28,10 +29,12 @@ export function registerTools(server: Server, opts: RegisterToolsOptions): void 
   const { tools, deps, log } = opts;
   const byName = new Map(tools.map((t) => [t.name, t]));
   server.registerCapabilities({ tools: { listChanged: false } });
-  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: tools.map(toolEntry) }));
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({
+    tools: await Promise.all(tools.map(advertisedEntry)),
+  }));
   server.setRequestHandler(CallToolRequestSchema, async (req, extra): Promise<CallToolResult> => {
-    const tool = byName.get(req.params.name);
-    if (!tool) {
+    const spec = byName.get(req.params.name);
+    if (!spec) {
       return toErrorResult(
         new DomainError(
           'INPUT.INVALID',
@@ -42,6 +45,7 @@ export function registerTools(server: Server, opts: RegisterToolsOptions): void 
         req.params.name,
       );
     }
+    const tool = await spec.load();
     const meta = req.params._meta;
     const corr = meta?.[CORRELATION_META_KEY];
     const info = server.getClientVersion();

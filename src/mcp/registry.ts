@@ -1,5 +1,5 @@
 import type { AnyTool } from './define-tool.js';
-import { TOOLSETS, type Toolset } from './toolsets.js';
+import { TOOLSETS, type ToolEffect, type Toolset } from './toolsets.js';
 
 export interface ToolSelection {
   /** Drop every tool whose effect is not `read`. */
@@ -8,8 +8,22 @@ export interface ToolSelection {
   toolsets?: readonly Toolset[];
 }
 
-/** The tools a configuration exposes, in definition order. */
-export function selectTools(all: readonly AnyTool[], sel: ToolSelection = {}): AnyTool[] {
+/**
+ * What the registry knows of a tool before loading it: enough to select it and to find its
+ * prebuilt tools/list entry. The definition (zod schemas, handler) loads on first use.
+ */
+export interface ToolSpec {
+  name: string;
+  toolset: Toolset;
+  effect: ToolEffect;
+  load(): Promise<AnyTool>;
+}
+
+/** The tools a configuration exposes, in catalog order. */
+export function selectTools<T extends Pick<ToolSpec, 'toolset' | 'effect'>>(
+  all: readonly T[],
+  sel: ToolSelection = {},
+): T[] {
   const sets = new Set<Toolset>(sel.toolsets ?? TOOLSETS);
   return all.filter((t) => sets.has(t.toolset) && (!sel.readOnly || t.effect === 'read'));
 }

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toolEntry } from '../../src/mcp/tool-schema.js';
+import { allTools } from '../../src/tools/index.js';
 import { BIN, callOk, cleanEnv, connectStdio, requireBuild, ROOT, tempDir } from '../helpers/spawn-server.js';
 
 const WS = 'acme/web';
@@ -45,6 +47,16 @@ describe('built server over stdio', () => {
     }
   });
 
+  it('advertises exactly the entries the definitions produce (the bundle inlines them at build time)', async () => {
+    const s = await connectStdio({ env: { GF_DATA_DIR: data.dir } });
+    try {
+      const { tools: listed } = await s.client.listTools();
+      expect(listed).toEqual(allTools.map(toolEntry));
+    } finally {
+      await s.close();
+    }
+  });
+
   it('creates a hierarchy, rolls status up, keeps the audit chain, logs to stderr only', async () => {
     const s = await connectStdio({ env: { GF_DATA_DIR: data.dir } });
     try {
@@ -79,8 +91,9 @@ describe('built server over stdio', () => {
       expect(audit).toMatchObject({ ok: true, firstBad: null });
       expect(audit.headSeq).toBeGreaterThanOrEqual(4);
 
-      // Logs are pino JSON lines on stderr; stdout carried only protocol messages.
-      expect(s.stderr()).toContain('"msg":"ready"');
+      // Logs are pino JSON lines on stderr (pino loads just after start-up, so they may lag a
+      // little); stdout carried only protocol messages.
+      await expect.poll(() => s.stderr(), { timeout: 5000 }).toContain('"msg":"ready"');
       expect(s.stderr()).toContain('"msg":"store opened"');
       expect(s.transportErrors).toEqual([]);
     } finally {

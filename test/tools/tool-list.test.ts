@@ -110,3 +110,18 @@ describe('annotations follow the declared effect', () => {
     }
   });
 });
+
+describe('tool catalog', () => {
+  it('lists every definition once, in allTools order, with the same toolset and effect', async () => {
+    const { toolCatalog } = await import('../../src/tools/catalog.js');
+    expect(toolCatalog.map((s) => s.name)).toEqual(allTools.map((t) => t.name));
+    for (const spec of toolCatalog) {
+      const tool = await spec.load();
+      expect({ name: tool.name, toolset: tool.toolset, effect: tool.effect }).toEqual({
+        name: spec.name,
+        toolset: spec.toolset,
+        effect: spec.effect,
+      });
+    }
+  });
+});

@@ -1,0 +1,78 @@
+import type { ToolSpec } from '../mcp/registry.js';
+
+// Every tool, in the order tools/list shows them. Definitions load on first use, so start-up pays
+// for no tool's zod schemas; test/tools/tool-list.test.ts checks this list against the definitions.
+export const toolCatalog: readonly ToolSpec[] = [
+  {
+    name: 'create_item',
+    toolset: 'items',
+    effect: 'write',
+    load: async () => (await import('./items/create-item.js')).createItemTool,
+  },
+  {
+    name: 'get_item',
+    toolset: 'items',
+    effect: 'read',
+    load: async () => (await import('./items/get-item.js')).getItemTool,
+  },
+  {
+    name: 'update_item',
+    toolset: 'items',
+    effect: 'write',
+    load: async () => (await import('./items/update-item.js')).updateItemTool,
+  },
+  {
+    name: 'move_item',
+    toolset: 'items',
+    effect: 'write',
+    load: async () => (await import('./items/move-item.js')).moveItemTool,
+  },
+  {
+    name: 'set_item_status',
+    toolset: 'items',
+    effect: 'write',
+    load: async () => (await import('./items/set-item-status.js')).setItemStatusTool,
+  },
+  {
+    name: 'link_items',
+    toolset: 'items',
+    effect: 'write',
+    load: async () => (await import('./items/link-items.js')).linkItemsTool,
+  },
+  {
+    name: 'unlink_items',
+    toolset: 'items',
+    effect: 'destructive',
+    load: async () => (await import('./items/unlink-items.js')).unlinkItemsTool,
+  },
+  {
+    name: 'get_item_tree',
+    toolset: 'items',
+    effect: 'read',
+    load: async () => (await import('./items/get-item-tree.js')).getItemTreeTool,
+  },
+  {
+    name: 'upsert_milestone',
+    toolset: 'milestones',
+    effect: 'write',
+    load: async () => (await import('./milestones/upsert-milestone.js')).upsertMilestoneTool,
+  },
+  {
+    name: 'list_milestones',
+    toolset: 'milestones',
+    effect: 'read',
+    load: async () => (await import('./milestones/list-milestones.js')).listMilestonesTool,
+  },
+  {
+    name: 'query_audit',
+    toolset: 'audit',
+    effect: 'read',
+    load: async () => (await import('./audit/query-audit.js')).queryAuditTool,
+  },
+  {
+    name: 'verify_audit',
+    toolset: 'audit',
+    effect: 'read',
+    load: async () => (await import('./audit/verify-audit.js')).verifyAuditTool,
+  },
+];
