@@ -33,7 +33,9 @@ async function call(name, args) {
 // Shape: 20 epics x 10 features x N tasks, N chosen so the total is `total`.
 const epics = 20;
 const featuresPer = 10;
-const tasksPer = Math.floor((total - epics - epics * featuresPer) / (epics * featuresPer));
+const taskTotal = total - epics - epics * featuresPer;
+const tasksIn = (featureIndex) =>
+  Math.floor(taskTotal / (epics * featuresPer)) + (featureIndex < taskTotal % (epics * featuresPer) ? 1 : 0);
 const tasks = [];
 const t0 = performance.now();
 for (let e = 0; e < epics; e++) {
@@ -47,7 +49,7 @@ for (let e = 0; e < epics; e++) {
         parentId: epic.id,
       })
     ).item;
-    for (let t = 0; t < tasksPer; t++) {
+    for (let t = 0, n = tasksIn(e * featuresPer + f); t < n; t++) {
       const task = (
         await call('create_item', {
           workspace: ws,
@@ -79,7 +81,7 @@ for (let round = 0; round < 3; round++) {
 // Status changes with roll-up on random tasks: planning -> in_progress -> review -> done.
 const statusMs = [];
 let rnd = 42;
-const next = () => ((rnd = (rnd * 1103515245 + 12345) % 2 ** 31), rnd);
+const next = () => ((rnd = (Math.imul(rnd, 1103515245) + 12345) >>> 1), rnd); // deterministic LCG
 for (let i = 0; i < 200; i++) {
   const id = tasks[next() % tasks.length];
   for (const status of ['in_progress', 'review', 'done']) {

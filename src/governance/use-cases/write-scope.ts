@@ -1,6 +1,6 @@
 import { chainRecord } from '../audit/chain.js';
 import type { AuditDiff, AuditEntity, AuditRecord } from '../model/audit.js';
-import type { DomainEventType } from '../model/events.js';
+import type { DomainEvent, DomainEventType } from '../model/events.js';
 import { assertWorkspace } from '../model/workspace.js';
 import type { Caller } from '../ports/caller.js';
 import type { CoreDeps } from '../ports/core-deps.js';
@@ -34,7 +34,7 @@ export async function runWrite<T>(
   fn: (scope: WriteScope) => Promise<T>,
 ): Promise<T> {
   assertWorkspace(workspace);
-  const eventIds: number[] = [];
+  const events: DomainEvent[] = [];
   const result = await deps.store.write(workspace, async (tx) => {
     const now = deps.clock.now();
     let head = await tx.auditHead(workspace);
@@ -64,21 +64,28 @@ export async function runWrite<T>(
         return record;
       },
       emit: async (type, payload) => {
-        eventIds.push(await tx.addEvent({ workspace, type, payload, at: now }));
+        const event: DomainEvent = { workspace, type, payload, at: now };
+        event.id = await tx.addEvent(event);
+        events.push(event);
       },
     };
     return fn(scope);
   });
-  await dispatchEvents(deps, eventIds);
+  await publish(deps, events);
   return result;
 }
 
-/** Publishes committed outbox events; a failure leaves them pending for the next flush. */
-export async function dispatchEvents(deps: CoreDeps, ids?: readonly number[]): Promise<number> {
-  if (ids && ids.length === 0) return 0;
-  const events = await deps.store.pendingEvents(ids);
+/** Publishes committed events, then marks them dispatched; a failure leaves them pending. */
+async function publish(deps: CoreDeps, events: readonly DomainEvent[]): Promise<void> {
+  if (events.length === 0) return;
   for (const e of events) await deps.bus.publish(e);
   await deps.store.markDispatched(events.map((e) => e.id!));
+}
+
+/** Publishes every event still pending in the outbox (left by a crash or a failed publish). */
+export async function dispatchEvents(deps: CoreDeps): Promise<number> {
+  const events = await deps.store.pendingEvents();
+  await publish(deps, events);
   return events.length;
 }
 

@@ -30,6 +30,10 @@ async function openDatabase(file: string, busyTimeoutMs: number): Promise<Better
     raw.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
     await enableWal(raw, Date.now() + busyTimeoutMs);
     raw.pragma('synchronous = NORMAL');
+    // Checkpoints move WAL pages into the database file and fsync it: tens of milliseconds that
+    // SQLite would otherwise spend inside whichever commit crosses its threshold. We run them
+    // ourselves when the store goes idle (see `checkpointer`).
+    raw.pragma('wal_autocheckpoint = 0');
     raw.pragma('foreign_keys = ON');
     return raw;
   } catch (e) {
@@ -55,6 +59,35 @@ async function enableWal(raw: BetterSqlite3.Database, deadline: number): Promise
   }
 }
 
+/** Checkpoint after this long without a commit... */
+const CHECKPOINT_IDLE_MS = 250;
+/** ...or after this many commits, so a store that never idles still bounds its WAL. */
+const CHECKPOINT_EVERY = 500;
+
+function checkpointer(raw: BetterSqlite3.Database, queue: WriteQueue) {
+  let commits = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const run = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    commits = 0;
+    // PASSIVE never waits for other processes' readers or writers; what it cannot copy now, a
+    // later checkpoint will. Serialized with our own transactions through the write queue.
+    void queue.run(async () => raw.pragma('wal_checkpoint(PASSIVE)')).catch(() => undefined);
+  };
+  return {
+    committed() {
+      if (++commits >= CHECKPOINT_EVERY) return run();
+      if (timer) timer.refresh();
+      else timer = globalThis.setTimeout(run, CHECKPOINT_IDLE_MS).unref();
+    },
+    stop() {
+      clearTimeout(timer);
+      timer = undefined;
+    },
+  };
+}
+
 /**
  * Embedded store: one SQLite file in WAL mode, safe to share between server processes.
  *
@@ -72,6 +105,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Gover
   });
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
   const queue = new WriteQueue();
+  const checkpoints = checkpointer(raw, queue);
 
   const immediate = <T>(fn: (conn: Kysely<Database>) => Promise<T>): Promise<T> =>
     queue.run(() =>
@@ -80,6 +114,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Gover
         try {
           const result = await fn(conn);
           await sql`commit`.execute(conn);
+          checkpoints.committed();
           return result;
         } catch (e) {
           // SQLite may already have rolled back (e.g. on SQLITE_FULL); then this one fails too.
@@ -109,6 +144,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Gover
       await sql`select 1`.execute(db);
     },
     close: async () => {
+      checkpoints.stop();
       await queue.idle();
       await db.destroy();
     },
