@@ -10,7 +10,7 @@ import { BIN, summarize, tempDataDir } from './lib.mjs';
 
 const argv = process.argv.slice(2);
 const usePg = argv.includes('--postgres');
-const total = Number(argv[argv.indexOf('--items') + 1] || 10_000);
+const total = argv.includes('--items') ? Number(argv[argv.indexOf('--items') + 1]) : 10_000;
 const ws = 'bench/big';
 const pgUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const schema = `gf_bench_${process.pid}`;

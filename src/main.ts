@@ -8,7 +8,6 @@ import { ConfigError, loadConfig, type ServeConfig, type StoreConfig } from './c
 import { USAGE } from './config/usage.js';
 import type { EventBus } from './governance/ports/events.js';
 import type { GovernanceStore } from './governance/ports/store.js';
-import { dispatchEvents } from './governance/use-cases/write-scope.js';
 import type { Deps, Logger } from './mcp/deps.js';
 import type { ServerOptions } from './server.js';
 import { deferredLogger, type LevelLogger } from './shared/deferred-logger.js';
@@ -114,6 +113,7 @@ function openStore(cfg: StoreConfig, bus: EventBus, log: Logger): GovernanceStor
     log.info({ store: cfg.kind, ...where, ms: Math.round(performance.now() - started) }, 'store opened');
     // The opened store, not the lazy one: going through the lazy store here would wait on itself.
     try {
+      const { dispatchEvents } = await import('./governance/use-cases/write-scope.js');
       const n = await dispatchEvents({ store, bus, clock: systemClock });
       if (n > 0) log.info({ events: n }, 'published events left pending by an earlier run');
     } catch (err) {

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ACTOR_TYPES, type Actor } from '../governance/model/audit.js';
 import { TOOLSETS, type Toolset } from '../mcp/toolsets.js';
 import { isLoopbackHost, normalizeOrigin, unbracket } from './net.js';

@@ -1,6 +1,6 @@
 import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PromptDefinition } from './define-prompt.js';
 import type { Deps, Logger } from './deps.js';
 import { toProtocolError } from './errors.js';

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
   CallToolRequestSchema,
@@ -11,7 +10,7 @@ import type { ToolContext } from './define-tool.js';
 import type { Deps, Logger } from './deps.js';
 import { badTextError, findBadText, inputError, toErrorResult } from './errors.js';
 import type { ToolSpec } from './registry.js';
-import { advertisedEntry } from './tool-schema.js';
+import { advertisedEntry } from './advertised.js';
 
 /** Clients may pass their own correlation id under this `_meta` key to tie calls together. */
 export const CORRELATION_META_KEY = 'governance-factory/correlation-id';
@@ -54,7 +53,10 @@ export function registerTools(server: Server, opts: RegisterToolsOptions): void 
       // Only name and version: the rest of clientInfo is client-controlled and unbounded.
       client: info ? { name: info.name.slice(0, 200), version: info.version.slice(0, 100) } : null,
       tool: tool.name,
-      correlationId: typeof corr === 'string' && corr.length > 0 && corr.length <= 100 ? corr : randomUUID(),
+      correlationId:
+        typeof corr === 'string' && corr.length > 0 && corr.length <= 100
+          ? corr
+          : globalThis.crypto.randomUUID(),
     };
     const progressToken = meta?.progressToken;
     const ctx: ToolContext = {

@@ -1,7 +1,6 @@
 import type { Tool, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AnyTool } from './define-tool.js';
-import type { ToolSpec } from './registry.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -81,12 +80,6 @@ export function annotationsOf(tool: AnyTool): ToolAnnotations {
   return a;
 }
 
-// The bundled build defines this as the entries computed from these same definitions at build time
-// (scripts/tool-entries.ts), saving the schema conversion at start-up; elsewhere it is undefined.
-declare const __GF_TOOL_ENTRIES__: Record<string, Tool> | undefined;
-const prebuilt: Record<string, Tool> | undefined =
-  typeof __GF_TOOL_ENTRIES__ === 'undefined' ? undefined : __GF_TOOL_ENTRIES__;
-
 const cache = new WeakMap<AnyTool, Tool>();
 
 /** The tools/list entry of a tool, computed once per process. */
@@ -104,9 +97,4 @@ export function toolEntry(tool: AnyTool): Tool {
     cache.set(tool, entry);
   }
   return entry;
-}
-
-/** The entry tools/list shows for a catalogued tool: prebuilt in the bundle, else from its definition. */
-export async function advertisedEntry(spec: ToolSpec): Promise<Tool> {
-  return prebuilt?.[spec.name] ?? toolEntry(await spec.load());
 }

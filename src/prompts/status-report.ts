@@ -1,4 +1,4 @@
-import { listMilestones } from '../governance/use-cases/milestones.js';
+import { listMilestones } from '../governance/use-cases/list-milestones.js';
 import { treePage } from '../governance/use-cases/read-items.js';
 import { definePrompt } from '../mcp/define-prompt.js';
 import { completeOwner, completeRepo } from '../resources/complete.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { LIMITS, ITEM_TYPES, PRIORITIES, STATUSES, type WorkItem } from '../governance/model/work-item.js';
 import { WORKSPACE_PATTERN } from '../governance/model/workspace.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ACTOR_TYPES } from '../../governance/model/audit.js';
 import { assertWorkspace } from '../../governance/model/workspace.js';
 import { defineTool } from '../../mcp/define-tool.js';

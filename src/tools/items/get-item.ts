@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { getItemView } from '../../governance/use-cases/read-items.js';
 import { defineTool } from '../../mcp/define-tool.js';
 import * as s from '../schemas.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { LINK_KINDS, linkItems } from '../../governance/use-cases/links.js';
 import { defineTool } from '../../mcp/define-tool.js';
 import * as s from '../schemas.js';

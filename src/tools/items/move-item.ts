@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { moveItem } from '../../governance/use-cases/move-item.js';
 import { defineTool } from '../../mcp/define-tool.js';
 import * as s from '../schemas.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { normalize, unlinkItems } from '../../governance/use-cases/links.js';
 import { defineTool } from '../../mcp/define-tool.js';
 import { linkInput } from './link-items.js';

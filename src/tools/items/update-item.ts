@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { updateItem } from '../../governance/use-cases/update-item.js';
 import { defineTool } from '../../mcp/define-tool.js';
 import * as s from '../schemas.js';

@@ -1,6 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MILESTONE_STATES } from '../../governance/model/milestone.js';
-import { listMilestones } from '../../governance/use-cases/milestones.js';
+import { listMilestones } from '../../governance/use-cases/list-milestones.js';
 import { defineTool } from '../../mcp/define-tool.js';
 import * as s from '../schemas.js';
 

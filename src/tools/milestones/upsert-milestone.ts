@@ -1,6 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MILESTONE_STATES } from '../../governance/model/milestone.js';
-import { upsertMilestone } from '../../governance/use-cases/milestones.js';
+import { upsertMilestone } from '../../governance/use-cases/upsert-milestone.js';
 import { defineTool } from '../../mcp/define-tool.js';
 import * as s from '../schemas.js';
 import { milestoneOut } from './list-milestones.js';
