@@ -2,25 +2,10 @@ import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toolEntry } from '../../src/mcp/tool-schema.js';
 import { allTools } from '../../src/tools/index.js';
+import { ALL_TOOLS, READ_TOOLS } from '../helpers/tool-names.js';
 import { BIN, callOk, cleanEnv, connectStdio, requireBuild, ROOT, tempDir } from '../helpers/spawn-server.js';
 
 const WS = 'acme/web';
-
-const ALL_TOOLS = [
-  'create_item',
-  'get_item',
-  'update_item',
-  'move_item',
-  'set_item_status',
-  'link_items',
-  'unlink_items',
-  'get_item_tree',
-  'upsert_milestone',
-  'list_milestones',
-  'query_audit',
-  'verify_audit',
-];
-const READ_TOOLS = ['get_item', 'get_item_tree', 'list_milestones', 'query_audit', 'verify_audit'];
 
 describe('built server over stdio', () => {
   let data: Awaited<ReturnType<typeof tempDir>>;

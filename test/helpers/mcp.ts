@@ -96,6 +96,8 @@ export interface Connected {
   client: Client;
   deps: Deps;
   store: GovernanceStore;
+  /** Raw SQL on the store's own database, behind the server's back. */
+  exec(sql: string, params?: unknown[]): Promise<number>;
   clock: TestClock;
   logger: ReturnType<typeof silentLogger>;
   call(name: string, args: Record<string, unknown>, meta?: Record<string, unknown>): Promise<CallToolResult>;
@@ -128,7 +130,11 @@ const textOf = (r: CallToolResult): string =>
 export async function connectClient(opts: ConnectOptions = {}): Promise<Connected> {
   const backend = typeof opts.backend === 'object' ? opts.backend : BACKENDS[opts.backend ?? 'sqlite'];
   const opened = opts.share
-    ? { store: opts.share.store, cleanup: async () => undefined }
+    ? {
+        store: opts.share.store,
+        cleanup: async () => undefined,
+        exec: () => Promise.reject(new Error('a shared client has no database of its own')),
+      }
     : await backend.open();
   const clock = opts.clock ?? opts.share?.clock ?? testClock();
   const logger = silentLogger();
@@ -173,6 +179,7 @@ export async function connectClient(opts: ConnectOptions = {}): Promise<Connecte
     client,
     deps,
     store: opened.store,
+    exec: (sql, params) => opened.exec(sql, params),
     clock,
     logger,
     call,

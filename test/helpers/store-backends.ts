@@ -12,6 +12,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import type { GovernanceStore } from '../../src/governance/ports/store.js';
 import { createPostgresStore } from '../../src/store/postgres/index.js';
@@ -21,6 +22,8 @@ export interface OpenedStore {
   store: GovernanceStore;
   /** Closes the store and deletes its data. Safe to call once. */
   cleanup(): Promise<void>;
+  /** Runs one statement on the store's database behind its back (tamper tests). `?` marks parameters. */
+  exec(sql: string, params?: unknown[]): Promise<number>;
 }
 
 export interface StoreBackend {
@@ -41,6 +44,14 @@ export const sqliteBackend: StoreBackend = {
         await store.close();
         await rm(dataDir, { recursive: true, force: true });
       },
+      async exec(sql, params = []) {
+        const db = new BetterSqlite3(join(dataDir, 'governance.db'));
+        try {
+          return db.prepare(sql).run(...params).changes;
+        } finally {
+          db.close();
+        }
+      },
     };
   },
 };
@@ -50,17 +61,28 @@ export const postgresBackend: StoreBackend = {
   async open() {
     const schema = `gf_test_${randomBytes(6).toString('hex')}`;
     const store = await createPostgresStore({ url: TEST_DATABASE_URL, schema, poolSize: 5 });
+    const withClient = async <T>(fn: (client: pg.Client) => Promise<T>): Promise<T> => {
+      const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await client.connect();
+      try {
+        return await fn(client);
+      } finally {
+        await client.end();
+      }
+    };
     return {
       store,
       async cleanup() {
         await store.close();
-        const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
-        await client.connect();
-        try {
-          await client.query(`drop schema if exists "${schema}" cascade`);
-        } finally {
-          await client.end();
-        }
+        await withClient((client) => client.query(`drop schema if exists "${schema}" cascade`));
+      },
+      async exec(sql, params = []) {
+        let n = 0;
+        const text = sql.replace(/\?/g, () => `$${++n}`);
+        return withClient(async (client) => {
+          await client.query(`set search_path to "${schema}"`);
+          return (await client.query(text, params)).rowCount ?? 0;
+        });
       },
     };
   },

@@ -1,22 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { allTools } from '../../src/tools/index.js';
 import { connectClient, type ConnectOptions } from '../helpers/mcp.js';
-
-const ALL = [
-  'create_item',
-  'get_item',
-  'update_item',
-  'move_item',
-  'set_item_status',
-  'link_items',
-  'unlink_items',
-  'get_item_tree',
-  'upsert_milestone',
-  'list_milestones',
-  'query_audit',
-  'verify_audit',
-];
-const READ = ['get_item', 'get_item_tree', 'list_milestones', 'query_audit', 'verify_audit'];
+import { ALL_TOOLS as ALL, READ_TOOLS as READ } from '../helpers/tool-names.js';
 
 describe('tools/list per configuration', () => {
   it.each<{ config: string; opts: ConnectOptions; tools: string[] }>([
