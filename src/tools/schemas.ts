@@ -3,6 +3,8 @@ import { LIMITS, ITEM_TYPES, PRIORITIES, STATUSES, type WorkItem } from '../gove
 import { WORKSPACE_PATTERN } from '../governance/model/workspace.js';
 
 // Shared field schemas: one definition per concept keeps tools/list small and consistent.
+// Fields whose name and type say it all (title, priority, status, labels...) carry no .describe():
+// tools/list is read on every turn, so its size is budgeted (bench/tools-list.mjs).
 
 export const workspace = z.string().regex(new RegExp(WORKSPACE_PATTERN)).describe('owner/repo');
 export const itemId = z.string().min(1).max(40).describe('e.g. T-12');

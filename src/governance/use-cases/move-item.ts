@@ -59,10 +59,7 @@ export async function moveItem(deps: CoreDeps, caller: Caller, cmd: MoveItemComm
       reason: cmd.reason ?? null,
     });
     await s.emit('issue.moved', { id: item.id, from: item.parentId, to: next.parentId });
-    const rolledUp = [
-      ...(await rollUp(s, item.parentId, `${item.id} moved out`)),
-      ...(await rollUp(s, next.parentId, `${item.id} moved in`)),
-    ];
+    const rolledUp = await rollUp(s, [item.parentId, next.parentId], `${item.id} moved`);
     await s.emit('hierarchy.updated', { ids: [item.id] });
     return { item: next, moved: true, descendants: descendants.length, rolledUp };
   });

@@ -15,46 +15,71 @@ export function leafProgress(item: Pick<WorkItem, 'status'>): number {
 }
 
 /**
- * Recomputes progress from `parentId` up to the root and starts ancestors when a child started:
- * a planning (or done) parent moves to in_progress once any child is in progress or in review.
- * Every changed ancestor is written and audited as a roll-up of `cause`.
+ * Recomputes progress from the given parents up to the root, and starts ancestors when a child
+ * started: a planning (or done) parent moves to in_progress once any child is in progress or in review.
+ * Ancestors shared by several branches (a move between siblings) are computed once, deepest first,
+ * and only while something below them changed. Every changed ancestor is written and audited as a
+ * roll-up of `cause`.
  */
-export async function rollUp(s: WriteScope, parentId: string | null, cause: string): Promise<RollupChange[]> {
-  const changes: RollupChange[] = [];
-  for (let id = parentId; id !== null;) {
-    const parent = await requireItem(s.tx, s.workspace, id);
-    const stats = await s.tx.childStats(s.workspace, id);
-    const progress = stats.total === 0 ? leafProgress(parent) : Math.round(stats.progressSum / stats.total);
-    const start = stats.started > 0 && (parent.status === 'planning' || parent.status === 'done');
-    const reopen = parent.status === 'done' && stats.open > 0;
-    const status = start || reopen ? 'in_progress' : parent.status;
-    if (progress === parent.progress && status === parent.status) break;
-    const next: WorkItem = {
-      ...parent,
-      progress,
-      status,
-      startedAt:
-        status !== parent.status && STARTED.includes(status) ? (parent.startedAt ?? s.now) : parent.startedAt,
-      completedAt: status === 'done' ? parent.completedAt : null,
-      updatedAt: s.now,
-      version: parent.version + 1,
-    };
-    await s.tx.updateItem(next, parent.version);
-    const diff: Record<string, { old: unknown; new: unknown }> = {};
-    if (progress !== parent.progress) diff.progress = { old: parent.progress, new: progress };
-    if (status !== parent.status) {
-      diff.status = { old: parent.status, new: status };
-      await s.emit('issue.status_changed', { id, from: parent.status, to: status, rollup: true });
+export async function rollUp(
+  s: WriteScope,
+  parentIds: string | null | readonly (string | null)[],
+  cause: string,
+): Promise<RollupChange[]> {
+  const starts = (Array.isArray(parentIds) ? parentIds : [parentIds]).filter(
+    (id): id is string => id !== null,
+  );
+  const chain = new Map<string, WorkItem>();
+  for (let id of starts as (string | null)[]) {
+    while (id !== null && !chain.has(id)) {
+      const item = await requireItem(s.tx, s.workspace, id);
+      chain.set(id, item);
+      id = item.parentId;
     }
-    await s.audit({
-      entityType: 'item',
-      entityId: id,
-      action: 'item.rolled_up',
-      diff,
-      reason: `roll-up: ${cause}`,
-    });
-    changes.push({ id, progress, status });
-    id = parent.parentId;
+  }
+  const dirty = new Set(starts);
+  const changes: RollupChange[] = [];
+  for (const parent of [...chain.values()].sort((a, b) => b.depth - a.depth)) {
+    if (!dirty.has(parent.id)) continue;
+    const change = await recompute(s, parent, cause);
+    if (!change) continue;
+    changes.push(change);
+    if (parent.parentId) dirty.add(parent.parentId);
   }
   return changes;
+}
+
+async function recompute(s: WriteScope, parent: WorkItem, cause: string): Promise<RollupChange | undefined> {
+  const id = parent.id;
+  const stats = await s.tx.childStats(s.workspace, id);
+  const progress = stats.total === 0 ? leafProgress(parent) : Math.round(stats.progressSum / stats.total);
+  const start = stats.started > 0 && (parent.status === 'planning' || parent.status === 'done');
+  const reopen = parent.status === 'done' && stats.open > 0;
+  const status = start || reopen ? 'in_progress' : parent.status;
+  if (progress === parent.progress && status === parent.status) return undefined;
+  const next: WorkItem = {
+    ...parent,
+    progress,
+    status,
+    startedAt:
+      status !== parent.status && STARTED.includes(status) ? (parent.startedAt ?? s.now) : parent.startedAt,
+    completedAt: status === 'done' ? parent.completedAt : null,
+    updatedAt: s.now,
+    version: parent.version + 1,
+  };
+  await s.tx.updateItem(next, parent.version);
+  const diff: Record<string, { old: unknown; new: unknown }> = {};
+  if (progress !== parent.progress) diff.progress = { old: parent.progress, new: progress };
+  if (status !== parent.status) {
+    diff.status = { old: parent.status, new: status };
+    await s.emit('issue.status_changed', { id, from: parent.status, to: status, rollup: true });
+  }
+  await s.audit({
+    entityType: 'item',
+    entityId: id,
+    action: 'item.rolled_up',
+    diff,
+    reason: `roll-up: ${cause}`,
+  });
+  return { id, progress, status };
 }
