@@ -17,6 +17,7 @@ import { ERROR_META_KEY } from '../src/mcp/errors.js';
 import { CORRELATION_META_KEY } from '../src/mcp/register-tools.js';
 import { annotationsOf, jsonSchemaOf } from '../src/mcp/tool-schema.js';
 import { TOOLSETS } from '../src/mcp/toolsets.js';
+import { allPrompts } from '../src/prompts/index.js';
 import { allResources } from '../src/resources/index.js';
 import { auditOut } from '../src/tools/audit/query-audit.js';
 import { allTools } from '../src/tools/index.js';
@@ -247,6 +248,21 @@ function resourcesSection(): string {
   ].join('\n\n');
 }
 
+function promptsSection(): string {
+  const rows = allPrompts.map((p) => [
+    code(p.name),
+    p.title,
+    p.description,
+    Object.entries(p.args)
+      .map(
+        ([name, a]) =>
+          `${code(name)}${a.required ? '' : ' (optional)'}${a.complete ? ', completed' : ''}: ${a.description}`,
+      )
+      .join('<br>'),
+  ]);
+  return ['## Prompts', table(['Name', 'Title', 'Description', 'Arguments'], rows)].join('\n\n');
+}
+
 function render(): string {
   const parts: string[] = [
     '# Tools reference',
@@ -289,6 +305,7 @@ function render(): string {
     ),
   );
   parts.push(resourcesSection());
+  parts.push(promptsSection());
   return `${parts.join('\n\n')}\n`;
 }
 
