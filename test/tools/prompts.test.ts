@@ -62,7 +62,7 @@ describe('prompts', () => {
   });
 
   it.each([
-    { arg: 'owner', value: 'ac', context: {} as Record<string, string>, values: ['acme'] },
+    { arg: 'owner', value: 'ac', context: {}, values: ['acme'] },
     { arg: 'repo', value: '', context: { owner: 'acme' }, values: ['web', 'api'] },
   ])('completes $arg', async ({ arg, value, context, values }) => {
     const r = await c().client.complete({
