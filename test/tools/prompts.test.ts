@@ -61,7 +61,7 @@ describe('prompts', () => {
     expect(body.truncated).toBe(false);
   });
 
-  it.each([
+  it.each<{ arg: string; value: string; context: Record<string, string>; values: string[] }>([
     { arg: 'owner', value: 'ac', context: {}, values: ['acme'] },
     { arg: 'repo', value: '', context: { owner: 'acme' }, values: ['web', 'api'] },
   ])('completes $arg', async ({ arg, value, context, values }) => {
