@@ -69,6 +69,10 @@ const ERROR_MEANINGS: Record<ErrorCode, string> = {
   'MILESTONE.NOT_FOUND': 'No milestone with that id in the workspace.',
   'MILESTONE.TITLE_TAKEN': 'Another milestone of the workspace has that title.',
   'MILESTONE.VERSION_CONFLICT': 'The milestone changed since it was read: `expectedVersion` is stale.',
+  'CONFIG.INVALID':
+    'The governance configuration breaks its schema (`details.issues` names every bad path, with line and column when it came from a policy file).',
+  'POLICY.YAML_SYNTAX': 'The policy file is not valid YAML (`details.issues` gives line and column).',
+  'POLICY.TOO_LARGE': 'The policy file is larger than 256 KB.',
   'STORE.BUSY': 'Another writer holds the workspace; retry in a moment.',
   'STORE.UNAVAILABLE': 'The database cannot be reached.',
   INTERNAL: 'An unexpected failure; nothing was changed and the details are in the server log.',

@@ -136,7 +136,10 @@ function banner(url: string, config: ServeConfig): string {
   const self = fileURLToPath(import.meta.url);
   const claude = { mcpServers: { [NAME]: { command: 'node', args: [self, 'stdio'] } } };
   const vscode = { servers: { [NAME]: { type: 'http', url } } };
-  const auth = config.http.authToken ? '\n  (send the header  Authorization: Bearer <GF_AUTH_TOKEN>)' : '';
+  const auth =
+    config.http.authToken || config.http.identities.length > 0
+      ? '\n  (send the header  Authorization: Bearer <token>)'
+      : '';
   return `
 ${NAME} ${pkg.version} listening on ${url}${auth}
   store: ${config.store.kind === 'sqlite' ? config.store.dataDir : `PostgreSQL, schema ${config.store.schema}`}

@@ -20,6 +20,8 @@ export interface HttpConfig {
   port: number;
   /** When set, /mcp requires `Authorization: Bearer <token>`. */
   authToken: string | undefined;
+  /** Further bearer tokens, each acting as its own actor on the audit trail (GF_AUTH_TOKENS). */
+  identities: { token: string; actor: Actor }[];
   /** Extra allowed Origin values, canonical `scheme://host[:port]`. */
   allowedOrigins: string[];
   /** Extra allowed Host header values, lower case. */
@@ -72,6 +74,7 @@ const SOURCES = {
   databaseUrl: { env: 'DATABASE_URL' },
   databaseSchema: { env: 'DATABASE_SCHEMA' },
   authToken: { env: 'GF_AUTH_TOKEN' },
+  authTokens: { env: 'GF_AUTH_TOKENS' },
   allowedOrigins: { env: 'GF_ALLOWED_ORIGINS' },
   allowedHosts: { env: 'GF_ALLOWED_HOSTS' },
   sessionIdleSeconds: { env: 'GF_SESSION_IDLE_SECONDS' },
@@ -83,7 +86,7 @@ const SOURCES = {
 type Key = keyof typeof SOURCES;
 
 /** Never echoed back in error messages. */
-const SECRET: ReadonlySet<Key> = new Set<Key>(['authToken', 'databaseUrl']);
+const SECRET: ReadonlySet<Key> = new Set<Key>(['authToken', 'authTokens', 'databaseUrl']);
 
 const int = (min: number, max: number) =>
   z
@@ -142,6 +145,33 @@ const settings = z.object({
     .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'must be a plain SQL identifier (letters, digits, _)')
     .default('governance_factory'),
   authToken: z.string().regex(/^\S+$/, 'must not contain whitespace').optional(),
+  authTokens: z
+    .string()
+    .transform((v, ctx) => {
+      const out: { token: string; actor: Actor }[] = [];
+      for (const [i, entry] of v
+        .split(';')
+        .map((e) => e.trim())
+        .filter(Boolean)
+        .entries()) {
+        const m = /^([^\s=;]+)=(user|agent_service|system)\|([^|;]{1,200})(?:\|([^|;]{1,200}))?$/.exec(entry);
+        if (!m) {
+          // The entry itself holds a secret: name its position only.
+          ctx.addIssue({
+            code: 'custom',
+            message: `entry ${i + 1} must look like <token>=<type>|<id>[|<name>]`,
+          });
+          continue;
+        }
+        const [, token, type, id, name] = m as unknown as [string, string, Actor['type'], string, string?];
+        out.push({ token, actor: { type, id: id.trim(), name: (name ?? id).trim() } });
+      }
+      if (new Set(out.map((x) => x.token)).size !== out.length) {
+        ctx.addIssue({ code: 'custom', message: 'the same token appears twice' });
+      }
+      return out;
+    })
+    .optional(),
   allowedOrigins: list(
     z.string().refine((v) => normalizeOrigin(v) !== undefined, {
       error: (iss) => `"${String(iss.input)}" is not an origin like https://app.example.com`,
@@ -211,7 +241,12 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv, system: Syste
   }
   const s = parsed.data;
 
-  if (command === 'http' && !isLoopbackHost(s.host) && !s.authToken) {
+  if (s.authToken && s.authTokens?.some((x) => x.token === s.authToken)) {
+    throw new ConfigError(
+      problems(['GF_AUTH_TOKENS: repeats GF_AUTH_TOKEN; give each identity its own token']),
+    );
+  }
+  if (command === 'http' && !isLoopbackHost(s.host) && !s.authToken && !s.authTokens?.length) {
     throw new ConfigError(
       problems([
         `GF_AUTH_TOKEN is required when ${from.host ?? 'GF_HOST'} is not a loopback address (got "${s.host}"): ` +
@@ -231,6 +266,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv, system: Syste
       host: s.host,
       port: s.port,
       authToken: s.authToken,
+      identities: s.authTokens ?? [],
       allowedOrigins: s.allowedOrigins,
       allowedHosts: s.allowedHosts,
       sessionIdleSeconds: s.sessionIdleSeconds,

@@ -19,6 +19,7 @@ Environment:
   DATABASE_URL          postgres:// connection string (Supabase included); uses PostgreSQL instead of SQLite
   DATABASE_SCHEMA       PostgreSQL schema (default governance_factory)
   GF_AUTH_TOKEN         Bearer token required on /mcp; mandatory when the host is not a loopback address
+  GF_AUTH_TOKENS        More tokens, each its own audited actor: tok1=agent_service|agent:dev|Dev agent; tok2=user|alice
   GF_ALLOWED_ORIGINS    Extra allowed browser Origins, comma separated (e.g. https://app.example.com)
   GF_ALLOWED_HOSTS      Extra allowed Host header values, comma separated (e.g. mcp.example.com)
   GF_SESSION_IDLE_SECONDS  Idle HTTP sessions expire after this long (default 1800)

@@ -62,17 +62,28 @@ export function originGuard(cfg: HttpConfig): RequestHandler {
   };
 }
 
-/** `Authorization: Bearer <token>`, compared in constant time (over digests, so lengths match). */
-export function bearerGuard(token: string): RequestHandler {
-  const expected = createHash('sha256').update(token).digest();
+/**
+ * `Authorization: Bearer <token>`, compared in constant time (over digests, so lengths match).
+ * The index of the matching token goes to `res.locals.identity`: it picks the actor of the session.
+ */
+export function bearerGuard(tokens: readonly string[]): RequestHandler {
+  const expected = tokens.map((t) => createHash('sha256').update(t).digest());
   return (req, res, next) => {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
     const given = createHash('sha256')
       .update(m?.[1] ?? '')
       .digest();
-    if (m && timingSafeEqual(given, expected)) return next();
+    // Compare against every token so the time taken does not tell which one matched.
+    let found = -1;
+    expected.forEach((e, i) => {
+      if (timingSafeEqual(given, e) && found < 0) found = i;
+    });
+    if (m && found >= 0) {
+      res.locals.identity = found;
+      return next();
+    }
     res.setHeader('WWW-Authenticate', 'Bearer realm="governance-factory"');
-    rpcError(res, 401, RPC.serverError, 'Unauthorized: send Authorization: Bearer <GF_AUTH_TOKEN>');
+    rpcError(res, 401, RPC.serverError, 'Unauthorized: send Authorization: Bearer <token>');
   };
 }
 

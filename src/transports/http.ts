@@ -21,11 +21,16 @@ export interface HttpHandle {
 
 interface Session {
   server: McpServer;
+  /** Index of the bearer token that opened the session; -1 without authentication. */
+  identity: number;
   transport: StreamableHTTPServerTransport;
   lastSeen: number;
   /** Open requests, the notification stream (GET) included: a session with one is never idle. */
   active: number;
 }
+
+const identityOf = (res: Response): number =>
+  typeof res.locals.identity === 'number' ? res.locals.identity : -1;
 
 const DRAIN_MS = 10_000;
 /** Beyond this, new sessions are refused (503) rather than letting memory grow without bound. */
@@ -65,8 +70,14 @@ export async function serveHttp(
   const closeSession = (s: Session) =>
     s.server.close().catch((err: unknown) => log.warn({ err }, 'closing a session failed'));
 
-  const newSession = async (): Promise<Session> => {
-    const server = buildServer(deps, options);
+  // Each bearer token acts as its own actor; GF_AUTH_TOKEN acts as the configured one.
+  const identities = [
+    ...(cfg.authToken ? [{ token: cfg.authToken, actor: deps.actor }] : []),
+    ...cfg.identities,
+  ];
+  const newSession = async (identity: number): Promise<Session> => {
+    const actor = identities[identity]?.actor ?? deps.actor;
+    const server = buildServer({ ...deps, actor }, options);
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
       onsessioninitialized: (id) => {
@@ -80,7 +91,7 @@ export async function serveHttp(
       const id = transport.sessionId;
       if (id && sessions.delete(id)) log.info({ session: id, sessions: sessions.size }, 'session closed');
     };
-    const session: Session = { server, transport, lastSeen: Date.now(), active: 0 };
+    const session: Session = { server, transport, identity, lastSeen: Date.now(), active: 0 };
     await server.connect(transport);
     return session;
   };
@@ -117,7 +128,7 @@ export async function serveHttp(
   );
   app.use('/mcp', originGuard(cfg));
   // Before the body parser: an unauthenticated caller must not make us read a megabyte.
-  if (cfg.authToken) app.use('/mcp', bearerGuard(cfg.authToken));
+  if (identities.length > 0) app.use('/mcp', bearerGuard(identities.map((i) => i.token)));
   app.use('/mcp', express.json({ limit: cfg.maxBodyBytes }));
 
   const sessionOf = (req: Request, res: Response): Session | undefined => {
@@ -134,6 +145,11 @@ export async function serveHttp(
     const s = sessions.get(id);
     // 404 tells the client to initialize a new session (MCP streamable HTTP).
     if (!s) rpcError(res, 404, RPC.sessionNotFound, 'Session not found or expired; initialize a new session');
+    else if (s.identity !== identityOf(res)) {
+      // A session acts for the token that opened it; another token may not borrow it.
+      rpcError(res, 403, RPC.serverError, 'Forbidden: this session belongs to another token');
+      return undefined;
+    }
     return s;
   };
 
@@ -151,7 +167,7 @@ export async function serveHttp(
       if (sessions.size >= MAX_SESSIONS) {
         return rpcError(res, 503, RPC.serverError, 'Too many sessions; retry later');
       }
-      const s = await newSession();
+      const s = await newSession(identityOf(res));
       track(res, s, true);
       await s.transport.handleRequest(req, res, req.body);
       // A failed initialize leaves a server nobody can reach: release it (and its bus subscription).
@@ -221,7 +237,13 @@ export async function serveHttp(
   const shownHost = isWildcardHost(cfg.host) ? '127.0.0.1' : urlHost(cfg.host);
   const url = `http://${shownHost}:${port}/mcp`;
   log.info(
-    { transport: 'http', url, auth: Boolean(cfg.authToken), readOnly: options.readOnly ?? false },
+    {
+      transport: 'http',
+      url,
+      auth: identities.length > 0,
+      identities: identities.length,
+      readOnly: options.readOnly ?? false,
+    },
     'listening',
   );
   return { url, close };

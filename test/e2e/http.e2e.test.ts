@@ -197,6 +197,71 @@ describe('built server over HTTP with GF_AUTH_TOKEN', () => {
   });
 });
 
+describe('built server over HTTP with GF_AUTH_TOKENS (one actor per token)', () => {
+  const DEV = 'e2e-dev-token-0123456789';
+  const ALICE = 'e2e-alice-token-0123456789';
+  let data: Awaited<ReturnType<typeof tempDir>>;
+  let server: HttpServerProcess;
+
+  beforeAll(async () => {
+    requireBuild();
+    data = await tempDir();
+    server = await startHttp({
+      env: {
+        GF_DATA_DIR: data.dir,
+        GF_AUTH_TOKENS: `${DEV}=agent_service|agent:dev|Dev agent; ${ALICE}=user|alice|Alice`,
+      },
+    });
+  });
+  afterAll(async () => {
+    await server?.stop('SIGKILL');
+    await data?.cleanup();
+  });
+
+  it("records each token's actor on the audit trail and keeps sessions to their token", async () => {
+    const dev = await connectHttp(server.url, { Authorization: `Bearer ${DEV}` }, 'dev-agent');
+    const alice = await connectHttp(server.url, { Authorization: `Bearer ${ALICE}` }, 'alice-desktop');
+    try {
+      const { item: epic } = await callOk(alice, 'create_item', {
+        workspace: 'acme/ids',
+        type: 'epic',
+        title: 'E',
+      });
+      await callOk(dev, 'create_item', {
+        workspace: 'acme/ids',
+        type: 'feature',
+        title: 'F',
+        parentId: epic.id,
+      });
+      const { records } = await callOk(alice, 'query_audit', { workspace: 'acme/ids' });
+      expect(
+        records.map((r: { actor: unknown; client: { name: string } }) => [r.actor, r.client.name]),
+      ).toEqual([
+        [{ type: 'agent_service', id: 'agent:dev', name: 'Dev agent' }, 'dev-agent'],
+        [{ type: 'user', id: 'alice', name: 'Alice' }, 'alice-desktop'],
+      ]);
+
+      // Alice's token on the dev agent's session: refused.
+      const session = (dev.transport as { sessionId?: string } | undefined)?.sessionId;
+      expect(session).toEqual(expect.any(String));
+      const res = await rawRequest(server.url, {
+        headers: {
+          ...MCP_HEADERS,
+          Authorization: `Bearer ${ALICE}`,
+          'mcp-session-id': session!,
+          'mcp-protocol-version': '2025-06-18',
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/list' }),
+      });
+      expect(res.status).toBe(403);
+      expect(res.json).toMatchObject({ error: { message: expect.stringContaining('another token') } });
+    } finally {
+      await dev.close();
+      await alice.close();
+    }
+  });
+});
+
 describe('built server over HTTP with GF_SESSION_IDLE_SECONDS', () => {
   let data: Awaited<ReturnType<typeof tempDir>>;
   let server: HttpServerProcess;

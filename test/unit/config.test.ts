@@ -35,6 +35,7 @@ describe('loadConfig', () => {
         host: '127.0.0.1',
         port: 8787,
         authToken: undefined,
+        identities: [],
         allowedOrigins: [],
         allowedHosts: [],
         sessionIdleSeconds: 1800,
@@ -146,6 +147,7 @@ describe('loadConfig', () => {
           host: '127.0.0.1',
           port: 8787,
           authToken: 'tok',
+          identities: [],
           allowedOrigins: ['https://app.example.com', 'http://tools.example:8080'],
           allowedHosts: ['mcp.example.com', 'mcp.example.com:443'],
           sessionIdleSeconds: 60,
@@ -158,6 +160,25 @@ describe('loadConfig', () => {
       argv: [],
       env: { GF_ACTOR_TYPE: 'agent_service', GF_ACTOR_ID: 'agent:dev', GF_ACTOR_NAME: 'Dev agent' },
       expected: { actor: { type: 'agent_service', id: 'agent:dev', name: 'Dev agent' } },
+    },
+    {
+      name: 'one actor per token from GF_AUTH_TOKENS',
+      argv: [],
+      env: { GF_AUTH_TOKENS: 'tok-dev=agent_service|agent:dev|Dev agent; tok-alice=user|alice' },
+      expected: {
+        http: expect.objectContaining({
+          identities: [
+            { token: 'tok-dev', actor: { type: 'agent_service', id: 'agent:dev', name: 'Dev agent' } },
+            { token: 'tok-alice', actor: { type: 'user', id: 'alice', name: 'alice' } },
+          ],
+        }),
+      },
+    },
+    {
+      name: 'non-loopback host with GF_AUTH_TOKENS only',
+      argv: ['--host', '0.0.0.0'],
+      env: { GF_AUTH_TOKENS: 'tok-a=user|alice|Alice' },
+      expected: { http: expect.objectContaining({ host: '0.0.0.0', authToken: undefined }) },
     },
     {
       name: 'non-loopback host with a token',
@@ -207,6 +228,24 @@ describe('loadConfig', () => {
       says: /'--port' argument is ambiguous/,
     },
     { name: 'flag without its value', argv: ['--port'], env: {}, says: /'--port <value>' argument missing/ },
+    {
+      name: 'malformed GF_AUTH_TOKENS entry, secret not echoed',
+      argv: [],
+      env: { GF_AUTH_TOKENS: 'sekrit-1=user|alice; sekrit-2=robot|x' },
+      says: /^(?!.*sekrit)[\s\S]*GF_AUTH_TOKENS: entry 2 must look like <token>=<type>\|<id>\[\|<name>\]/,
+    },
+    {
+      name: 'a token used twice',
+      argv: [],
+      env: { GF_AUTH_TOKENS: 'same-tok=user|alice; same-tok=user|bob' },
+      says: /GF_AUTH_TOKENS: the same token appears twice/,
+    },
+    {
+      name: 'GF_AUTH_TOKENS repeating GF_AUTH_TOKEN',
+      argv: [],
+      env: { GF_AUTH_TOKEN: 'tok', GF_AUTH_TOKENS: 'tok=user|alice' },
+      says: /repeats GF_AUTH_TOKEN/,
+    },
     {
       name: 'non-loopback host without a token',
       argv: ['--host', '0.0.0.0'],
