@@ -73,6 +73,10 @@ const ERROR_MEANINGS: Record<ErrorCode, string> = {
     'The governance configuration breaks its schema (`details.issues` names every bad path, with line and column when it came from a policy file).',
   'POLICY.YAML_SYNTAX': 'The policy file is not valid YAML (`details.issues` gives line and column).',
   'POLICY.TOO_LARGE': 'The policy file is larger than 256 KB.',
+  'SPEC.EMPTY': 'The spec is empty, or has headings and decorations but no requirement text.',
+  'SPEC.BINARY': 'The spec is not text: it contains NUL bytes or too many control characters.',
+  'SPEC.TOO_LARGE':
+    'The spec is over the size limit (1 MiB of UTF-8 by default; `details.bytes`, `details.limit`).',
   'STORE.BUSY': 'Another writer holds the workspace; retry in a moment.',
   'STORE.UNAVAILABLE': 'The database cannot be reached.',
   INTERNAL: 'An unexpected failure; nothing was changed and the details are in the server log.',

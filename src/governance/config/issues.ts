@@ -23,11 +23,16 @@ export const formatPath = (path: readonly PropertyKey[]): string => path.map(Str
  * key in its path (so it names the misspelt key itself, and a policy file can point at its line).
  */
 export function flattenZodIssues(error: z.ZodError): { path: PropertyKey[]; message: string }[] {
-  return error.issues.flatMap((i) =>
-    i.code === 'unrecognized_keys'
-      ? i.keys.map((k) => ({ path: [...i.path, k], message: `unknown key "${k}"` }))
-      : [{ path: [...i.path], message: i.message }],
-  );
+  return error.issues.flatMap((i) => {
+    if (i.code === 'unrecognized_keys') {
+      return i.keys.map((k) => ({ path: [...i.path, k], message: `unknown key "${k}"` }));
+    }
+    if (i.code === 'invalid_key') {
+      const why = i.issues.map((x) => x.message).join('; ');
+      return [{ path: [...i.path], message: `invalid key "${String(i.path.at(-1))}": ${why}` }];
+    }
+    return [{ path: [...i.path], message: i.message }];
+  });
 }
 
 export function configInvalid(source: ConfigSource, issues: ConfigIssue[], hint?: string): DomainError {
@@ -38,6 +43,10 @@ export function configInvalid(source: ConfigSource, issues: ConfigIssue[], hint?
     'CONFIG.INVALID',
     `Invalid governance configuration (${source})${where}: ${first?.message ?? 'invalid'}${more}`,
     hint ?? 'Fix the listed fields and try again; nothing was changed.',
-    { source, issues: issues.slice(0, MAX_ISSUES), ...(issues.length > MAX_ISSUES ? { total: issues.length } : {}) },
+    {
+      source,
+      issues: issues.slice(0, MAX_ISSUES),
+      ...(issues.length > MAX_ISSUES ? { total: issues.length } : {}),
+    },
   );
 }
