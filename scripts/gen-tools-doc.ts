@@ -71,12 +71,20 @@ const ERROR_MEANINGS: Record<ErrorCode, string> = {
   'MILESTONE.VERSION_CONFLICT': 'The milestone changed since it was read: `expectedVersion` is stale.',
   'CONFIG.INVALID':
     'The governance configuration breaks its schema (`details.issues` names every bad path, with line and column when it came from a policy file).',
+  'CONFIG.VERSION_CONFLICT':
+    'The configuration override changed since it was read: `expectedVersion` is stale (`details.currentVersion`).',
+  'CONFIG.WOULD_ORPHAN':
+    'The update would forbid unparented tasks while the workspace has some (`details.workspaces` names up to 10 tasks each).',
   'POLICY.YAML_SYNTAX': 'The policy file is not valid YAML (`details.issues` gives line and column).',
   'POLICY.TOO_LARGE': 'The policy file is larger than 256 KB.',
   'SPEC.EMPTY': 'The spec is empty, or has headings and decorations but no requirement text.',
   'SPEC.BINARY': 'The spec is not text: it contains NUL bytes or too many control characters.',
   'SPEC.TOO_LARGE':
     'The spec is over the size limit (1 MiB of UTF-8 by default; `details.bytes`, `details.limit`).',
+  'IMPORT.INVALID':
+    'The file to import is not valid JSON (`details.line`, `details.column`), does not have the expected shape (`details.issues` gives each path), or names an unknown tag (`details.tags`).',
+  'IMPORT.EMPTY': 'The file to import holds no tasks.',
+  'IMPORT.TOO_LARGE': 'The file to import is over 5 MiB of UTF-8 (`details.bytes`, `details.limit`).',
   'STORE.BUSY': 'Another writer holds the workspace; retry in a moment.',
   'STORE.UNAVAILABLE': 'The database cannot be reached.',
   INTERNAL: 'An unexpected failure; nothing was changed and the details are in the server log.',

@@ -189,7 +189,8 @@ const settings = z.object({
       ),
   ).default([]),
   sessionIdleSeconds: int(1, 7 * 24 * 3600).default(1800),
-  maxBodyBytes: int(256, 100 * 1024 * 1024).default(1024 * 1024),
+  // Room for a 1 MiB spec, twice over (diff_spec), once JSON-escaped.
+  maxBodyBytes: int(256, 100 * 1024 * 1024).default(4 * 1024 * 1024),
   actorType: oneOf(ACTOR_TYPES).default('user'),
   actorId: z.string().trim().min(1).max(200, 'must be at most 200 characters').optional(),
   actorName: z.string().trim().min(1).max(200, 'must be at most 200 characters').optional(),

@@ -75,4 +75,22 @@ export const toolCatalog: readonly ToolSpec[] = [
     effect: 'read',
     load: async () => (await import('./audit/verify-audit.js')).verifyAuditTool,
   },
+  {
+    name: 'decompose_spec',
+    toolset: 'specs',
+    effect: 'read',
+    load: async () => (await import('./specs/decompose-spec.js')).decomposeSpecTool,
+  },
+  {
+    name: 'diff_spec',
+    toolset: 'specs',
+    effect: 'read',
+    load: async () => (await import('./specs/diff-spec.js')).diffSpecTool,
+  },
+  {
+    name: 'validate_policy',
+    toolset: 'config',
+    effect: 'read',
+    load: async () => (await import('./config/validate-policy.js')).validatePolicyTool,
+  },
 ];

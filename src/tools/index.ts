@@ -11,6 +11,9 @@ import { unlinkItemsTool } from './items/unlink-items.js';
 import { updateItemTool } from './items/update-item.js';
 import { listMilestonesTool } from './milestones/list-milestones.js';
 import { upsertMilestoneTool } from './milestones/upsert-milestone.js';
+import { validatePolicyTool } from './config/validate-policy.js';
+import { decomposeSpecTool } from './specs/decompose-spec.js';
+import { diffSpecTool } from './specs/diff-spec.js';
 
 /** Every tool, in the order tools/list shows them. */
 export const allTools: readonly AnyTool[] = [
@@ -26,4 +29,7 @@ export const allTools: readonly AnyTool[] = [
   listMilestonesTool,
   queryAuditTool,
   verifyAuditTool,
+  decomposeSpecTool,
+  diffSpecTool,
+  validatePolicyTool,
 ];

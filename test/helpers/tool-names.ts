@@ -12,6 +12,18 @@ export const ALL_TOOLS = [
   'list_milestones',
   'query_audit',
   'verify_audit',
+  'decompose_spec',
+  'diff_spec',
+  'validate_policy',
 ];
 
-export const READ_TOOLS = ['get_item', 'get_item_tree', 'list_milestones', 'query_audit', 'verify_audit'];
+export const READ_TOOLS = [
+  'get_item',
+  'get_item_tree',
+  'list_milestones',
+  'query_audit',
+  'verify_audit',
+  'decompose_spec',
+  'diff_spec',
+  'validate_policy',
+];

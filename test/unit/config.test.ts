@@ -39,7 +39,7 @@ describe('loadConfig', () => {
         allowedOrigins: [],
         allowedHosts: [],
         sessionIdleSeconds: 1800,
-        maxBodyBytes: 1_048_576,
+        maxBodyBytes: 4_194_304,
       },
       store: { kind: 'sqlite', dataDir: '/home/alice/.local/share/governance-factory' },
       readOnly: false,

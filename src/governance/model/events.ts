@@ -7,6 +7,7 @@ export const EVENT_TYPES = [
   'issue.unlinked',
   'hierarchy.updated',
   'milestone.upserted',
+  'config.updated',
 ] as const;
 export type DomainEventType = (typeof EVENT_TYPES)[number];
 

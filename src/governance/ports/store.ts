@@ -1,3 +1,4 @@
+import type { OverrideScope } from '../config/override.js';
 import type { AuditRecord, AuditEntity, ActorType } from '../model/audit.js';
 import type { DomainEvent } from '../model/events.js';
 import type { Milestone, MilestoneCompletion, MilestoneState } from '../model/milestone.js';
@@ -45,10 +46,24 @@ export interface ChildStats {
   started: number;
 }
 
+/**
+ * One stored version of a configuration override. Scope `org` is keyed by the owner (`acme`),
+ * scope `repo` by the workspace (`acme/web`). The override is stored as given (validated by the
+ * use-case before it gets here); versions start at 1 and every update adds one.
+ */
+export interface ConfigDoc {
+  version: number;
+  override: unknown;
+  updatedAt: string;
+  /** Actor id of the caller that stored this version. */
+  updatedBy: string;
+}
+
 /** Reads; outside a transaction they see the latest committed state. */
 export interface StoreReader {
   getPolicy(workspace: string): Promise<WorkspacePolicy>;
-  listWorkspaces(limit: number): Promise<string[]>;
+  /** Known workspaces in id order; only `owner/...` ones when `owner` is given. */
+  listWorkspaces(limit: number, owner?: string): Promise<string[]>;
 
   getItem(workspace: string, id: string): Promise<WorkItem | undefined>;
   getItems(workspace: string, ids: readonly string[]): Promise<WorkItem[]>;
@@ -77,6 +92,16 @@ export interface StoreReader {
   auditRange(workspace: string, afterSeq: number, limit: number): Promise<AuditRecord[]>;
   /** The head the store recorded with the last append, or undefined for an empty chain. */
   auditHead(workspace: string): Promise<{ seq: number; hash: string } | undefined>;
+
+  /** The latest version of a configuration override, or undefined when none was ever stored. */
+  getConfigDoc(scope: OverrideScope, key: string): Promise<ConfigDoc | undefined>;
+  /** Stored versions, newest first, at most `limit`; only those below `beforeVersion` when given. */
+  listConfigVersions(
+    scope: OverrideScope,
+    key: string,
+    limit: number,
+    beforeVersion?: number,
+  ): Promise<ConfigDoc[]>;
 }
 
 /**
@@ -103,6 +128,19 @@ export interface StoreTx extends StoreReader {
   appendAudit(record: AuditRecord): Promise<void>;
   /** Writes an event to the outbox; returns its id. */
   addEvent(event: DomainEvent): Promise<number>;
+
+  /**
+   * Stores `doc` as version `expectedVersion + 1` of the override (0: none stored yet), keeping
+   * every older version. Fails with CONFIG.VERSION_CONFLICT when the latest stored version is not
+   * `expectedVersion`, concurrent writers of the same key included. The key must belong to the
+   * transaction's workspace: the workspace itself (repo) or its owner (org).
+   */
+  putConfigDoc(
+    scope: OverrideScope,
+    key: string,
+    doc: Omit<ConfigDoc, 'version'>,
+    expectedVersion: number,
+  ): Promise<ConfigDoc>;
 }
 
 export interface GovernanceStore {

@@ -172,5 +172,24 @@ const init: Migration = {
   },
 };
 
+/** Versioned configuration overrides (issue 3): every version kept, the latest is the highest. */
+const configVersions: Migration = {
+  name: '0002_config_versions',
+  async up(db, dialect) {
+    const key = keyText(dialect);
+    await db.schema
+      .createTable('config_versions')
+      .addColumn('scope', 'text', (c) => c.notNull())
+      .addColumn('key', key, (c) => c.notNull())
+      .addColumn('version', 'integer', (c) => c.notNull())
+      .addColumn('override', 'text', (c) => c.notNull())
+      .addColumn('updated_at', key, (c) => c.notNull())
+      .addColumn('updated_by', 'text', (c) => c.notNull())
+      // The primary key is what makes concurrent writers of one version collide (see putConfigDoc).
+      .addPrimaryKeyConstraint('config_versions_pk', ['scope', 'key', 'version'])
+      .execute();
+  },
+};
+
 /** Applied in order; never edit one that has shipped, append a new one. */
-export const MIGRATIONS: readonly Migration[] = [init];
+export const MIGRATIONS: readonly Migration[] = [init, configVersions];

@@ -1,11 +1,19 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
+import type { OverrideScope } from '../../governance/config/override.js';
 import type { AuditRecord } from '../../governance/model/audit.js';
 import type { Milestone, MilestoneCompletion, MilestoneState } from '../../governance/model/milestone.js';
 import type { ItemLink, WorkItem } from '../../governance/model/work-item.js';
 import { DEFAULT_POLICY } from '../../governance/model/workspace.js';
 import type { WorkspacePolicy } from '../../governance/model/workspace.js';
-import type { AuditQuery, ChildStats, StoreReader, TreeQuery } from '../../governance/ports/store.js';
+import type {
+  AuditQuery,
+  ChildStats,
+  ConfigDoc,
+  StoreReader,
+  TreeQuery,
+} from '../../governance/ports/store.js';
+import { getConfigDoc, listConfigVersions } from './config-docs.js';
 import { num, rowToAudit, rowToItem, rowToLink, rowToMilestone } from './mappers.js';
 import type { SqlDialectName } from './migrations.js';
 import type { Database } from './schema.js';
@@ -47,8 +55,11 @@ export class SqlReader implements StoreReader {
     return { ...DEFAULT_POLICY, ...(JSON.parse(row.policy) as Partial<WorkspacePolicy>) };
   }
 
-  async listWorkspaces(limit: number): Promise<string[]> {
-    const rows = await this.db.selectFrom('workspaces').select('id').orderBy('id').limit(limit).execute();
+  async listWorkspaces(limit: number, owner?: string): Promise<string[]> {
+    let query = this.db.selectFrom('workspaces').select('id');
+    // owner/... is the range [owner/, owner0) on the primary key (see `below`).
+    if (owner !== undefined) query = query.where('id', '>=', `${owner}/`).where('id', '<', `${owner}0`);
+    const rows = await query.orderBy('id').limit(limit).execute();
     return rows.map((r) => r.id);
   }
 
@@ -262,6 +273,19 @@ export class SqlReader implements StoreReader {
       .where('workspace', '=', workspace)
       .executeTakeFirst();
     return row && { seq: Number(row.seq), hash: row.hash };
+  }
+
+  getConfigDoc(scope: OverrideScope, key: string): Promise<ConfigDoc | undefined> {
+    return getConfigDoc(this.db, scope, key);
+  }
+
+  listConfigVersions(
+    scope: OverrideScope,
+    key: string,
+    limit: number,
+    beforeVersion?: number,
+  ): Promise<ConfigDoc[]> {
+    return listConfigVersions(this.db, scope, key, limit, beforeVersion);
   }
 
   private items(workspace: string) {

@@ -13,6 +13,7 @@ export interface Database {
   audit_log: AuditTable;
   audit_heads: AuditHeadTable;
   outbox: OutboxTable;
+  config_versions: ConfigVersionTable;
 }
 
 export interface MigrationTable {
@@ -109,6 +110,18 @@ export interface OutboxTable {
   payload: string;
   at: string;
   dispatched_at: string | null;
+}
+
+export interface ConfigVersionTable {
+  /** 'org' | 'repo'. */
+  scope: string;
+  /** Owner for org, owner/repo for repo. */
+  key: string;
+  version: number;
+  /** JSON override. */
+  override: string;
+  updated_at: string;
+  updated_by: string;
 }
 
 export type ItemRow = ItemTable;

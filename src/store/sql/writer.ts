@@ -1,11 +1,13 @@
 import type { Kysely } from 'kysely';
+import type { OverrideScope } from '../../governance/config/override.js';
 import { DomainError } from '../../governance/errors.js';
 import type { AuditRecord } from '../../governance/model/audit.js';
 import type { DomainEvent } from '../../governance/model/events.js';
 import type { Milestone } from '../../governance/model/milestone.js';
 import type { ItemLink, WorkItem } from '../../governance/model/work-item.js';
 import type { WorkspacePolicy } from '../../governance/model/workspace.js';
-import type { StoreTx } from '../../governance/ports/store.js';
+import type { ConfigDoc, StoreTx } from '../../governance/ports/store.js';
+import { putConfigDoc } from './config-docs.js';
 import { auditToRow, itemToRow, linkToRow, milestoneToRow } from './mappers.js';
 import type { SqlDialectName } from './migrations.js';
 import { SqlReader } from './reader.js';
@@ -176,6 +178,17 @@ export class SqlTx extends SqlReader implements StoreTx {
       .returning('id')
       .executeTakeFirstOrThrow();
     return Number(row.id);
+  }
+
+  async putConfigDoc(
+    scope: OverrideScope,
+    key: string,
+    doc: Omit<ConfigDoc, 'version'>,
+    expectedVersion: number,
+  ): Promise<ConfigDoc> {
+    // An org key is its owner: o/r's transaction may write org `o` and repo `o/r`, nothing else.
+    this.own(scope === 'repo' ? key : `${key}/${this.workspace.slice(this.workspace.indexOf('/') + 1)}`);
+    return putConfigDoc(this.db, scope, key, doc, expectedVersion);
   }
 
   /**

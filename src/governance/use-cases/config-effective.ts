@@ -1,0 +1,62 @@
+/**
+ * Reading a workspace's effective configuration from the store: defaults, then the organisation
+ * override (keyed by the owner), then the repository override (keyed by the workspace).
+ */
+import { DEFAULT_CONFIG } from '../config/defaults.js';
+import { effectiveConfig } from '../config/merge.js';
+import type { ConfigOverride, OverrideScope } from '../config/override.js';
+import type { GovernanceConfig } from '../config/schema.js';
+import { assertWorkspace } from '../model/workspace.js';
+import type { ConfigDoc, StoreReader } from '../ports/store.js';
+
+export interface EffectiveConfig {
+  config: GovernanceConfig;
+  /** The stored override versions merged in; absent for a scope with no override. */
+  versions: { org?: number; repo?: number };
+}
+
+/** The owner of `owner/repo`. */
+export const ownerOf = (workspace: string): string => workspace.slice(0, workspace.indexOf('/'));
+
+/** The document key of a scope, as seen from a workspace: the owner (org) or the workspace (repo). */
+export const configKey = (scope: OverrideScope, workspace: string): string =>
+  scope === 'org' ? ownerOf(workspace) : workspace;
+
+export interface ConfigDocs {
+  org: ConfigDoc | undefined;
+  repo: ConfigDoc | undefined;
+}
+
+export async function readConfigDocs(reader: StoreReader, workspace: string): Promise<ConfigDocs> {
+  const [org, repo] = await Promise.all([
+    reader.getConfigDoc('org', ownerOf(workspace)),
+    reader.getConfigDoc('repo', workspace),
+  ]);
+  return { org, repo };
+}
+
+/** Merges stored docs over `defaults`; CONFIG.INVALID when they no longer combine into a valid one. */
+export function mergeDocs(docs: ConfigDocs, defaults: GovernanceConfig = DEFAULT_CONFIG): EffectiveConfig {
+  const config = effectiveConfig(
+    defaults,
+    docs.org?.override as ConfigOverride | undefined,
+    docs.repo?.override as ConfigOverride | undefined,
+  );
+  return {
+    config,
+    versions: {
+      ...(docs.org ? { org: docs.org.version } : {}),
+      ...(docs.repo ? { repo: docs.repo.version } : {}),
+    },
+  };
+}
+
+/** Uncached; see createConfigService for the cached form. */
+export async function getEffectiveConfig(
+  deps: { store: { reader: StoreReader } },
+  workspace: string,
+  defaults: GovernanceConfig = DEFAULT_CONFIG,
+): Promise<EffectiveConfig> {
+  assertWorkspace(workspace);
+  return mergeDocs(await readConfigDocs(deps.store.reader, workspace), defaults);
+}

@@ -1,0 +1,54 @@
+import * as z from 'zod';
+import { decomposeSpec, diffPlans } from '../../governance/decompose/index.js';
+import { defineTool } from '../../mcp/define-tool.js';
+import { asOf, planItemRef, ref, specText } from './plan-schemas.js';
+
+const CAP = 200;
+const cap = <T>(xs: readonly T[]): T[] => xs.slice(0, CAP);
+
+export const diffSpecTool = defineTool({
+  name: 'diff_spec',
+  title: 'Diff spec versions',
+  description: 'What an edit to a spec changes in its plan: added, removed, changed, moved items.',
+  toolset: 'specs',
+  effect: 'read',
+  input: z.object({ before: specText, after: specText, asOf }),
+  output: z.object({
+    added: z.array(planItemRef),
+    removed: z.array(planItemRef),
+    changed: z.array(z.object({ id: z.string(), title: z.string(), fields: z.array(z.string()) })),
+    moved: z.array(
+      z.object({
+        id: z.string(),
+        previousId: z.string().nullable(),
+        fromParentId: z.string().nullable(),
+        toParentId: z.string().nullable(),
+      }),
+    ),
+    linksAdded: z.number(),
+    linksRemoved: z.number(),
+    truncated: z.boolean(),
+  }),
+  async handler(input, { deps }) {
+    const now = input.asOf ?? deps.clock.now();
+    const d = diffPlans(decomposeSpec(input.before, { now }), decomposeSpec(input.after, { now }));
+    const counts = [d.added, d.removed, d.changed, d.moved].map((x) => x.length);
+    return {
+      data: {
+        added: cap(d.added).map(ref),
+        removed: cap(d.removed).map(ref),
+        changed: cap(d.changed).map((c) => ({ id: c.id, title: c.after.title, fields: [...c.fields] })),
+        moved: cap(d.moved).map((m) => ({
+          id: m.id,
+          previousId: m.previousId ?? null,
+          fromParentId: m.fromParentId,
+          toParentId: m.toParentId,
+        })),
+        linksAdded: d.linksAdded.length,
+        linksRemoved: d.linksRemoved.length,
+        truncated: counts.some((n) => n > CAP),
+      },
+      summary: `${counts[0]} added, ${counts[1]} removed, ${counts[2]} changed, ${counts[3]} moved`,
+    };
+  },
+});
