@@ -85,6 +85,8 @@ const ERROR_MEANINGS: Record<ErrorCode, string> = {
     'The file to import is not valid JSON (`details.line`, `details.column`), does not have the expected shape (`details.issues` gives each path), or names an unknown tag (`details.tags`).',
   'IMPORT.EMPTY': 'The file to import holds no tasks.',
   'IMPORT.TOO_LARGE': 'The file to import is over 5 MiB of UTF-8 (`details.bytes`, `details.limit`).',
+  'PLAN.TOO_LARGE':
+    'The plan is too large to apply in one call: over 5,000 items or 20,000 links (`details.items`, `details.links`). Nothing was written.',
   'STORE.BUSY': 'Another writer holds the workspace; retry in a moment.',
   'STORE.UNAVAILABLE': 'The database cannot be reached.',
   INTERNAL: 'An unexpected failure; nothing was changed and the details are in the server log.',

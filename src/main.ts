@@ -6,8 +6,10 @@ import { fileURLToPath } from 'node:url';
 import pkg from '../package.json' with { type: 'json' };
 import { ConfigError, loadConfig, type ServeConfig, type StoreConfig } from './config/config.js';
 import { USAGE } from './config/usage.js';
+import type { CoreDeps } from './governance/ports/core-deps.js';
 import type { EventBus } from './governance/ports/events.js';
 import type { GovernanceStore } from './governance/ports/store.js';
+import type { ConfigService } from './governance/use-cases/config-service.js';
 import type { Deps, Logger } from './mcp/deps.js';
 import type { ServerOptions } from './server.js';
 import { deferredLogger, type LevelLogger } from './shared/deferred-logger.js';
@@ -80,10 +82,10 @@ function buildDeps(config: ServeConfig, log: Logger): Deps {
   const bus = createMemoryBus((err, event) =>
     log.warn({ err, event: event.type }, 'event subscriber failed'),
   );
+  const core: CoreDeps = { store: openStore(config.store, bus, log), bus, clock: systemClock };
   return {
-    store: openStore(config.store, bus, log),
-    bus,
-    clock: systemClock,
+    ...core,
+    config: lazyConfigService(core),
     logger: log,
     actor: config.actor,
     serverInfo: { name: NAME, version: pkg.version },
@@ -121,6 +123,38 @@ function openStore(cfg: StoreConfig, bus: EventBus, log: Logger): GovernanceStor
     }
     return store;
   });
+}
+
+/**
+ * The config service, created on first use: its module builds the configuration schemas on import,
+ * which initialize and tools/list do not need. Nothing is cached before it exists, so no
+ * `config.updated` event can be missed; it subscribes to the bus when created, and it reads the
+ * (lazy) store only when asked for a configuration.
+ */
+function lazyConfigService(core: CoreDeps): ConfigService {
+  let pending: Promise<ConfigService> | undefined;
+  let closed = false;
+  const get = () =>
+    (pending ??= import('./governance/use-cases/config-service.js').then(
+      (m) => {
+        const service = m.createConfigService(core);
+        if (closed) service.close();
+        return service;
+      },
+      (err: unknown) => {
+        pending = undefined; // let a later call retry
+        throw err;
+      },
+    ));
+  return {
+    effective: async (workspace) => (await get()).effective(workspace),
+    update: async (caller, cmd) => (await get()).update(caller, cmd),
+    history: async (query) => (await get()).history(query),
+    close: () => {
+      closed = true;
+      pending?.then((s) => s.close()).catch(() => undefined);
+    },
+  };
 }
 
 /** The database host for logs, never the credentials. */

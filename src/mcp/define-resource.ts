@@ -14,8 +14,12 @@ export interface ResourceDefinition {
   /** Argument completion per template variable. */
   complete?: Record<string, (deps: Deps, value: string, args: Vars) => Promise<string[]>>;
   read(deps: Deps, vars: Vars): Promise<unknown>;
-  /** URIs of this resource that an event changes (for notifications/resources/updated). */
-  affected(event: DomainEvent): string[];
+  /**
+   * URIs of this resource that an event changes (for notifications/resources/updated), or a test
+   * applied to each subscribed URI when the set cannot be listed (an org config change reaches
+   * every repository of the owner).
+   */
+  affected(event: DomainEvent): string[] | ((uri: string) => boolean);
 }
 
 export function defineResource(def: ResourceDefinition): ResourceDefinition {

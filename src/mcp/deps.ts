@@ -1,5 +1,6 @@
 import type { Actor } from '../governance/model/audit.js';
 import type { CoreDeps } from '../governance/ports/core-deps.js';
+import type { ConfigService } from '../governance/use-cases/config-service.js';
 
 /** Minimal structured logger (pino-compatible); always writes to stderr. */
 export interface Logger {
@@ -15,4 +16,6 @@ export interface Deps extends CoreDeps {
   /** Identity recorded for changes made through this server, unless a transport supplies one. */
   actor: Actor;
   serverInfo: { name: string; version: string };
+  /** Effective configuration per workspace (cached), versioned updates and history. */
+  config: ConfigService;
 }

@@ -90,7 +90,9 @@ export function registerResources(
   return deps.bus.subscribe((event) => {
     if (subscribed.size === 0) return;
     for (const r of resources) {
-      for (const uri of r.affected(event)) {
+      const hit = r.affected(event);
+      const uris = typeof hit === 'function' ? [...subscribed].filter(hit) : hit;
+      for (const uri of uris) {
         if (subscribed.has(uri)) {
           server
             .sendResourceUpdated({ uri })

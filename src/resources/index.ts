@@ -1,5 +1,6 @@
 import type { ResourceDefinition } from '../mcp/define-resource.js';
 import { auditLogResource } from './audit-log.js';
+import { configResource } from './config.js';
 import { hierarchyTreeResource } from './hierarchy-tree.js';
 import { workItemResource } from './work-item.js';
 
@@ -7,4 +8,5 @@ export const allResources: readonly ResourceDefinition[] = [
   hierarchyTreeResource,
   workItemResource,
   auditLogResource,
+  configResource,
 ];

@@ -4,5 +4,6 @@ export const SCHEME = 'governance';
 export const treeUri = (ws: string) => `${SCHEME}://${ws}/tree`;
 export const itemUri = (ws: string, id: string) => `${SCHEME}://${ws}/items/${encodeURIComponent(id)}`;
 export const auditUri = (ws: string) => `${SCHEME}://${ws}/audit`;
+export const configUri = (ws: string) => `${SCHEME}://${ws}/config`;
 
 export const workspaceOf = (vars: Record<string, string>) => `${vars.owner ?? ''}/${vars.repo ?? ''}`;

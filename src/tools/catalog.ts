@@ -88,9 +88,33 @@ export const toolCatalog: readonly ToolSpec[] = [
     load: async () => (await import('./specs/diff-spec.js')).diffSpecTool,
   },
   {
+    name: 'apply_spec',
+    toolset: 'specs',
+    effect: 'write',
+    load: async () => (await import('./specs/apply-spec.js')).applySpecTool,
+  },
+  {
+    name: 'import_tasks',
+    toolset: 'specs',
+    effect: 'write',
+    load: async () => (await import('./specs/import-tasks.js')).importTasksTool,
+  },
+  {
     name: 'validate_policy',
     toolset: 'config',
     effect: 'read',
     load: async () => (await import('./config/validate-policy.js')).validatePolicyTool,
+  },
+  {
+    name: 'get_config',
+    toolset: 'config',
+    effect: 'read',
+    load: async () => (await import('./config/get-config.js')).getConfigTool,
+  },
+  {
+    name: 'update_config',
+    toolset: 'config',
+    effect: 'write',
+    load: async () => (await import('./config/update-config.js')).updateConfigTool,
   },
 ];

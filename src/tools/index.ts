@@ -11,9 +11,13 @@ import { unlinkItemsTool } from './items/unlink-items.js';
 import { updateItemTool } from './items/update-item.js';
 import { listMilestonesTool } from './milestones/list-milestones.js';
 import { upsertMilestoneTool } from './milestones/upsert-milestone.js';
+import { getConfigTool } from './config/get-config.js';
+import { updateConfigTool } from './config/update-config.js';
 import { validatePolicyTool } from './config/validate-policy.js';
 import { decomposeSpecTool } from './specs/decompose-spec.js';
 import { diffSpecTool } from './specs/diff-spec.js';
+import { applySpecTool } from './specs/apply-spec.js';
+import { importTasksTool } from './specs/import-tasks.js';
 
 /** Every tool, in the order tools/list shows them. */
 export const allTools: readonly AnyTool[] = [
@@ -31,5 +35,9 @@ export const allTools: readonly AnyTool[] = [
   verifyAuditTool,
   decomposeSpecTool,
   diffSpecTool,
+  applySpecTool,
+  importTasksTool,
   validatePolicyTool,
+  getConfigTool,
+  updateConfigTool,
 ];

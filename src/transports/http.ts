@@ -230,6 +230,7 @@ export async function serveHttp(
       await Promise.all([...sessions.values()].map(closeSession));
       httpServer.closeAllConnections();
       await stopped;
+      deps.config.close();
       await deps.store.close();
     })());
   exitOnShutdown(close, log);

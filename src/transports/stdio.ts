@@ -28,6 +28,7 @@ export async function serveStdio(
       if (!(await drain.wait(DRAIN_MS)))
         log.warn({ inFlight: transport.inFlight }, 'requests still running at exit');
       await server.close().catch((err: unknown) => log.warn({ err }, 'closing the MCP server failed'));
+      deps.config.close();
       await deps.store.close();
     })());
 

@@ -41,6 +41,7 @@ export function makeItem(workspace: string, seqs: number[], over: Partial<WorkIt
     startedAt: null,
     completedAt: null,
     version: 1,
+    sourceRef: null,
     ...over,
   };
 }

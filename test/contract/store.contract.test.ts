@@ -113,6 +113,37 @@ describe.each(storeBackends)('GovernanceStore contract: $name', (backend) => {
     });
   });
 
+  describe('source refs', () => {
+    it('finds items by source ref within the workspace, and stores none by default', async () => {
+      const [ws, other] = [freshWorkspace(), freshWorkspace()];
+      const epic = makeItem(ws, [1], { sourceRef: 'spec:E-aaaa' });
+      const feature = makeItem(ws, [1, 2], { parentId: 'E-1', sourceRef: 'spec:F-bbbb' });
+      const manual = makeItem(ws, [3]);
+      await store.write(ws, async (tx) => {
+        for (const i of [epic, feature, manual]) await tx.insertItem(i);
+      });
+      await store.write(other, (tx) => tx.insertItem(makeItem(other, [1], { sourceRef: 'spec:E-aaaa' })));
+      const found = await reader.findItemsBySourceRefs(ws, ['spec:F-bbbb', 'spec:E-aaaa', 'spec:nope']);
+      expect([...found].sort((a, b) => a.seq - b.seq)).toEqual([epic, feature]);
+      expect(await reader.findItemsBySourceRefs(ws, [])).toEqual([]);
+      expect((await reader.getItem(ws, 'E-3'))?.sourceRef).toBeNull();
+      const many = Array.from({ length: 1_200 }, (_, i) => `spec:T-${i}`);
+      expect(ids(await reader.findItemsBySourceRefs(ws, [...many, 'spec:E-aaaa']))).toEqual(['E-1']);
+    });
+
+    it('keeps a source ref unique per workspace, rolling the whole write back', async () => {
+      const ws = freshWorkspace();
+      await store.write(ws, (tx) => tx.insertItem(makeItem(ws, [1], { sourceRef: 'spec:E-aaaa' })));
+      await expect(
+        store.write(ws, async (tx) => {
+          await tx.insertItem(makeItem(ws, [2]));
+          await tx.insertItem(makeItem(ws, [3], { sourceRef: 'spec:E-aaaa' }));
+        }),
+      ).rejects.toThrow();
+      expect(await reader.countItems(ws)).toBe(1);
+    });
+  });
+
   describe('tree', () => {
     const ws = freshWorkspace();
     // Inserted out of order; path order is E-1 F-2 T-3 T-4 T-10 F-5 E-6 F-7 (00000010 sorts after 00000004).

@@ -18,6 +18,7 @@ import type { Deps, Logger } from '../../src/mcp/deps.js';
 import { ERROR_META_KEY, type ToolErrorPayload } from '../../src/mcp/errors.js';
 import { CORRELATION_META_KEY } from '../../src/mcp/register-tools.js';
 import type { Toolset } from '../../src/mcp/toolsets.js';
+import { createConfigService } from '../../src/governance/use-cases/config-service.js';
 import { buildServer } from '../../src/server.js';
 import { createMemoryBus } from '../../src/store/memory/event-bus.js';
 import { postgresBackend, sqliteBackend, type StoreBackend } from './store-backends.js';
@@ -138,10 +139,15 @@ export async function connectClient(opts: ConnectOptions = {}): Promise<Connecte
     : await backend.open();
   const clock = opts.clock ?? opts.share?.clock ?? testClock();
   const logger = silentLogger();
-  const deps: Deps = {
+  const core = {
     store: opened.store,
     clock,
     bus: opts.share?.deps.bus ?? createMemoryBus((err) => logger.error({ err }, 'bus handler failed')),
+  };
+  const deps: Deps = {
+    ...core,
+    // One per connection, as one per process: a shared connection gets its own cache on the same bus.
+    config: createConfigService(core),
     logger,
     actor: opts.actor ?? TEST_ACTOR,
     serverInfo: { name: 'governance-factory', version: '0.0.0-test' },
@@ -158,6 +164,7 @@ export async function connectClient(opts: ConnectOptions = {}): Promise<Connecte
     // Caches the advertised output schemas, so the client checks every structuredContent too.
     await client.listTools();
   } catch (e) {
+    deps.config.close();
     await opened.cleanup();
     throw e;
   }
@@ -205,6 +212,7 @@ export async function connectClient(opts: ConnectOptions = {}): Promise<Connecte
         await client.close();
         await server.close();
       } finally {
+        deps.config.close();
         await opened.cleanup();
       }
     },

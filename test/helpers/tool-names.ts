@@ -14,7 +14,11 @@ export const ALL_TOOLS = [
   'verify_audit',
   'decompose_spec',
   'diff_spec',
+  'apply_spec',
+  'import_tasks',
   'validate_policy',
+  'get_config',
+  'update_config',
 ];
 
 export const READ_TOOLS = [
@@ -26,4 +30,5 @@ export const READ_TOOLS = [
   'decompose_spec',
   'diff_spec',
   'validate_policy',
+  'get_config',
 ];

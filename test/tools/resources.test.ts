@@ -39,16 +39,17 @@ describe('resources', () => {
     await c().ok('create_item', { workspace: 'other/site', type: 'epic', title: 'Site' });
   });
 
-  it('lists the three templates', async () => {
+  it('lists the four templates', async () => {
     const { resourceTemplates } = await c().client.listResourceTemplates();
     expect(resourceTemplates.map((t) => [t.name, t.uriTemplate, t.mimeType])).toEqual([
       ['hierarchy-tree', 'governance://{owner}/{repo}/tree', 'application/json'],
       ['work-item', 'governance://{owner}/{repo}/items/{id}', 'application/json'],
       ['audit-log', 'governance://{owner}/{repo}/audit', 'application/json'],
+      ['config', 'governance://{owner}/{repo}/config', 'application/json'],
     ]);
   });
 
-  it('lists the tree and audit log of every known workspace', async () => {
+  it('lists the tree, audit log and configuration of every known workspace', async () => {
     const { resources } = await c().client.listResources();
     expect(resources.map((r) => r.uri)).toEqual([
       'governance://acme/api/tree',
@@ -57,6 +58,9 @@ describe('resources', () => {
       'governance://acme/api/audit',
       'governance://acme/web/audit',
       'governance://other/site/audit',
+      'governance://acme/api/config',
+      'governance://acme/web/config',
+      'governance://other/site/config',
     ]);
     expect(resources[1]).toMatchObject({
       name: 'acme/web tree',
@@ -138,6 +142,7 @@ const TEMPLATES: Record<string, string> = {
   tree: 'governance://{owner}/{repo}/tree',
   audit: 'governance://{owner}/{repo}/audit',
   item: 'governance://{owner}/{repo}/items/{id}',
+  config: 'governance://{owner}/{repo}/config',
 };
 
 describe('completion', () => {
@@ -168,6 +173,8 @@ describe('completion', () => {
     { template: 'audit', name: 'owner', value: 'zz', args: undefined, values: [] },
     { template: 'tree', name: 'repo', value: '', args: { owner: 'acme' }, values: ['api', 'web'] },
     { template: 'audit', name: 'repo', value: 'w', args: { owner: 'acme' }, values: ['web'] },
+    { template: 'config', name: 'owner', value: 'o', args: undefined, values: ['other'] },
+    { template: 'config', name: 'repo', value: '', args: { owner: 'acme' }, values: ['api', 'web'] },
     { template: 'tree', name: 'repo', value: '', args: undefined, values: ['api', 'web', 'site'] },
     {
       template: 'item',

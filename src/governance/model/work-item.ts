@@ -57,6 +57,11 @@ export interface WorkItem {
   startedAt: string | null;
   completedAt: string | null;
   version: number;
+  /**
+   * `<origin>:<plan id>` (e.g. `spec:T-k3xq0m2vba`) when a plan wrote the item, so applying it
+   * again updates instead of duplicating; null (or absent) for items made by hand. Unique per workspace.
+   */
+  sourceRef?: string | null;
 }
 
 /** `blocker` blocks `blocked`; `blocked depends_on blocker` is the same edge. */

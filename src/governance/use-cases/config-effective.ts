@@ -6,7 +6,8 @@ import { DEFAULT_CONFIG } from '../config/defaults.js';
 import { effectiveConfig } from '../config/merge.js';
 import type { ConfigOverride, OverrideScope } from '../config/override.js';
 import type { GovernanceConfig } from '../config/schema.js';
-import { assertWorkspace } from '../model/workspace.js';
+import { isDomainError } from '../errors.js';
+import { assertWorkspace, type WorkspacePolicy } from '../model/workspace.js';
 import type { ConfigDoc, StoreReader } from '../ports/store.js';
 
 export interface EffectiveConfig {
@@ -59,4 +60,33 @@ export async function getEffectiveConfig(
 ): Promise<EffectiveConfig> {
   assertWorkspace(workspace);
   return mergeDocs(await readConfigDocs(deps.store.reader, workspace), defaults);
+}
+
+/**
+ * The hierarchy policy a write must enforce, read through the write's own transaction. Reading the
+ * stored overrides inside the transaction (rather than taking the cached config service's answer
+ * before it) is what keeps this correct across processes: a repository update takes the same
+ * workspace lock, so the check sees the latest committed override and the write cannot interleave
+ * with a change of it; a cache could be up to its max age behind another process's update.
+ *
+ * `structure.allowUnparentedTasks` of the effective configuration decides once an org or repo
+ * override is stored. Until then (the configuration is the defaults) the stored WorkspacePolicy
+ * still applies, and it also applies when the stored overrides no longer combine into a valid
+ * configuration (possible when an org update races a repository one), so a broken configuration
+ * does not stop hierarchy writes.
+ */
+export async function hierarchyPolicy(
+  reader: StoreReader,
+  workspace: string,
+  defaults: GovernanceConfig = DEFAULT_CONFIG,
+): Promise<WorkspacePolicy> {
+  const docs = await readConfigDocs(reader, workspace);
+  if (docs.org || docs.repo) {
+    try {
+      return { allowUnparentedTasks: mergeDocs(docs, defaults).config.structure.allowUnparentedTasks };
+    } catch (err) {
+      if (!isDomainError(err) || err.code !== 'CONFIG.INVALID') throw err;
+    }
+  }
+  return reader.getPolicy(workspace);
 }

@@ -2,6 +2,7 @@ import { ID_PREFIX, type ItemType, type Priority, type WorkItem } from '../model
 import type { Caller } from '../ports/caller.js';
 import type { CoreDeps } from '../ports/core-deps.js';
 import { assertParent, childPath } from '../rules/hierarchy.js';
+import { hierarchyPolicy } from './config-effective.js';
 import { requireItem, requireMilestone } from './lookups.js';
 import { rollUp } from './rollup.js';
 import { diffFields, runWrite } from './write-scope.js';
@@ -37,7 +38,7 @@ export const AUDITED_ITEM_FIELDS = [
 export async function createItem(deps: CoreDeps, caller: Caller, cmd: CreateItemCommand): Promise<WorkItem> {
   return runWrite(deps, caller, cmd.workspace, async (s) => {
     const parent = cmd.parentId ? await requireItem(s.tx, s.workspace, cmd.parentId) : undefined;
-    assertParent(cmd.type, parent, await s.tx.getPolicy(s.workspace), { childOpen: true });
+    assertParent(cmd.type, parent, await hierarchyPolicy(s.tx, s.workspace), { childOpen: true });
     if (cmd.milestoneId) await requireMilestone(s.tx, s.workspace, cmd.milestoneId);
     const seq = await s.tx.nextSeq(s.workspace, 'item');
     const item: WorkItem = {

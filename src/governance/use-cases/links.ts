@@ -4,7 +4,7 @@ import type { Caller } from '../ports/caller.js';
 import type { CoreDeps } from '../ports/core-deps.js';
 import { findCycle } from '../rules/links.js';
 import { requireItem } from './lookups.js';
-import { runWrite } from './write-scope.js';
+import { runWrite, type WriteScope } from './write-scope.js';
 
 export const LINK_KINDS = ['blocks', 'depends_on'] as const;
 export type LinkKind = (typeof LINK_KINDS)[number];
@@ -55,19 +55,30 @@ export async function linkItems(deps: CoreDeps, caller: Caller, cmd: LinkCommand
         { cycle },
       );
     }
-    const link: ItemLink = { workspace: s.workspace, blockerId, blockedId, createdAt: s.now };
-    await s.tx.insertLink(link);
-    await s.audit({
-      entityType: 'link',
-      entityId: linkId(link),
-      action: 'link.created',
-      diff: { blocks: { old: null, new: { blocker: blockerId, blocked: blockedId } } },
-      reason: cmd.reason ?? null,
-    });
-    await s.emit('issue.linked', { blockerId, blockedId });
-    await s.emit('hierarchy.updated', { ids: [blockerId, blockedId] });
+    const link = await addLink(s, blockerId, blockedId, cmd.reason ?? null);
     return { link, changed: true };
   });
+}
+
+/** Stores `blockerId blocks blockedId` inside an open write and audits it; the caller checked for cycles. */
+export async function addLink(
+  s: WriteScope,
+  blockerId: string,
+  blockedId: string,
+  reason: string | null,
+): Promise<ItemLink> {
+  const link: ItemLink = { workspace: s.workspace, blockerId, blockedId, createdAt: s.now };
+  await s.tx.insertLink(link);
+  await s.audit({
+    entityType: 'link',
+    entityId: linkId(link),
+    action: 'link.created',
+    diff: { blocks: { old: null, new: { blocker: blockerId, blocked: blockedId } } },
+    reason,
+  });
+  await s.emit('issue.linked', { blockerId, blockedId });
+  await s.emit('hierarchy.updated', { ids: [blockerId, blockedId] });
+  return link;
 }
 
 export async function unlinkItems(

@@ -2,6 +2,7 @@ import type { WorkItem } from '../model/work-item.js';
 import type { Caller } from '../ports/caller.js';
 import type { CoreDeps } from '../ports/core-deps.js';
 import { assertParent, childPath } from '../rules/hierarchy.js';
+import { hierarchyPolicy } from './config-effective.js';
 import { assertVersion, requireItem } from './lookups.js';
 import { rollUp, type RollupChange } from './rollup.js';
 import { runWrite } from './write-scope.js';
@@ -29,7 +30,9 @@ export async function moveItem(deps: CoreDeps, caller: Caller, cmd: MoveItemComm
     const item = await requireItem(s.tx, s.workspace, cmd.id);
     assertVersion(item, cmd.expectedVersion);
     const parent = cmd.parentId ? await requireItem(s.tx, s.workspace, cmd.parentId) : undefined;
-    assertParent(item.type, parent, await s.tx.getPolicy(s.workspace), { childOpen: item.status !== 'done' });
+    assertParent(item.type, parent, await hierarchyPolicy(s.tx, s.workspace), {
+      childOpen: item.status !== 'done',
+    });
     if ((parent?.id ?? null) === item.parentId) return { item, moved: false, descendants: 0, rolledUp: [] };
 
     const path = childPath(parent, item.seq);

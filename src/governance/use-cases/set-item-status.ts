@@ -5,7 +5,7 @@ import type { CoreDeps } from '../ports/core-deps.js';
 import { STARTED, assertTransition } from '../rules/status.js';
 import { assertVersion, requireItem } from './lookups.js';
 import { leafProgress, rollUp, type RollupChange } from './rollup.js';
-import { runWrite } from './write-scope.js';
+import { runWrite, type WriteScope } from './write-scope.js';
 
 export interface SetStatusCommand {
   workspace: string;
@@ -47,41 +47,53 @@ export async function setItemStatus(
       await s.emit('issue.updated', { id: item.id, changed: ['statusReason'] });
       return { item: next, changed: true, rolledUp: [] };
     }
-    assertTransition(item.id, item.status, cmd.status, reason);
-
-    const stats = await s.tx.childStats(s.workspace, item.id);
-    if (cmd.status === 'done' && stats.open > 0) {
-      const open = (await s.tx.listChildren(s.workspace, item.id))
-        .filter((c) => c.status !== 'done')
-        .map((c) => c.id);
-      throw new DomainError(
-        'STATUS.CHILDREN_OPEN',
-        `${item.id} has ${stats.open} open child item(s)`,
-        `Finish or move the open children first: ${open.slice(0, 10).join(', ')}.`,
-        { open },
-      );
-    }
-    const next: WorkItem = {
-      ...item,
-      status: cmd.status,
-      statusReason: cmd.status === 'blocked' ? reason : null,
-      startedAt: STARTED.includes(cmd.status) ? (item.startedAt ?? s.now) : item.startedAt,
-      completedAt: cmd.status === 'done' ? s.now : null,
-      updatedAt: s.now,
-      version: item.version + 1,
-    };
-    next.progress = stats.total === 0 ? leafProgress(next) : item.progress;
-    await s.tx.updateItem(next, item.version);
-    const diff: Record<string, { old: unknown; new: unknown }> = {
-      status: { old: item.status, new: next.status },
-    };
-    if (next.statusReason !== item.statusReason)
-      diff.statusReason = { old: item.statusReason, new: next.statusReason };
-    if (next.progress !== item.progress) diff.progress = { old: item.progress, new: next.progress };
-    await s.audit({ entityType: 'item', entityId: item.id, action: 'item.status_changed', diff, reason });
-    await s.emit('issue.status_changed', { id: item.id, from: item.status, to: next.status });
-    const rolledUp = await rollUp(s, item.parentId, `${item.id} ${item.status} -> ${next.status}`);
-    await s.emit('hierarchy.updated', { ids: [item.id, ...rolledUp.map((r) => r.id)] });
-    return { item: next, changed: true, rolledUp };
+    return { ...(await transitionItem(s, item, cmd.status, reason)), changed: true };
   });
+}
+
+/**
+ * Moves `item` one legal step to `status` inside an open write, audits it and rolls the change up
+ * its ancestors. Refuses `done` while a child is open.
+ */
+export async function transitionItem(
+  s: WriteScope,
+  item: WorkItem,
+  status: Status,
+  reason: string | null,
+): Promise<{ item: WorkItem; rolledUp: RollupChange[] }> {
+  assertTransition(item.id, item.status, status, reason);
+  const stats = await s.tx.childStats(s.workspace, item.id);
+  if (status === 'done' && stats.open > 0) {
+    const open = (await s.tx.listChildren(s.workspace, item.id))
+      .filter((c) => c.status !== 'done')
+      .map((c) => c.id);
+    throw new DomainError(
+      'STATUS.CHILDREN_OPEN',
+      `${item.id} has ${stats.open} open child item(s)`,
+      `Finish or move the open children first: ${open.slice(0, 10).join(', ')}.`,
+      { open },
+    );
+  }
+  const next: WorkItem = {
+    ...item,
+    status,
+    statusReason: status === 'blocked' ? reason : null,
+    startedAt: STARTED.includes(status) ? (item.startedAt ?? s.now) : item.startedAt,
+    completedAt: status === 'done' ? s.now : null,
+    updatedAt: s.now,
+    version: item.version + 1,
+  };
+  next.progress = stats.total === 0 ? leafProgress(next) : item.progress;
+  await s.tx.updateItem(next, item.version);
+  const diff: Record<string, { old: unknown; new: unknown }> = {
+    status: { old: item.status, new: next.status },
+  };
+  if (next.statusReason !== item.statusReason)
+    diff.statusReason = { old: item.statusReason, new: next.statusReason };
+  if (next.progress !== item.progress) diff.progress = { old: item.progress, new: next.progress };
+  await s.audit({ entityType: 'item', entityId: item.id, action: 'item.status_changed', diff, reason });
+  await s.emit('issue.status_changed', { id: item.id, from: item.status, to: next.status });
+  const rolledUp = await rollUp(s, item.parentId, `${item.id} ${item.status} -> ${next.status}`);
+  await s.emit('hierarchy.updated', { ids: [item.id, ...rolledUp.map((r) => r.id)] });
+  return { item: next, rolledUp };
 }

@@ -34,6 +34,7 @@ export function itemToRow(i: WorkItem): ItemRow {
     started_at: i.startedAt,
     completed_at: i.completedAt,
     version: i.version,
+    source_ref: i.sourceRef ?? null,
   };
 }
 
@@ -61,6 +62,7 @@ export function rowToItem(r: ItemRow): WorkItem {
     startedAt: r.started_at,
     completedAt: r.completed_at,
     version: Number(r.version),
+    sourceRef: r.source_ref,
   };
 }
 

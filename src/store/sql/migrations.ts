@@ -191,5 +191,23 @@ const configVersions: Migration = {
   },
 };
 
+/**
+ * Where an item came from when a plan wrote it (`spec:T-k3xq0m2vba`, `taskmaster:...`): applying
+ * the same plan again finds its items instead of creating them twice. Hand-made items have none;
+ * NULLs never collide in a unique index, on either back-end.
+ */
+const itemSource: Migration = {
+  name: '0003_item_source',
+  async up(db, dialect) {
+    await db.schema.alterTable('items').addColumn('source_ref', keyText(dialect)).execute();
+    await db.schema
+      .createIndex('items_source_ref_uq')
+      .on('items')
+      .columns(['workspace', 'source_ref'])
+      .unique()
+      .execute();
+  },
+};
+
 /** Applied in order; never edit one that has shipped, append a new one. */
-export const MIGRATIONS: readonly Migration[] = [init, configVersions];
+export const MIGRATIONS: readonly Migration[] = [init, configVersions, itemSource];

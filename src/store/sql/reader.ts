@@ -78,6 +78,16 @@ export class SqlReader implements StoreReader {
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
+  /** Items written from a plan, for the given source refs; unknown refs are left out. */
+  async findItemsBySourceRefs(workspace: string, refs: readonly string[]): Promise<WorkItem[]> {
+    const out: WorkItem[] = [];
+    for (const part of chunks([...new Set(refs)])) {
+      const rows = await this.items(workspace).where('source_ref', 'in', part).orderBy('seq').execute();
+      out.push(...rows.map(rowToItem));
+    }
+    return out;
+  }
+
   async listChildren(workspace: string, parentId: string | null): Promise<WorkItem[]> {
     const rows = await this.items(workspace)
       .where('parent_id', parentId === null ? 'is' : '=', parentId)

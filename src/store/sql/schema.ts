@@ -54,6 +54,8 @@ export interface ItemTable {
   started_at: string | null;
   completed_at: string | null;
   version: number;
+  /** `<origin>:<plan id>` when a plan wrote the item (migration 0003), else null. */
+  source_ref: string | null;
 }
 
 export interface ItemLinkTable {

@@ -4,7 +4,11 @@ import { configDiff } from '../../governance/config/diff.js';
 import { effectiveConfig } from '../../governance/config/merge.js';
 import { POLICY_FILE_PATH, parsePolicyYaml } from '../../governance/config/policy-file.js';
 import { DomainError } from '../../governance/errors.js';
+import type { ConfigOverride } from '../../governance/config/override.js';
+import type { GovernanceConfig } from '../../governance/config/schema.js';
+import type { Deps } from '../../mcp/deps.js';
 import { defineTool } from '../../mcp/define-tool.js';
+import * as s from '../schemas.js';
 
 const issue = z.object({
   path: z.string().nullable(),
@@ -31,25 +35,69 @@ function issuesOf(err: DomainError): Issue[] {
   return list.length > 0 ? list : [{ path: null, line: null, column: null, message: err.message }];
 }
 
+interface Baseline {
+  /** What the file overrides: the defaults, or the defaults with the workspace's org override. */
+  base: GovernanceConfig;
+  /** What its changes are listed against. */
+  current: GovernanceConfig;
+  comparedWith?: { workspace: string; versions: { org: number | null; repo: number | null } };
+}
+
+/**
+ * The file is the repository override, so a workspace's baseline is its org-merged base (DEFAULT <-
+ * org override) and its changes are those against the workspace's current effective configuration.
+ */
+async function baselineOf(deps: Deps, workspace: string | undefined): Promise<Baseline> {
+  if (workspace === undefined) return { base: DEFAULT_CONFIG, current: DEFAULT_CONFIG };
+  const [effective, org] = await Promise.all([
+    deps.config.effective(workspace),
+    deps.config.history({ workspace, scope: 'org', limit: 1 }),
+  ]);
+  const orgOverride = org.versions[0]?.override as ConfigOverride | undefined;
+  return {
+    base: effectiveConfig(DEFAULT_CONFIG, orgOverride),
+    current: effective.config,
+    comparedWith: {
+      workspace,
+      versions: { org: effective.versions.org ?? null, repo: effective.versions.repo ?? null },
+    },
+  };
+}
+
 export const validatePolicyTool = defineTool({
   name: 'validate_policy',
   title: 'Validate policy file',
-  description: `Check a ${POLICY_FILE_PATH} text: line-precise problems, or what it changes from the defaults.`,
+  description: `Check a ${POLICY_FILE_PATH} text: line-precise problems, or what it changes from the defaults (or from a workspace's current configuration).`,
   toolset: 'config',
   effect: 'read',
-  input: z.object({ yaml: z.string().max(300_000).describe('File content') }),
+  input: z.object({
+    yaml: z.string().max(300_000).describe('File content'),
+    workspace: s.workspace
+      .optional()
+      .describe('owner/repo: validate over its org override, diff against its current configuration'),
+  }),
   output: z.object({
     ok: z.boolean(),
     issues: z.array(issue),
     changes: z.array(z.object({ path: z.string(), old: z.unknown(), new: z.unknown() })),
+    comparedWith: z
+      .object({
+        workspace: z.string(),
+        versions: z.object({ org: z.number().nullable(), repo: z.number().nullable() }),
+      })
+      .optional()
+      .describe('The workspace configuration the changes are against; absent: the defaults'),
   }),
-  async handler(input) {
+  async handler(input, { deps }) {
+    // Outside the try: a workspace whose stored configuration is broken is an error, not a file problem.
+    const { base, current, comparedWith } = await baselineOf(deps, input.workspace);
+    const against = comparedWith ? `the current configuration of ${comparedWith.workspace}` : 'the defaults';
     try {
-      const override = parsePolicyYaml(input.yaml, { base: DEFAULT_CONFIG });
-      const changes = configDiff(DEFAULT_CONFIG, effectiveConfig(DEFAULT_CONFIG, undefined, override));
+      const override = parsePolicyYaml(input.yaml, { base });
+      const changes = configDiff(current, effectiveConfig(base, undefined, override));
       return {
-        data: { ok: true, issues: [], changes },
-        summary: `Valid: ${changes.length} setting(s) differ from the defaults`,
+        data: { ok: true, issues: [], changes, ...(comparedWith && { comparedWith }) },
+        summary: `Valid: ${changes.length} setting(s) differ from ${against}`,
       };
     } catch (err) {
       if (
@@ -60,7 +108,7 @@ export const validatePolicyTool = defineTool({
       const issues = issuesOf(err);
       const first = issues[0]!;
       return {
-        data: { ok: false, issues, changes: [] },
+        data: { ok: false, issues, changes: [], ...(comparedWith && { comparedWith }) },
         summary: `${issues.length} problem(s); first${first.line ? ` at line ${first.line}` : ''}: ${first.message}`,
       };
     }

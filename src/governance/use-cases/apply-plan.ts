@@ -1,0 +1,157 @@
+import type { SpecPlan } from '../decompose/types.js';
+import { DomainError } from '../errors.js';
+import type { ImportedPlan } from '../import/types.js';
+import { ID_PREFIX, type WorkItem } from '../model/work-item.js';
+import type { Caller } from '../ports/caller.js';
+import type { CoreDeps } from '../ports/core-deps.js';
+import { assertWorkspace } from '../model/workspace.js';
+import { childPath } from '../rules/hierarchy.js';
+import { AUDITED_ITEM_FIELDS } from './create-item.js';
+import { addLink } from './links.js';
+import { requireItem } from './lookups.js';
+import { planSteps, statusPath, type PlanSteps, type SkipReason } from './plan-steps.js';
+import { rollUp } from './rollup.js';
+import { transitionItem } from './set-item-status.js';
+import { diffFields, runWrite, type WriteScope } from './write-scope.js';
+
+/** One transaction per plan: above this the write holds the workspace lock for too long. */
+export const MAX_PLAN_ITEMS = 5_000;
+export const MAX_PLAN_LINKS = 20_000;
+
+export interface ApplyPlanCommand {
+  workspace: string;
+  plan: SpecPlan | ImportedPlan;
+  /** Names where the plan came from (`spec`, `taskmaster`, `speckit`); prefixes the items' source refs. */
+  origin: string;
+  dryRun: boolean;
+}
+
+export interface ApplyReport {
+  dryRun: boolean;
+  /** Items created (or, on a dry run, to create, with a null id), in plan order. */
+  created: { planId: string; id: string | null }[];
+  updated: { planId: string; id: string; fields: string[] }[];
+  unchanged: number;
+  links: { added: number; skipped: { fromId: string; toId: string; reason: SkipReason }[] };
+  /** Items brought to the status their source gave them (imports only). */
+  statuses: number;
+}
+
+/**
+ * Writes a plan into the workspace's hierarchy, all of it in one transaction: creates the items
+ * it does not have yet, brings the plan's fields of the others back to the plan, adds missing
+ * dependency links and drives imported statuses. Never deletes or moves; applying the same plan
+ * twice changes nothing the second time. A dry run computes the same report from reads only.
+ */
+export async function applyPlan(deps: CoreDeps, caller: Caller, cmd: ApplyPlanCommand): Promise<ApplyReport> {
+  assertWorkspace(cmd.workspace);
+  assertSize(cmd.plan);
+  if (cmd.dryRun) {
+    return report(await planSteps(deps.store.reader, cmd.workspace, cmd.plan, cmd.origin), true);
+  }
+  return runWrite(deps, caller, cmd.workspace, async (s) => {
+    const steps = await planSteps(s.tx, s.workspace, cmd.plan, cmd.origin);
+    const ids = await execute(s, steps, cmd.origin);
+    return report(steps, false, ids);
+  });
+}
+
+function assertSize(plan: SpecPlan): void {
+  if (plan.items.length <= MAX_PLAN_ITEMS && plan.links.length <= MAX_PLAN_LINKS) return;
+  throw new DomainError(
+    'PLAN.TOO_LARGE',
+    `The plan has ${plan.items.length} items and ${plan.links.length} links; one call applies at most ` +
+      `${MAX_PLAN_ITEMS} items and ${MAX_PLAN_LINKS} links.`,
+    'Split the source (for example one epic or one Task Master tag per call) and apply each part.',
+    {
+      items: plan.items.length,
+      links: plan.links.length,
+      maxItems: MAX_PLAN_ITEMS,
+      maxLinks: MAX_PLAN_LINKS,
+    },
+  );
+}
+
+function report(steps: PlanSteps, dryRun: boolean, ids?: Map<string, string>): ApplyReport {
+  return {
+    dryRun,
+    created: steps.creations.map((c) => ({ planId: c.planId, id: ids?.get(c.ref) ?? null })),
+    updated: steps.updates.map((u) => ({ planId: u.planId, id: u.before.id, fields: u.fields })),
+    unchanged: steps.unchanged,
+    links: { added: steps.links.length, skipped: steps.skipped },
+    statuses: steps.statuses.length,
+  };
+}
+
+/** Performs the steps inside the write; returns the ids of the created items by source ref. */
+async function execute(s: WriteScope, steps: PlanSteps, origin: string): Promise<Map<string, string>> {
+  const byRef = new Map<string, WorkItem>(steps.existing);
+  const touched = new Set<string>();
+  const rollupFrom = new Set<string | null>();
+  for (const c of steps.creations) {
+    const parent = c.parentRef === null ? undefined : byRef.get(c.parentRef);
+    const seq = await s.tx.nextSeq(s.workspace, 'item');
+    const item: WorkItem = {
+      ...c.draft,
+      id: `${ID_PREFIX[c.draft.type]}-${seq}`,
+      seq,
+      parentId: parent?.id ?? null,
+      path: childPath(parent, seq),
+      depth: parent ? parent.depth + 1 : 0,
+      createdAt: s.now,
+      updatedAt: s.now,
+    };
+    await s.tx.insertItem(item);
+    await s.audit({
+      entityType: 'item',
+      entityId: item.id,
+      action: 'item.created',
+      diff: {
+        ...diffFields(null, item, AUDITED_ITEM_FIELDS),
+        sourceRef: { old: null, new: c.ref },
+      },
+      reason: `applied from the ${origin} plan`,
+    });
+    await s.emit('issue.created', { id: item.id, type: item.type, parentId: item.parentId });
+    byRef.set(c.ref, item);
+    touched.add(item.id);
+    rollupFrom.add(item.parentId);
+  }
+  // New children change their parents' progress: one roll-up for all of them, deepest first.
+  await rollUp(s, [...rollupFrom], `${steps.creations.length} item(s) created from the ${origin} plan`);
+
+  for (const u of steps.updates) {
+    const next = { ...u.after, updatedAt: s.now, version: u.before.version + 1 };
+    await s.tx.updateItem(next, u.before.version);
+    await s.audit({
+      entityType: 'item',
+      entityId: next.id,
+      action: 'item.updated',
+      diff: {
+        ...diffFields(u.before, next, AUDITED_ITEM_FIELDS),
+        ...(u.before.sourceRef !== next.sourceRef && {
+          sourceRef: { old: u.before.sourceRef ?? null, new: next.sourceRef ?? null },
+        }),
+      },
+      reason: `changed in the ${origin} plan (${next.sourceRef ?? ''})`,
+    });
+    await s.emit('issue.updated', { id: next.id, changed: u.fields });
+    touched.add(next.id);
+  }
+
+  for (const l of steps.links) {
+    await addLink(s, byRef.get(l.blockerRef)!.id, byRef.get(l.blockedRef)!.id, `from the ${origin} plan`);
+  }
+
+  for (const st of steps.statuses) {
+    // Re-read: roll-ups of earlier steps may already have moved a parent along.
+    let item = await requireItem(s.tx, s.workspace, byRef.get(st.ref)!.id);
+    for (const status of statusPath(item.status, st.status)) {
+      const reason = status === 'blocked' ? st.reason || `blocked in ${origin}` : `imported from ${origin}`;
+      item = (await transitionItem(s, item, status, reason)).item;
+    }
+  }
+
+  if (touched.size) await s.emit('hierarchy.updated', { ids: [...touched] });
+  return new Map([...byRef].filter(([ref]) => !steps.existing.has(ref)).map(([ref, i]) => [ref, i.id]));
+}

@@ -1,0 +1,46 @@
+import * as z from 'zod';
+import type { ApplyReport } from '../../governance/use-cases/apply-plan.js';
+
+const CAP = 200;
+
+/** What apply_spec and import_tasks return: the lists capped, the totals always exact. */
+export const applyReportOut = z.object({
+  dryRun: z.boolean(),
+  created: z.array(z.object({ planId: z.string(), id: z.string().nullable() })),
+  updated: z.array(z.object({ planId: z.string(), id: z.string(), fields: z.array(z.string()) })),
+  unchanged: z.number(),
+  links: z.object({
+    added: z.number(),
+    skipped: z.array(
+      z.object({ fromId: z.string(), toId: z.string(), reason: z.enum(['cycle', 'unresolved']) }),
+    ),
+  }),
+  statuses: z.number(),
+  totals: z.object({ created: z.number(), updated: z.number(), linksSkipped: z.number() }),
+  truncated: z.boolean(),
+});
+
+export const dryRun = z.boolean().default(true).describe('Only report what would change (default)');
+
+export function toApplyReportOut(r: ApplyReport): z.infer<typeof applyReportOut> {
+  const lists = [r.created, r.updated, r.links.skipped];
+  return {
+    dryRun: r.dryRun,
+    created: r.created.slice(0, CAP),
+    updated: r.updated.slice(0, CAP),
+    unchanged: r.unchanged,
+    links: { added: r.links.added, skipped: r.links.skipped.slice(0, CAP) },
+    statuses: r.statuses,
+    totals: { created: r.created.length, updated: r.updated.length, linksSkipped: r.links.skipped.length },
+    truncated: lists.some((l) => l.length > CAP),
+  };
+}
+
+export function applySummary(r: ApplyReport): string {
+  const counts =
+    `${r.created.length} created, ${r.updated.length} updated, ${r.unchanged} unchanged, ` +
+    `${r.links.added} link(s) added, ${r.links.skipped.length} skipped, ${r.statuses} status(es) set`;
+  return r.dryRun
+    ? `Dry run (nothing written): ${counts}; pass dryRun: false to apply`
+    : `Applied: ${counts}`;
+}
