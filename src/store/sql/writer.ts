@@ -89,7 +89,7 @@ export class SqlTx extends SqlReader implements StoreTx {
       'ITEM.VERSION_CONFLICT',
       `Item ${id} is at version ${current.version}, not ${expectedVersion}`,
       'Someone changed it meanwhile: re-read the item and apply your change again.',
-      { id, expectedVersion, actualVersion: current.version },
+      { id, expectedVersion, currentVersion: current.version },
     );
   }
 
@@ -150,7 +150,7 @@ export class SqlTx extends SqlReader implements StoreTx {
       'MILESTONE.VERSION_CONFLICT',
       `Milestone ${id} is at version ${current.version}, not ${expectedVersion}`,
       'Someone changed it meanwhile: re-read the milestone and apply your change again.',
-      { id, expectedVersion, actualVersion: current.version },
+      { id, expectedVersion, currentVersion: current.version },
     );
   }
 
