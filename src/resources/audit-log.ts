@@ -1,6 +1,6 @@
 import { assertWorkspace } from '../governance/model/workspace.js';
 import { defineResource } from '../mcp/define-resource.js';
-import { workspaceCompletion } from './complete.js';
+import { listPerWorkspace, workspaceCompletion } from './complete.js';
 import { auditUri, workspaceOf } from './uris.js';
 
 export const RECENT_AUDIT = 100;
@@ -10,10 +10,7 @@ export const auditLogResource = defineResource({
   title: 'Recent audit log',
   description: `The ${RECENT_AUDIT} most recent audit records of a workspace, newest first.`,
   uriTemplate: 'governance://{owner}/{repo}/audit',
-  async list(deps) {
-    const ws = await deps.store.reader.listWorkspaces(100);
-    return ws.map((w) => ({ uri: auditUri(w), name: `${w} audit`, title: `Audit log of ${w}` }));
-  },
+  list: listPerWorkspace(auditUri, 'audit', (w) => `Audit log of ${w}`),
   complete: workspaceCompletion,
   async read(deps, vars) {
     const workspace = assertWorkspace(workspaceOf(vars));

@@ -23,3 +23,12 @@ export const completeRepo = async (deps: Deps, value: string, args: Record<strin
     .slice(0, LIMIT);
 
 export const workspaceCompletion = { owner: completeOwner, repo: completeRepo };
+
+/** resources/list for a per-workspace resource: one entry per known workspace. */
+export const listPerWorkspace =
+  (uriOf: (ws: string) => string, kind: string, titleOf: (ws: string) => string) => async (deps: Deps) =>
+    (await deps.store.reader.listWorkspaces(100)).map((w) => ({
+      uri: uriOf(w),
+      name: `${w} ${kind}`,
+      title: titleOf(w),
+    }));

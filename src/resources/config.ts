@@ -1,6 +1,6 @@
 import { assertWorkspace } from '../governance/model/workspace.js';
 import { defineResource } from '../mcp/define-resource.js';
-import { workspaceCompletion } from './complete.js';
+import { listPerWorkspace, workspaceCompletion } from './complete.js';
 import { configUri, SCHEME, workspaceOf } from './uris.js';
 
 /** `governance://{owner}/{repo}/config` of any repository of `owner`. */
@@ -15,10 +15,7 @@ export const configResource = defineResource({
   description:
     'Effective governance configuration of a workspace (defaults <- org override <- repo override).',
   uriTemplate: 'governance://{owner}/{repo}/config',
-  async list(deps) {
-    const ws = await deps.store.reader.listWorkspaces(100);
-    return ws.map((w) => ({ uri: configUri(w), name: `${w} config`, title: `Configuration of ${w}` }));
-  },
+  list: listPerWorkspace(configUri, 'config', (w) => `Configuration of ${w}`),
   complete: workspaceCompletion,
   async read(deps, vars) {
     const workspace = assertWorkspace(workspaceOf(vars));

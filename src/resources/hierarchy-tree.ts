@@ -1,6 +1,6 @@
 import { treePage } from '../governance/use-cases/read-items.js';
 import { defineResource } from '../mcp/define-resource.js';
-import { workspaceCompletion } from './complete.js';
+import { listPerWorkspace, workspaceCompletion } from './complete.js';
 import { treeUri, workspaceOf } from './uris.js';
 
 /** A resource is read whole, so it is capped; get_item_tree pages through larger trees. */
@@ -11,10 +11,7 @@ export const hierarchyTreeResource = defineResource({
   title: 'Work item hierarchy',
   description: `Epic -> feature -> task tree of a workspace, depth-first (first ${TREE_RESOURCE_CAP} items).`,
   uriTemplate: 'governance://{owner}/{repo}/tree',
-  async list(deps) {
-    const ws = await deps.store.reader.listWorkspaces(100);
-    return ws.map((w) => ({ uri: treeUri(w), name: `${w} tree`, title: `Hierarchy of ${w}` }));
-  },
+  list: listPerWorkspace(treeUri, 'tree', (w) => `Hierarchy of ${w}`),
   complete: workspaceCompletion,
   async read(deps, vars) {
     const workspace = workspaceOf(vars);

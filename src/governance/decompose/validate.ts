@@ -1,3 +1,4 @@
+import { utf8SizeWithin } from '../../shared/utf8-size.js';
 import { DomainError } from '../errors.js';
 
 /**
@@ -21,9 +22,7 @@ const MAX_CONTROL_RATIO = 0.01;
  * (A spec with headings but no requirement text is refused later, by the decomposer.)
  */
 export function validateSpecText(text: string, maxBytes: number): number {
-  // Every UTF-16 unit is at least one UTF-8 byte: no need to count a text that long.
-  const counted = text.length <= maxBytes;
-  const bytes = counted ? Buffer.byteLength(text, 'utf8') : text.length;
+  const { bytes, exact: counted } = utf8SizeWithin(text, maxBytes);
   if (bytes > maxBytes) {
     throw new DomainError(
       'SPEC.TOO_LARGE',

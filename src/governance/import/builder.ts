@@ -7,6 +7,7 @@ import { DomainError } from '../errors.js';
 import { LIMITS, type ItemType, type Priority, type Status } from '../model/work-item.js';
 import { IdAllocator, normalizeTitle } from '../decompose/ids.js';
 import { resolveOptions, type ResolvedOptions } from '../decompose/options.js';
+import { utf8SizeWithin } from '../../shared/utf8-size.js';
 import { AgentMatcher, clampDays } from '../decompose/signals.js';
 import type { PlanLink, PlanWarning, SourceRange } from '../decompose/types.js';
 import type { ImportedItem, ImportedPlan, ImportSource } from './types.js';
@@ -18,9 +19,7 @@ const PRIORITY_RANK: Record<Priority, number> = { critical: 0, high: 1, medium: 
 
 /** Refuses a text over the limit or blank; returns its UTF-8 size. */
 export function checkImportText(text: string, what: string): number {
-  // Every UTF-16 unit is at least one UTF-8 byte: no need to count a text that long.
-  const counted = text.length <= MAX_IMPORT_BYTES;
-  const bytes = counted ? Buffer.byteLength(text, 'utf8') : text.length;
+  const { bytes, exact: counted } = utf8SizeWithin(text, MAX_IMPORT_BYTES);
   if (bytes > MAX_IMPORT_BYTES) {
     throw new DomainError(
       'IMPORT.TOO_LARGE',

@@ -1,5 +1,5 @@
 import { DomainError } from '../errors.js';
-import { PARENT_TYPE, type ItemType, type WorkItem } from '../model/work-item.js';
+import { ID_PREFIX, PARENT_TYPE, type ItemType, type WorkItem } from '../model/work-item.js';
 import type { WorkspacePolicy } from '../model/workspace.js';
 
 /** Checks that an item of `type` may sit under `parent` (undefined = at the root). */
@@ -45,4 +45,22 @@ export function pathSegment(seq: number): string {
 
 export function childPath(parent: WorkItem | undefined, seq: number): string {
   return parent ? `${parent.path}/${pathSegment(seq)}` : pathSegment(seq);
+}
+
+/** Where a new item of `type` with sequence `seq` lands under `parent` (undefined: the root). */
+export function placement(
+  type: ItemType,
+  parent: WorkItem | undefined,
+  seq: number,
+  now: string,
+): Pick<WorkItem, 'id' | 'seq' | 'parentId' | 'path' | 'depth' | 'createdAt' | 'updatedAt'> {
+  return {
+    id: `${ID_PREFIX[type]}-${seq}`,
+    seq,
+    parentId: parent?.id ?? null,
+    path: childPath(parent, seq),
+    depth: parent ? parent.depth + 1 : 0,
+    createdAt: now,
+    updatedAt: now,
+  };
 }

@@ -1,11 +1,11 @@
 import type { SpecPlan } from '../decompose/types.js';
 import { DomainError } from '../errors.js';
 import type { ImportedPlan } from '../import/types.js';
-import { ID_PREFIX, type WorkItem } from '../model/work-item.js';
+import type { WorkItem } from '../model/work-item.js';
 import type { Caller } from '../ports/caller.js';
 import type { CoreDeps } from '../ports/core-deps.js';
 import { assertWorkspace } from '../model/workspace.js';
-import { childPath } from '../rules/hierarchy.js';
+import { placement } from '../rules/hierarchy.js';
 import { AUDITED_ITEM_FIELDS } from './create-item.js';
 import { addLink } from './links.js';
 import { requireItem } from './lookups.js';
@@ -91,16 +91,7 @@ async function execute(s: WriteScope, steps: PlanSteps, origin: string): Promise
   for (const c of steps.creations) {
     const parent = c.parentRef === null ? undefined : byRef.get(c.parentRef);
     const seq = await s.tx.nextSeq(s.workspace, 'item');
-    const item: WorkItem = {
-      ...c.draft,
-      id: `${ID_PREFIX[c.draft.type]}-${seq}`,
-      seq,
-      parentId: parent?.id ?? null,
-      path: childPath(parent, seq),
-      depth: parent ? parent.depth + 1 : 0,
-      createdAt: s.now,
-      updatedAt: s.now,
-    };
+    const item: WorkItem = { ...c.draft, ...placement(c.draft.type, parent, seq, s.now) };
     await s.tx.insertItem(item);
     await s.audit({
       entityType: 'item',

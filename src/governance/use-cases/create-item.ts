@@ -1,7 +1,7 @@
-import { ID_PREFIX, type ItemType, type Priority, type WorkItem } from '../model/work-item.js';
+import type { ItemType, Priority, WorkItem } from '../model/work-item.js';
 import type { Caller } from '../ports/caller.js';
 import type { CoreDeps } from '../ports/core-deps.js';
-import { assertParent, childPath } from '../rules/hierarchy.js';
+import { assertParent, placement } from '../rules/hierarchy.js';
 import { hierarchyPolicy } from './config-effective.js';
 import { requireItem, requireMilestone } from './lookups.js';
 import { rollUp } from './rollup.js';
@@ -43,8 +43,7 @@ export async function createItem(deps: CoreDeps, caller: Caller, cmd: CreateItem
     const seq = await s.tx.nextSeq(s.workspace, 'item');
     const item: WorkItem = {
       workspace: s.workspace,
-      id: `${ID_PREFIX[cmd.type]}-${seq}`,
-      seq,
+      ...placement(cmd.type, parent, seq, s.now),
       type: cmd.type,
       title: cmd.title,
       description: cmd.description ?? '',
@@ -55,12 +54,7 @@ export async function createItem(deps: CoreDeps, caller: Caller, cmd: CreateItem
       estimateDays: cmd.estimateDays ?? null,
       milestoneId: cmd.milestoneId ?? null,
       labels: [...new Set(cmd.labels ?? [])],
-      parentId: parent?.id ?? null,
-      path: childPath(parent, seq),
-      depth: parent ? parent.depth + 1 : 0,
       progress: 0,
-      createdAt: s.now,
-      updatedAt: s.now,
       startedAt: null,
       completedAt: null,
       version: 1,
