@@ -15,6 +15,7 @@ const IO_PACKAGES = [
   'ioredis',
   'redis',
   'mongodb',
+  'openai',
   'pino',
 ];
 const IO_PACKAGES_RE = `(^|node_modules/)(${IO_PACKAGES.join('|')})(/|$)`;
@@ -53,13 +54,13 @@ module.exports = {
       comment: 'tools/, resources/, prompts/ and mcp/ get adapters through deps, never by import.',
       severity: 'error',
       from: { path: '^src/(tools|resources|prompts|mcp)/' },
-      to: { path: '^src/(github|store)/' },
+      to: { path: '^src/(github|store|llm)/' },
     },
     {
       name: 'adapters-not-to-mcp',
-      comment: 'github/ and store/ know nothing of MCP, the server or the transports.',
+      comment: 'github/, store/ and llm/ know nothing of MCP, the server or the transports.',
       severity: 'error',
-      from: { path: '^src/(github|store)/' },
+      from: { path: '^src/(github|store|llm)/' },
       to: { path: '^src/((mcp|tools|resources|prompts|transports)/|server\\.ts$|main\\.ts$)' },
     },
     {
@@ -102,6 +103,12 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/', pathNot: '^src/(main\\.ts$|github/)' },
       to: { path: '^src/github/' },
+    },
+    {
+      name: 'only-main-imports-llm',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/(main\\.ts$|llm/)' },
+      to: { path: '^src/llm/' },
     },
     {
       name: 'only-main-imports-transports',

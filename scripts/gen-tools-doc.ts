@@ -77,6 +77,8 @@ const ERROR_MEANINGS: Record<ErrorCode, string> = {
     'The update would forbid unparented tasks while the workspace has some (`details.workspaces` names up to 10 tasks each).',
   'POLICY.YAML_SYNTAX': 'The policy file is not valid YAML (`details.issues` gives line and column).',
   'POLICY.TOO_LARGE': 'The policy file is larger than 256 KB.',
+  'MODEL.UNAVAILABLE':
+    'The `method` asked for a model this call cannot use: `sampling` without a client that declared sampling, or `provider` without a configured provider. `auto` never fails this way.',
   'SPEC.EMPTY': 'The spec is empty, or has headings and decorations but no requirement text.',
   'SPEC.BINARY': 'The spec is not text: it contains NUL bytes or too many control characters.',
   'SPEC.TOO_LARGE':

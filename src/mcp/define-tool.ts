@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Caller } from '../governance/ports/caller.js';
+import type { ModelSources } from '../governance/ports/model.js';
 import type { Deps, Logger } from './deps.js';
 import type { ToolEffect, Toolset } from './toolsets.js';
 
@@ -10,6 +11,11 @@ export interface ToolContext {
   signal: AbortSignal;
   /** Reports progress when the client asked for it (progressToken); a no-op otherwise. */
   progress: (done: number, total?: number, message?: string) => Promise<void>;
+  /**
+   * Models this call may use: `sampling` when the client declared the capability, `provider` when
+   * the configuration names one. Empty without either: tools then work without a model.
+   */
+  models: ModelSources;
 }
 
 export interface ToolResult<O> {

@@ -1,5 +1,6 @@
 import type { Actor } from '../governance/model/audit.js';
 import type { CoreDeps } from '../governance/ports/core-deps.js';
+import type { ModelPort } from '../governance/ports/model.js';
 import type { ConfigService } from '../governance/use-cases/config-service.js';
 
 /** Minimal structured logger (pino-compatible); always writes to stderr. */
@@ -18,4 +19,6 @@ export interface Deps extends CoreDeps {
   serverInfo: { name: string; version: string };
   /** Effective configuration per workspace (cached), versioned updates and history. */
   config: ConfigService;
+  /** The OpenAI-compatible provider the configuration names; absent, no spec leaves the server that way. */
+  provider?: ModelPort;
 }

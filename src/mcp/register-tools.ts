@@ -11,6 +11,7 @@ import type { Deps, Logger } from './deps.js';
 import { badTextError, findBadText, inputError, toErrorResult } from './errors.js';
 import type { ToolSpec } from './registry.js';
 import { advertisedEntry } from './advertised.js';
+import { samplingModel } from './sampling.js';
 
 /** Clients may pass their own correlation id under this `_meta` key to tie calls together. */
 export const CORRELATION_META_KEY = 'governance-factory/correlation-id';
@@ -70,6 +71,10 @@ export function registerTools(server: Server, opts: RegisterToolsOptions): void 
           method: 'notifications/progress',
           params: { progressToken: progressToken, progress, total, message },
         });
+      },
+      models: {
+        ...(server.getClientCapabilities()?.sampling ? { sampling: samplingModel(extra) } : {}),
+        ...(deps.provider ? { provider: deps.provider } : {}),
       },
     };
     try {
