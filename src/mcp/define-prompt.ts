@@ -4,6 +4,8 @@ import type { Deps } from './deps.js';
 export interface PromptArgument {
   description: string;
   required?: boolean;
+  /** Longest accepted value in characters (default 200: names, ids, dates). */
+  maxLength?: number;
   complete?: (deps: Deps, value: string, args: Record<string, string>) => Promise<string[]>;
 }
 

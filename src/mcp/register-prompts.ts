@@ -15,7 +15,8 @@ export function registerPrompts(
   for (const p of prompts) {
     const shape = Object.fromEntries(
       Object.entries(p.args).map(([name, a]) => {
-        const base = (a.required ? z.string().max(200) : z.string().max(200).optional()).describe(
+        const max = a.maxLength ?? 200;
+        const base = (a.required ? z.string().max(max) : z.string().max(max).optional()).describe(
           a.description,
         );
         const complete = a.complete;
