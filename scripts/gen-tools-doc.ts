@@ -77,12 +77,26 @@ const ERROR_MEANINGS: Record<ErrorCode, string> = {
     'The update would forbid unparented tasks while the workspace has some (`details.workspaces` names up to 10 tasks each).',
   'POLICY.YAML_SYNTAX': 'The policy file is not valid YAML (`details.issues` gives line and column).',
   'POLICY.TOO_LARGE': 'The policy file is larger than 256 KB.',
+  'POLICY.NOT_FOUND':
+    'The source has no `.github/governance.yml` for the workspace (on GitHub, also: no such repository or ref, or the token cannot see it).',
+  'POLICY.UNREADABLE':
+    'The policy file cannot be used as text: not UTF-8, not a regular file, or a link pointing outside `GF_POLICY_DIR` (`details.reason`).',
+  'POLICY.SOURCE_NOT_CONFIGURED':
+    'The policy source asked for is not configured: `github` needs `GITHUB_TOKEN`, `file` needs `GF_POLICY_DIR`.',
+  'GITHUB.UNAUTHORIZED': 'GitHub rejected the token (`GITHUB_TOKEN` is wrong, expired or revoked).',
+  'GITHUB.FORBIDDEN':
+    'The token is valid but may not read this repository (scopes, fine-grained permissions, SSO).',
+  'GITHUB.RATE_LIMITED':
+    'The GitHub rate limit is exhausted; `details.resetAt` says when it resets (`details.retryAfterSeconds`).',
+  'GITHUB.UNAVAILABLE': 'GitHub (or `GITHUB_API_URL`) cannot be reached or answered with a server error.',
   'MODEL.UNAVAILABLE':
     'The `method` asked for a model this call cannot use: `sampling` without a client that declared sampling, or `provider` without a configured provider. `auto` never fails this way.',
   'SPEC.EMPTY': 'The spec is empty, or has headings and decorations but no requirement text.',
   'SPEC.BINARY': 'The spec is not text: it contains NUL bytes or too many control characters.',
   'SPEC.TOO_LARGE':
     'The spec is over the size limit (1 MiB of UTF-8 by default; `details.bytes`, `details.limit`).',
+  'SPEC.NOT_FOUND':
+    'No stored spec (or no such version of it) with that id in the workspace; `apply_spec` stores one when it writes.',
   'IMPORT.INVALID':
     'The file to import is not valid JSON (`details.line`, `details.column`), does not have the expected shape (`details.issues` gives each path), or names an unknown tag (`details.tags`).',
   'IMPORT.EMPTY': 'The file to import holds no tasks.',

@@ -4,18 +4,29 @@
 // first call that needs data, never for initialize or tools/list.
 import { fileURLToPath } from 'node:url';
 import pkg from '../package.json' with { type: 'json' };
-import { ConfigError, loadConfig, type ServeConfig, type StoreConfig } from './config/config.js';
+import {
+  ConfigError,
+  loadConfig,
+  type ModelProviderConfig,
+  type ServeConfig,
+  type StoreConfig,
+} from './config/config.js';
 import { USAGE } from './config/usage.js';
 import type { CoreDeps } from './governance/ports/core-deps.js';
 import type { EventBus } from './governance/ports/events.js';
 import type { GovernanceStore } from './governance/ports/store.js';
+import type { PolicySources } from './governance/ports/policy-source.js';
 import type { ConfigService } from './governance/use-cases/config-service.js';
 import type { Deps, Logger } from './mcp/deps.js';
 import type { ServerOptions } from './server.js';
 import { deferredLogger, type LevelLogger } from './shared/deferred-logger.js';
 import { systemClock } from './shared/system-clock.js';
 import { lazyStore } from './store/lazy-store.js';
+import { lazyMongoDocuments } from './store/mongo/lazy.js';
 import { createMemoryBus } from './store/memory/event-bus.js';
+import { lazyOpenAiProvider } from './llm/lazy.js';
+import { lazyGitHubPolicySource } from './github/lazy.js';
+import { lazyFilePolicySource } from './store/files/lazy.js';
 
 const NAME = 'governance-factory';
 
@@ -82,13 +93,34 @@ function buildDeps(config: ServeConfig, log: Logger): Deps {
   const bus = createMemoryBus((err, event) =>
     log.warn({ err, event: event.type }, 'event subscriber failed'),
   );
-  const core: CoreDeps = { store: openStore(config.store, bus, log), bus, clock: systemClock };
+  const store = openStore(config.store, bus, log);
+  // The driver loads on the first configuration read or write; closed with the store.
+  const documents = config.documents && lazyMongoDocuments(config.documents);
+  const core: CoreDeps = documents
+    ? { store: closingAlso(store, () => documents.close()), bus, clock: systemClock, documents }
+    : { store, bus, clock: systemClock };
   return {
     ...core,
     config: lazyConfigService(core),
     logger: log,
     actor: config.actor,
     serverInfo: { name: NAME, version: pkg.version },
+    ...(config.model ? { provider: provider(config.model, log) } : {}),
+    policySources: policySources(config),
+  };
+}
+
+/** Only the sources the configuration enables; their adapters load on first use. */
+function policySources(config: ServeConfig): PolicySources {
+  return {
+    ...(config.github && {
+      github: lazyGitHubPolicySource({
+        token: config.github.token,
+        baseUrl: config.github.apiUrl,
+        userAgent: `${NAME}/${pkg.version}`,
+      }),
+    }),
+    ...(config.policyDir && { file: lazyFilePolicySource({ dir: config.policyDir }) }),
   };
 }
 
@@ -125,6 +157,21 @@ function openStore(cfg: StoreConfig, bus: EventBus, log: Logger): GovernanceStor
   });
 }
 
+/** The transports close the store on shutdown; this closes `other` (the document store) with it. */
+function closingAlso(store: GovernanceStore, other: () => Promise<void>): GovernanceStore {
+  return {
+    kind: store.kind,
+    reader: store.reader,
+    write: (ws, fn) => store.write(ws, fn),
+    pendingEvents: (ids, limit) => store.pendingEvents(ids, limit),
+    markDispatched: (ids) => store.markDispatched(ids),
+    ping: () => store.ping(),
+    close: async () => {
+      await Promise.all([store.close(), other()]);
+    },
+  };
+}
+
 /**
  * The config service, created on first use: its module builds the configuration schemas on import,
  * which initialize and tools/list do not need. Nothing is cached before it exists, so no
@@ -155,6 +202,17 @@ function lazyConfigService(core: CoreDeps): ConfigService {
       pending?.then((s) => s.close()).catch(() => undefined);
     },
   };
+}
+
+/** Only what OPENAI_BASE_URL and GF_MODEL_* name; logged without the key or URL credentials. */
+function provider(cfg: ModelProviderConfig, log: Logger) {
+  log.info({ host: safeHost(cfg.baseUrl), models: cfg.models }, 'model provider configured');
+  return lazyOpenAiProvider({
+    baseUrl: cfg.baseUrl,
+    ...(cfg.apiKey ? { apiKey: cfg.apiKey } : {}),
+    models: cfg.models,
+    timeoutMs: cfg.timeoutMs,
+  });
 }
 
 /** The database host for logs, never the credentials. */

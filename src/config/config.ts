@@ -33,15 +33,46 @@ export interface HttpConfig {
 export type StoreConfig =
   { kind: 'sqlite'; dataDir: string } | { kind: 'postgres'; url: string; schema: string };
 
+/** Where configuration documents live when not in the SQL store. */
+export interface DocumentsConfig {
+  kind: 'mongodb';
+  url: string;
+  db: string;
+}
+
+/** An OpenAI-compatible provider; exists only when OPENAI_BASE_URL and a planning model are set. */
+export interface ModelProviderConfig {
+  baseUrl: string;
+  apiKey: string | undefined;
+  /** Fallback chains, first choice first; analysis and writing default to the planning chain. */
+  models: { planning: string[]; analysis: string[]; writing: string[] };
+  timeoutMs: number;
+}
+
+/** GitHub access for policy files; exists only when GITHUB_TOKEN is set. */
+export interface GitHubConfig {
+  token: string;
+  /** Without a trailing slash; GitHub Enterprise Server is https://HOST/api/v3. */
+  apiUrl: string;
+}
+
 export interface ServeConfig {
   command: 'http' | 'stdio';
   http: HttpConfig;
   store: StoreConfig;
+  /** Absent: configuration documents stay in the SQL store. */
+  documents?: DocumentsConfig;
   readOnly: boolean;
   /** Undefined: every toolset. */
   toolsets: Toolset[] | undefined;
   logLevel: LogLevel;
   actor: Actor;
+  /** Absent: no model provider, and no spec is ever sent to one. */
+  model?: ModelProviderConfig;
+  /** Absent: no GITHUB_TOKEN, so policy files are not read from GitHub. */
+  github?: GitHubConfig;
+  /** GF_POLICY_DIR, absolute: a directory of repository checkouts holding policy files. */
+  policyDir?: string;
 }
 
 export type Config = ServeConfig | { command: 'help' } | { command: 'version' };
@@ -73,6 +104,8 @@ const SOURCES = {
   logLevel: { flag: '--log-level', env: 'GF_LOG_LEVEL' },
   databaseUrl: { env: 'DATABASE_URL' },
   databaseSchema: { env: 'DATABASE_SCHEMA' },
+  mongodbUrl: { env: 'MONGODB_URL' },
+  mongodbDb: { env: 'MONGODB_DB' },
   authToken: { env: 'GF_AUTH_TOKEN' },
   authTokens: { env: 'GF_AUTH_TOKENS' },
   allowedOrigins: { env: 'GF_ALLOWED_ORIGINS' },
@@ -82,11 +115,28 @@ const SOURCES = {
   actorType: { env: 'GF_ACTOR_TYPE' },
   actorId: { env: 'GF_ACTOR_ID' },
   actorName: { env: 'GF_ACTOR_NAME' },
+  openaiBaseUrl: { env: 'OPENAI_BASE_URL' },
+  openaiApiKey: { env: 'OPENAI_API_KEY' },
+  modelPlanning: { env: 'GF_MODEL_PLANNING' },
+  modelAnalysis: { env: 'GF_MODEL_ANALYSIS' },
+  modelWriting: { env: 'GF_MODEL_WRITING' },
+  modelTimeoutMs: { env: 'GF_MODEL_TIMEOUT_MS' },
+  githubToken: { env: 'GITHUB_TOKEN' },
+  githubApiUrl: { env: 'GITHUB_API_URL' },
+  policyDir: { env: 'GF_POLICY_DIR' },
 } as const satisfies Record<string, { flag?: string; env: string }>;
 type Key = keyof typeof SOURCES;
 
 /** Never echoed back in error messages. */
-const SECRET: ReadonlySet<Key> = new Set<Key>(['authToken', 'authTokens', 'databaseUrl']);
+const SECRET: ReadonlySet<Key> = new Set<Key>([
+  'authToken',
+  'authTokens',
+  'databaseUrl',
+  'mongodbUrl',
+  'openaiBaseUrl',
+  'openaiApiKey',
+  'githubToken',
+]);
 
 const int = (min: number, max: number) =>
   z
@@ -120,6 +170,13 @@ const bool = z
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: (iss) => `"${String(iss.input)}" is not one of ${values.join(', ')}` });
 
+const modelChain = list(
+  z
+    .string()
+    .max(200, 'each model name must be at most 200 characters')
+    .regex(/^\S+$/, 'model names must not contain whitespace'),
+).refine((xs) => xs.length > 0, 'must name at least one model');
+
 const settings = z.object({
   host: z
     .string()
@@ -143,6 +200,17 @@ const settings = z.object({
     .string()
     .trim()
     .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'must be a plain SQL identifier (letters, digits, _)')
+    .default('governance_factory'),
+  mongodbUrl: z
+    .string()
+    .trim()
+    .regex(/^mongodb(\+srv)?:\/\/\S+$/, 'must be a mongodb:// or mongodb+srv:// connection string')
+    .optional(),
+  // MongoDB's rules for database names (no path or shell characters), so a typo fails at start-up.
+  mongodbDb: z
+    .string()
+    .trim()
+    .regex(/^[^/\\. "$*<>:|?]{1,63}$/, 'must be a MongoDB database name (no / \\ . " $ or spaces)')
     .default('governance_factory'),
   authToken: z.string().regex(/^\S+$/, 'must not contain whitespace').optional(),
   authTokens: z
@@ -194,7 +262,36 @@ const settings = z.object({
   actorType: oneOf(ACTOR_TYPES).default('user'),
   actorId: z.string().trim().min(1).max(200, 'must be at most 200 characters').optional(),
   actorName: z.string().trim().min(1).max(200, 'must be at most 200 characters').optional(),
+  // Secret: a base URL may carry credentials in its user info or query.
+  openaiBaseUrl: z.string().trim().refine(isHttpUrl, 'must be an http:// or https:// URL').optional(),
+  openaiApiKey: z.string().trim().regex(/^\S+$/, 'must not contain whitespace').optional(),
+  modelPlanning: modelChain.optional(),
+  modelAnalysis: modelChain.optional(),
+  modelWriting: modelChain.optional(),
+  modelTimeoutMs: int(1000, 600_000).default(60_000),
+  githubToken: z.string().trim().regex(/^\S+$/, 'must not contain whitespace').optional(),
+  githubApiUrl: z
+    .string()
+    .trim()
+    .refine(isHttpUrl, 'must be an http:// or https:// URL')
+    // The token goes with every request: plain http only where it cannot leave the machine.
+    .refine(
+      (v) => !isHttpUrl(v) || new URL(v).protocol === 'https:' || isLoopbackHost(new URL(v).hostname),
+      'must be https:// unless the host is a loopback address',
+    )
+    .transform((v) => v.replace(/\/+$/, ''))
+    .default('https://api.github.com'),
+  policyDir: z.string().trim().min(1, 'must not be empty').optional(),
 });
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const u = new URL(value);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+  } catch {
+    return false;
+  }
+}
 
 function isPostgresUrl(value: string): boolean {
   try {
@@ -257,6 +354,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv, system: Syste
     );
   }
 
+  const model = modelProvider(s);
   const username = system.username();
   const store: StoreConfig = s.databaseUrl
     ? { kind: 'postgres', url: s.databaseUrl, schema: s.databaseSchema }
@@ -274,6 +372,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv, system: Syste
       maxBodyBytes: s.maxBodyBytes,
     },
     store,
+    ...(s.mongodbUrl ? { documents: { kind: 'mongodb' as const, url: s.mongodbUrl, db: s.mongodbDb } } : {}),
     readOnly: s.readOnly,
     toolsets: s.toolsets,
     logLevel: s.logLevel,
@@ -282,6 +381,45 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv, system: Syste
       id: s.actorId ?? `local:${username}`,
       name: s.actorName ?? s.actorId ?? username,
     },
+    ...(model ? { model } : {}),
+    ...(s.githubToken ? { github: { token: s.githubToken, apiUrl: s.githubApiUrl } } : {}),
+    ...(s.policyDir ? { policyDir: resolveDir(s.policyDir, system) } : {}),
+  };
+}
+
+/**
+ * The provider the settings name, if any. Never a default endpoint: a spec goes only where
+ * OPENAI_BASE_URL says, so models without it are an error (OPENAI_API_KEY alone is not: other
+ * tools read it too, and by itself it sends nothing anywhere).
+ */
+function modelProvider(s: z.output<typeof settings>): ModelProviderConfig | undefined {
+  const named = s.modelPlanning ?? s.modelAnalysis ?? s.modelWriting;
+  if (!s.openaiBaseUrl) {
+    if (!named) return undefined;
+    throw new ConfigError(
+      problems([
+        "GF_MODEL_* names a model but OPENAI_BASE_URL is not set: set it to the provider's " +
+          'OpenAI-compatible endpoint (e.g. http://127.0.0.1:11434/v1); no default endpoint is assumed',
+      ]),
+    );
+  }
+  if (!s.modelPlanning) {
+    throw new ConfigError(
+      problems([
+        'OPENAI_BASE_URL is set but GF_MODEL_PLANNING is not: name the model(s) to use, comma separated, ' +
+          'first choice first (e.g. GF_MODEL_PLANNING=gpt-4.1,gpt-4.1-mini)',
+      ]),
+    );
+  }
+  return {
+    baseUrl: s.openaiBaseUrl,
+    apiKey: s.openaiApiKey,
+    models: {
+      planning: s.modelPlanning,
+      analysis: s.modelAnalysis ?? s.modelPlanning,
+      writing: s.modelWriting ?? s.modelPlanning,
+    },
+    timeoutMs: s.modelTimeoutMs,
   };
 }
 

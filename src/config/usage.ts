@@ -18,6 +18,8 @@ Options (each overrides the environment variable named after it):
 Environment:
   DATABASE_URL          postgres:// connection string (Supabase included); uses PostgreSQL instead of SQLite
   DATABASE_SCHEMA       PostgreSQL schema (default governance_factory)
+  MONGODB_URL           mongodb:// connection string; configuration documents go to MongoDB instead of SQL
+  MONGODB_DB            MongoDB database for them (default governance_factory)
   GF_AUTH_TOKEN         Bearer token required on /mcp; mandatory when the host is not a loopback address
   GF_AUTH_TOKENS        More tokens, each its own audited actor: tok1=agent_service|agent:dev|Dev agent; tok2=user|alice
   GF_ALLOWED_ORIGINS    Extra allowed browser Origins, comma separated (e.g. https://app.example.com)
@@ -27,6 +29,18 @@ Environment:
   GF_ACTOR_TYPE         user|agent_service|system, recorded in the audit trail (default user)
   GF_ACTOR_ID           Actor id (default local:<os user name>)
   GF_ACTOR_NAME         Actor display name
+  OPENAI_BASE_URL       OpenAI-compatible endpoint for spec decomposition by a model (e.g. http://127.0.0.1:11434/v1);
+                        unset, no spec is ever sent to a provider (there is no default endpoint)
+  OPENAI_API_KEY        Its bearer token (optional: local servers need none)
+  GF_MODEL_PLANNING     Models for planning, comma separated, tried in order (required with OPENAI_BASE_URL)
+  GF_MODEL_ANALYSIS     Models for analysis (default: the planning models)
+  GF_MODEL_WRITING      Models for writing (default: the planning models)
+  GF_MODEL_TIMEOUT_MS   Timeout of one model request (default 60000)
+  GITHUB_TOKEN          Token to read .github/governance.yml from GitHub (validate_policy source github);
+                        a fine-grained token with "Contents: read" is enough
+  GITHUB_API_URL        GitHub REST API (default https://api.github.com; GHES: https://HOST/api/v3)
+  GF_POLICY_DIR         Directory of checkouts to read .github/governance.yml from (validate_policy source
+                        file): <dir>/<owner>/<repo> or <dir>/<repo>
 
 Logs go to stderr; in stdio mode stdout carries only the protocol.
 `;

@@ -32,6 +32,8 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
   effect: ToolEffect;
   /** Same input and same state give the same result and no extra change. */
   idempotent?: boolean;
+  /** May reach beyond this server's store: GitHub, a configured model provider or the client's model. */
+  openWorld?: boolean;
   input: I;
   output: O;
   handler(input: z.output<I>, ctx: ToolContext): Promise<ToolResult<z.input<O>>>;

@@ -76,7 +76,7 @@ export function annotationsOf(tool: AnyTool): ToolAnnotations {
   if (tool.effect === 'read') a.readOnlyHint = true;
   if (tool.effect === 'write') a.destructiveHint = false;
   if (tool.effect !== 'read' && tool.idempotent) a.idempotentHint = true;
-  a.openWorldHint = false;
+  if (!tool.openWorld) a.openWorldHint = false;
   return a;
 }
 

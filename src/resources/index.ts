@@ -2,6 +2,7 @@ import type { ResourceDefinition } from '../mcp/define-resource.js';
 import { auditLogResource } from './audit-log.js';
 import { configResource } from './config.js';
 import { hierarchyTreeResource } from './hierarchy-tree.js';
+import { specResource } from './spec.js';
 import { workItemResource } from './work-item.js';
 
 export const allResources: readonly ResourceDefinition[] = [
@@ -9,4 +10,5 @@ export const allResources: readonly ResourceDefinition[] = [
   workItemResource,
   auditLogResource,
   configResource,
+  specResource,
 ];

@@ -5,5 +5,7 @@ export const treeUri = (ws: string) => `${SCHEME}://${ws}/tree`;
 export const itemUri = (ws: string, id: string) => `${SCHEME}://${ws}/items/${encodeURIComponent(id)}`;
 export const auditUri = (ws: string) => `${SCHEME}://${ws}/audit`;
 export const configUri = (ws: string) => `${SCHEME}://${ws}/config`;
+export const specUri = (ws: string, specId: string) =>
+  `${SCHEME}://${ws}/specs/${encodeURIComponent(specId)}`;
 
 export const workspaceOf = (vars: Record<string, string>) => `${vars.owner ?? ''}/${vars.repo ?? ''}`;

@@ -52,6 +52,12 @@ export const toolCatalog: readonly ToolSpec[] = [
     load: async () => (await import('./items/get-item-tree.js')).getItemTreeTool,
   },
   {
+    name: 'enhance_item',
+    toolset: 'items',
+    effect: 'read',
+    load: async () => (await import('./items/enhance-item.js')).enhanceItemTool,
+  },
+  {
     name: 'upsert_milestone',
     toolset: 'milestones',
     effect: 'write',
@@ -98,6 +104,12 @@ export const toolCatalog: readonly ToolSpec[] = [
     toolset: 'specs',
     effect: 'write',
     load: async () => (await import('./specs/import-tasks.js')).importTasksTool,
+  },
+  {
+    name: 'validate_hierarchy',
+    toolset: 'specs',
+    effect: 'read',
+    load: async () => (await import('./specs/validate-hierarchy.js')).validateHierarchyTool,
   },
   {
     name: 'validate_policy',

@@ -3,6 +3,7 @@ import { queryAuditTool } from './audit/query-audit.js';
 import { verifyAuditTool } from './audit/verify-audit.js';
 import { createItemTool } from './items/create-item.js';
 import { getItemTreeTool } from './items/get-item-tree.js';
+import { enhanceItemTool } from './items/enhance-item.js';
 import { getItemTool } from './items/get-item.js';
 import { linkItemsTool } from './items/link-items.js';
 import { moveItemTool } from './items/move-item.js';
@@ -18,6 +19,7 @@ import { decomposeSpecTool } from './specs/decompose-spec.js';
 import { diffSpecTool } from './specs/diff-spec.js';
 import { applySpecTool } from './specs/apply-spec.js';
 import { importTasksTool } from './specs/import-tasks.js';
+import { validateHierarchyTool } from './specs/validate-hierarchy.js';
 
 /** Every tool, in the order tools/list shows them. */
 export const allTools: readonly AnyTool[] = [
@@ -29,6 +31,7 @@ export const allTools: readonly AnyTool[] = [
   linkItemsTool,
   unlinkItemsTool,
   getItemTreeTool,
+  enhanceItemTool,
   upsertMilestoneTool,
   listMilestonesTool,
   queryAuditTool,
@@ -37,6 +40,7 @@ export const allTools: readonly AnyTool[] = [
   diffSpecTool,
   applySpecTool,
   importTasksTool,
+  validateHierarchyTool,
   validatePolicyTool,
   getConfigTool,
   updateConfigTool,

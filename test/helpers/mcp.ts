@@ -9,7 +9,13 @@
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CreateMessageRequestSchema,
+  type CallToolResult,
+  type CreateMessageRequest,
+  type CreateMessageResult,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { ModelPort } from '../../src/governance/ports/model.js';
 import { afterEach, beforeEach } from 'vitest';
 import type { Actor, AuditRecord } from '../../src/governance/model/audit.js';
 import type { Clock } from '../../src/governance/ports/clock.js';
@@ -77,6 +83,8 @@ export class UnexpectedResult extends Error {
 
 export type BackendName = 'sqlite' | 'postgres';
 
+export type SamplingHandler = (req: CreateMessageRequest) => Promise<CreateMessageResult>;
+
 export interface ConnectOptions {
   /** A back-end of test/helpers/store-backends.ts (default sqlite), or any backend that opens an isolated store. */
   backend?: BackendName | StoreBackend;
@@ -91,6 +99,10 @@ export interface ConnectOptions {
    * deployment, e.g. another actor). Closing this connection leaves them open.
    */
   share?: Connected;
+  /** Declares the sampling capability and answers sampling/createMessage with this (test/helpers/sampling.ts). */
+  sampling?: SamplingHandler;
+  /** deps.provider: an OpenAI-compatible provider the "configuration" names. */
+  provider?: ModelPort;
 }
 
 export interface Connected {
@@ -151,12 +163,18 @@ export async function connectClient(opts: ConnectOptions = {}): Promise<Connecte
     logger,
     actor: opts.actor ?? TEST_ACTOR,
     serverInfo: { name: 'governance-factory', version: '0.0.0-test' },
+    ...(opts.provider && { provider: opts.provider }),
   };
   const server = buildServer(deps, {
     ...(opts.readOnly !== undefined && { readOnly: opts.readOnly }),
     ...(opts.toolsets !== undefined && { toolsets: opts.toolsets }),
   });
-  const client = new Client({ ...(opts.clientInfo ?? CLIENT_INFO) });
+  const client = new Client(
+    { ...(opts.clientInfo ?? CLIENT_INFO) },
+    opts.sampling ? { capabilities: { sampling: {} } } : {},
+  );
+  const sampling = opts.sampling;
+  if (sampling) client.setRequestHandler(CreateMessageRequestSchema, (req) => sampling(req));
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   try {
     await server.connect(serverSide);

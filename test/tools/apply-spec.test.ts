@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { decomposeSpec } from '../../src/governance/decompose/index.js';
 import { importTaskMaster } from '../../src/governance/import/index.js';
 import { MAX_PLAN_ITEMS } from '../../src/governance/use-cases/apply-plan.js';
 import { connectClient, useClient, WS, type BackendName, type Connected } from '../helpers/mcp.js';
+import { governedPlan } from '../helpers/plans.js';
 
 const SPEC = `# Checkout
 
@@ -36,7 +36,7 @@ describe.each<BackendName>(['sqlite', 'postgres'])('apply_spec on %s', (backend)
   const c = useClient({ backend });
 
   it('writes the plan with its structure and links, and applying it again changes nothing', async () => {
-    const plan = decomposeSpec(SPEC, { now: AS_OF });
+    const plan = governedPlan(SPEC, AS_OF);
     const r = await apply(c(), SPEC, false);
     expect(r).toMatchObject({ dryRun: false, updated: [], unchanged: 0, links: { added: 1, skipped: [] } });
     expect(r.created.map((x: { planId: string }) => x.planId)).toEqual(plan.items.map((i) => i.id));
@@ -79,9 +79,14 @@ describe('apply_spec', () => {
   it('reports in a dry run exactly what the write then does', async () => {
     const dry = await apply(c(), SPEC, true);
     const real = await apply(c(), SPEC, false);
-    const strip = (r: { created: { planId: string }[] }) => ({
+    const strip = (r: {
+      created: { planId: string }[];
+      spec: { specId: string; version: number; newVersion: boolean };
+    }) => ({
       ...r,
       dryRun: 0,
+      // A dry run stores nothing, so it has no stage statuses; the version it names is the one stored.
+      spec: [r.spec.specId, r.spec.version, r.spec.newVersion],
       created: r.created.map((x) => x.planId),
     });
     expect(strip(real)).toEqual(strip(dry));
@@ -102,20 +107,37 @@ describe('apply_spec', () => {
       },
     ]);
     expect((await c().ok('get_item', { workspace: WS, id: task.id })).item.title).toBe(
-      'Build HTML receipt email template',
+      'Task: Build HTML receipt email template',
     );
     expect((await c().auditAfter(seq)).map((x) => [x.action, x.entityId])).toEqual([
       ['item.updated', task.id],
+      ['spec.applied', 'checkout'],
     ]);
     expect(await apply(c(), edited, false)).toMatchObject({ created: [], updated: [] });
+  });
+
+  it("never matches or re-pairs another spec's items", async () => {
+    const one = await apply(c(), '# Billing\n\n## Invoices\n\n- Send invoices\n', false);
+    const two = await apply(c(), '# Payroll\n\n## Payslips\n\n- Send payslips\n', false);
+    expect(one.spec.specId).toBe('billing');
+    expect(two.spec.specId).toBe('payroll');
+    // Same shape, one new item on each level: a workspace-wide pairing would re-title Billing's items.
+    expect(two).toMatchObject({ updated: [], unchanged: 0 });
+    expect(two.created).toHaveLength(3);
+    const titles = (await c().ok('get_item_tree', { workspace: WS })).items.map(
+      (i: { title: string }) => i.title,
+    );
+    expect(titles).toEqual(
+      expect.arrayContaining(['Epic: Billing', 'Feature: Invoices', 'Epic: Payroll', 'Feature: Payslips']),
+    );
   });
 
   it('updates a stored item in place when a plan field changes', async () => {
     await apply(c(), SPEC, false);
     const seq = await c().auditSeq();
     const edited = SPEC.replace('- Test refunds end to end', '- Test refunds end to end (must)');
-    const before = decomposeSpec(SPEC, { now: AS_OF });
-    const after = decomposeSpec(edited, { now: AS_OF });
+    const before = governedPlan(SPEC, AS_OF);
+    const after = governedPlan(edited, AS_OF);
     const r = await apply(c(), edited, false);
     const changed = after.items.filter((a) => {
       const b = before.items.find((x) => x.id === a.id);
@@ -126,7 +148,7 @@ describe('apply_spec', () => {
     const records = await c().auditAfter(seq);
     expect(records.filter((x) => x.action === 'item.updated').length).toBe(r.updated.length);
     for (const x of records.filter((rec) => rec.action === 'item.updated')) {
-      expect(x.reason).toMatch(/changed in the spec plan/);
+      expect(x.reason).toMatch(/changed in the spec:checkout plan/);
     }
   });
 
@@ -144,7 +166,7 @@ describe('apply_spec', () => {
   it('writes nothing when a step fails half way (a new child under a done parent)', async () => {
     await apply(c(), SPEC, false);
     const items = await tree(c());
-    const feature = items.find((i) => i.title === 'Receipts')!;
+    const feature = items.find((i) => i.title === 'Feature: Receipts')!;
     const task = items.find((i) => i.parentId === feature.id)!;
     for (const [id, status] of [
       [task.id, 'in_progress'],

@@ -101,7 +101,7 @@ const FIELDS: Record<string, Field> = {
   priority: enumField(PRIORITIES, 'urgent'),
   kind: enumField(['blocks', 'depends_on'], 'relates'),
   state: enumField(['open', 'closed'], 'archived'),
-  entityType: enumField(['item', 'link', 'milestone', 'workspace'], 'user'),
+  entityType: enumField(['item', 'link', 'milestone', 'workspace', 'spec'], 'user'),
   title: textField,
   description: textField,
   reason: textField,

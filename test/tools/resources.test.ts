@@ -39,13 +39,14 @@ describe('resources', () => {
     await c().ok('create_item', { workspace: 'other/site', type: 'epic', title: 'Site' });
   });
 
-  it('lists the four templates', async () => {
+  it('lists the five templates', async () => {
     const { resourceTemplates } = await c().client.listResourceTemplates();
     expect(resourceTemplates.map((t) => [t.name, t.uriTemplate, t.mimeType])).toEqual([
       ['hierarchy-tree', 'governance://{owner}/{repo}/tree', 'application/json'],
       ['work-item', 'governance://{owner}/{repo}/items/{id}', 'application/json'],
       ['audit-log', 'governance://{owner}/{repo}/audit', 'application/json'],
       ['config', 'governance://{owner}/{repo}/config', 'application/json'],
+      ['spec', 'governance://{owner}/{repo}/specs/{specId}', 'application/json'],
     ]);
   });
 

@@ -26,12 +26,13 @@ describe('tools/list per configuration', () => {
         'link_items',
         'unlink_items',
         'get_item_tree',
+        'enhance_item',
       ],
     },
     {
       config: "readOnly + ['items']",
       opts: { readOnly: true, toolsets: ['items'] },
-      tools: ['get_item', 'get_item_tree'],
+      tools: ['get_item', 'get_item_tree', 'enhance_item'],
     },
     {
       config: "readOnly + ['audit', 'milestones']",
@@ -85,6 +86,12 @@ describe('annotations follow the declared effect', () => {
     { name: 'list_milestones', hints: { readOnlyHint: true, openWorldHint: false } },
     { name: 'query_audit', hints: { readOnlyHint: true, openWorldHint: false } },
     { name: 'verify_audit', hints: { readOnlyHint: true, openWorldHint: false } },
+    // These may reach a model (the client's or a configured provider) or GitHub.
+    { name: 'decompose_spec', hints: { readOnlyHint: true } },
+    { name: 'apply_spec', hints: { destructiveHint: false } },
+    { name: 'enhance_item', hints: { readOnlyHint: true } },
+    { name: 'validate_policy', hints: { readOnlyHint: true } },
+    { name: 'validate_hierarchy', hints: { readOnlyHint: true, openWorldHint: false } },
   ])('$name: $hints', async ({ name, hints }) => {
     const c = await connectClient();
     try {

@@ -331,3 +331,114 @@ describe('loadConfig', () => {
     expect(loadConfig(argv, env ?? {}, system)).toEqual({ command });
   });
 });
+
+describe('loadConfig: model provider', () => {
+  const BASE = { OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1' };
+
+  it('has no provider unless OPENAI_BASE_URL names one (an API key alone sends nothing anywhere)', () => {
+    expect(serve([]).model).toBeUndefined();
+    expect(serve([], { OPENAI_API_KEY: 'sk-ambient' }).model).toBeUndefined();
+  });
+
+  it('builds fallback chains; analysis and writing default to the planning chain', () => {
+    expect(serve([], { ...BASE, GF_MODEL_PLANNING: ' big, small ,big' }).model).toEqual({
+      baseUrl: 'http://127.0.0.1:11434/v1',
+      apiKey: undefined,
+      models: { planning: ['big', 'small'], analysis: ['big', 'small'], writing: ['big', 'small'] },
+      timeoutMs: 60_000,
+    });
+    expect(
+      serve([], {
+        ...BASE,
+        OPENAI_API_KEY: 'sk-1',
+        GF_MODEL_PLANNING: 'p',
+        GF_MODEL_ANALYSIS: 'a1,a2',
+        GF_MODEL_WRITING: 'w',
+        GF_MODEL_TIMEOUT_MS: '5000',
+      }).model,
+    ).toEqual({
+      baseUrl: 'http://127.0.0.1:11434/v1',
+      apiKey: 'sk-1',
+      models: { planning: ['p'], analysis: ['a1', 'a2'], writing: ['w'] },
+      timeoutMs: 5000,
+    });
+  });
+
+  it.each([
+    { env: { ...BASE }, says: /OPENAI_BASE_URL is set but GF_MODEL_PLANNING is not/ },
+    { env: { ...BASE, GF_MODEL_ANALYSIS: 'a' }, says: /GF_MODEL_PLANNING is not/ },
+    {
+      env: { GF_MODEL_PLANNING: 'gpt-4.1', OPENAI_API_KEY: 'sk-1' },
+      says: /OPENAI_BASE_URL is not set.*no default/,
+    },
+    {
+      env: { OPENAI_BASE_URL: 'ftp://models', GF_MODEL_PLANNING: 'p' },
+      says: /OPENAI_BASE_URL: must be an http/,
+    },
+    {
+      env: { ...BASE, GF_MODEL_PLANNING: ' , ' },
+      says: /GF_MODEL_PLANNING "[^"]*": must name at least one model/,
+    },
+    {
+      env: { ...BASE, GF_MODEL_PLANNING: 'p', GF_MODEL_TIMEOUT_MS: '10' },
+      says: /GF_MODEL_TIMEOUT_MS "10": must be at least 1000/,
+    },
+  ])('fails fast: $env', ({ env, says }) => {
+    expect(failure([], env)).toMatch(says);
+  });
+
+  it('never echoes the API key or the base URL, which may carry credentials', () => {
+    const msg = failure([], {
+      OPENAI_BASE_URL: 'https://user:hunter2@models.example.com/v1?key=hunter2',
+      OPENAI_API_KEY: 'sk has spaces hunter2',
+      GF_MODEL_PLANNING: 'p',
+    });
+    expect(msg).toMatch(/OPENAI_API_KEY/);
+    expect(msg).not.toContain('hunter2');
+  });
+});
+
+describe('loadConfig: policy sources', () => {
+  it('reads no policy from anywhere unless GITHUB_TOKEN or GF_POLICY_DIR is set', () => {
+    const c = serve([], { GITHUB_API_URL: 'https://ghe.example.com/api/v3' });
+    expect([c.github, c.policyDir]).toEqual([undefined, undefined]);
+  });
+
+  it.each([
+    {
+      env: { GITHUB_TOKEN: 'ghp_x' },
+      expected: { github: { token: 'ghp_x', apiUrl: 'https://api.github.com' } },
+    },
+    {
+      env: { GITHUB_TOKEN: 'ghp_x', GITHUB_API_URL: 'https://ghe.example.com/api/v3/' },
+      expected: { github: { token: 'ghp_x', apiUrl: 'https://ghe.example.com/api/v3' } },
+    },
+    {
+      env: { GITHUB_TOKEN: 'ghp_x', GITHUB_API_URL: 'http://127.0.0.1:9999' },
+      expected: { github: { token: 'ghp_x', apiUrl: 'http://127.0.0.1:9999' } },
+    },
+    { env: { GF_POLICY_DIR: '~/src' }, expected: { policyDir: '/home/alice/src' } },
+    { env: { GF_POLICY_DIR: 'checkouts' }, expected: { policyDir: path.resolve('checkouts') } },
+  ])('$env', ({ env, expected }) => {
+    expect(serve([], env)).toMatchObject(expected);
+  });
+
+  it.each([
+    {
+      env: { GITHUB_TOKEN: 'ghp_x', GITHUB_API_URL: 'ftp://ghe' },
+      says: /GITHUB_API_URL "ftp:\/\/ghe": must be an http/,
+    },
+    {
+      env: { GITHUB_TOKEN: 'ghp_x', GITHUB_API_URL: 'http://ghe.example.com/api/v3' },
+      says: /GITHUB_API_URL "[^"]+": must be https:\/\/ unless the host is a loopback address/,
+    },
+  ])('fails fast: $env', ({ env, says }) => {
+    expect(failure([], env)).toMatch(says);
+  });
+
+  it('never echoes GITHUB_TOKEN', () => {
+    const msg = failure([], { GITHUB_TOKEN: 'ghp_secret hunter2' });
+    expect(msg).toMatch(/GITHUB_TOKEN: must not contain whitespace/);
+    expect(msg).not.toContain('hunter2');
+  });
+});

@@ -43,6 +43,8 @@ export const PLAN_WARNING_CODES = [
   'DEPENDENCY.HIERARCHY',
   'TEXT.TRUNCATED',
   'FENCE.UNCLOSED',
+  /** A model was asked but its plan not used; this is the rule-based plan (model-plan.ts). */
+  'MODEL.FALLBACK',
 ] as const;
 export type PlanWarningCode = (typeof PLAN_WARNING_CODES)[number];
 

@@ -13,7 +13,8 @@ export interface ClientInfo {
   version: string;
 }
 
-export type AuditEntity = 'item' | 'link' | 'milestone' | 'workspace';
+export const AUDIT_ENTITIES = ['item', 'link', 'milestone', 'workspace', 'spec'] as const;
+export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 
 /** Field-level change: `{ field: { old, new } }`. A created entity has every field with old = null. */
 export type AuditDiff = Record<string, { old: unknown; new: unknown }>;

@@ -8,6 +8,10 @@ export const EVENT_TYPES = [
   'hierarchy.updated',
   'milestone.upserted',
   'config.updated',
+  /** A new version of a stored spec (payload: specId, version). */
+  'spec.applied',
+  /** A stage of a stored spec version moved (payload: specId, version, stage, state). */
+  'spec.status_changed',
 ] as const;
 export type DomainEventType = (typeof EVENT_TYPES)[number];
 

@@ -1,4 +1,5 @@
 import type { Clock } from './clock.js';
+import type { ExternalDocumentStore } from './documents.js';
 import type { EventBus } from './events.js';
 import type { GovernanceStore } from './store.js';
 
@@ -7,4 +8,9 @@ export interface CoreDeps {
   store: GovernanceStore;
   clock: Clock;
   bus: EventBus;
+  /**
+   * Where configuration documents live when not in the SQL store (MONGODB_URL). Absent: the SQL
+   * store's own tables, written in the same transaction as the audit record.
+   */
+  documents?: ExternalDocumentStore;
 }

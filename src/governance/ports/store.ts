@@ -2,6 +2,7 @@ import type { OverrideScope } from '../config/override.js';
 import type { AuditRecord, AuditEntity, ActorType } from '../model/audit.js';
 import type { DomainEvent } from '../model/events.js';
 import type { Milestone, MilestoneCompletion, MilestoneState } from '../model/milestone.js';
+import type { SpecStatus, SpecSummary, SpecVersion } from '../model/spec.js';
 import type { ItemLink, ItemType, Status, WorkItem } from '../model/work-item.js';
 import type { WorkspacePolicy } from '../model/workspace.js';
 
@@ -59,6 +60,15 @@ export interface ConfigDoc {
   updatedBy: string;
 }
 
+/** A page of stored specs (latest versions), in spec id order. */
+export interface SpecQuery {
+  limit: number;
+  /** Exclusive lower bound on the spec id: the last id of the previous page. */
+  after?: string;
+  /** Only spec ids starting with this (argument completion). */
+  prefix?: string;
+}
+
 /** Reads; outside a transaction they see the latest committed state. */
 export interface StoreReader {
   getPolicy(workspace: string): Promise<WorkspacePolicy>;
@@ -104,6 +114,13 @@ export interface StoreReader {
     limit: number,
     beforeVersion?: number,
   ): Promise<ConfigDoc[]>;
+
+  /** One version of a stored spec (the latest when `version` is omitted), without its text. */
+  getSpec(workspace: string, specId: string, version?: number): Promise<SpecVersion | undefined>;
+  /** The text of one stored version. */
+  getSpecText(workspace: string, specId: string, version: number): Promise<string | undefined>;
+  /** The latest version of each stored spec. */
+  listSpecs(workspace: string, query: SpecQuery): Promise<SpecSummary[]>;
 }
 
 /**
@@ -143,6 +160,24 @@ export interface StoreTx extends StoreReader {
     doc: Omit<ConfigDoc, 'version'>,
     expectedVersion: number,
   ): Promise<ConfigDoc>;
+
+  /**
+   * Stores `spec` with its text as version `expectedVersion + 1` (0: a new spec), keeping every
+   * older version. A stale `expectedVersion` fails with INTERNAL: the workspace lock covers specs,
+   * so only a caller that did not read the latest version first can get it wrong.
+   */
+  putSpecVersion(
+    spec: Omit<SpecVersion, 'version'> & { text: string },
+    expectedVersion: number,
+  ): Promise<SpecVersion>;
+  /** Replaces the status of one stored version; SPEC.NOT_FOUND when there is no such version. */
+  updateSpecStatus(
+    workspace: string,
+    specId: string,
+    version: number,
+    status: SpecStatus,
+    change: { updatedAt: string; updatedBy: string },
+  ): Promise<void>;
 }
 
 export interface GovernanceStore {

@@ -47,13 +47,21 @@ export async function applyPlan(deps: CoreDeps, caller: Caller, cmd: ApplyPlanCo
   assertWorkspace(cmd.workspace);
   assertSize(cmd.plan);
   if (cmd.dryRun) {
-    return report(await planSteps(deps.store.reader, cmd.workspace, cmd.plan, cmd.origin), true);
+    return report(await planSteps(deps, deps.store.reader, cmd.workspace, cmd.plan, cmd.origin), true);
   }
-  return runWrite(deps, caller, cmd.workspace, async (s) => {
-    const steps = await planSteps(s.tx, s.workspace, cmd.plan, cmd.origin);
-    const ids = await execute(s, steps, cmd.origin);
-    return report(steps, false, ids);
-  });
+  return runWrite(deps, caller, cmd.workspace, (s) => writePlan(s, cmd.plan, cmd.origin));
+}
+
+/** The write half of applyPlan, inside a write another use-case opened (apply_spec also stores the spec). */
+export async function writePlan(
+  s: WriteScope,
+  plan: SpecPlan | ImportedPlan,
+  origin: string,
+): Promise<ApplyReport> {
+  assertSize(plan);
+  const steps = await planSteps(s.deps, s.tx, s.workspace, plan, origin);
+  const ids = await execute(s, steps, origin);
+  return report(steps, false, ids);
 }
 
 function assertSize(plan: SpecPlan): void {

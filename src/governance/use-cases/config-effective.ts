@@ -8,7 +8,9 @@ import type { ConfigOverride, OverrideScope } from '../config/override.js';
 import type { GovernanceConfig } from '../config/schema.js';
 import { isDomainError } from '../errors.js';
 import { assertWorkspace, type WorkspacePolicy } from '../model/workspace.js';
+import type { DocumentReader } from '../ports/documents.js';
 import type { ConfigDoc, StoreReader } from '../ports/store.js';
+import { documentReader, type DocumentDeps } from './config-documents.js';
 
 export interface EffectiveConfig {
   config: GovernanceConfig;
@@ -28,11 +30,8 @@ export interface ConfigDocs {
   repo: ConfigDoc | undefined;
 }
 
-export async function readConfigDocs(reader: StoreReader, workspace: string): Promise<ConfigDocs> {
-  const [org, repo] = await Promise.all([
-    reader.getConfigDoc('org', ownerOf(workspace)),
-    reader.getConfigDoc('repo', workspace),
-  ]);
+export async function readConfigDocs(docs: DocumentReader, workspace: string): Promise<ConfigDocs> {
+  const [org, repo] = await Promise.all([docs.get('org', ownerOf(workspace)), docs.get('repo', workspace)]);
   return { org, repo };
 }
 
@@ -54,12 +53,12 @@ export function mergeDocs(docs: ConfigDocs, defaults: GovernanceConfig = DEFAULT
 
 /** Uncached; see createConfigService for the cached form. */
 export async function getEffectiveConfig(
-  deps: { store: { reader: StoreReader } },
+  deps: { store: { reader: StoreReader } } & DocumentDeps,
   workspace: string,
   defaults: GovernanceConfig = DEFAULT_CONFIG,
 ): Promise<EffectiveConfig> {
   assertWorkspace(workspace);
-  return mergeDocs(await readConfigDocs(deps.store.reader, workspace), defaults);
+  return mergeDocs(await readConfigDocs(documentReader(deps, deps.store.reader), workspace), defaults);
 }
 
 /**
@@ -74,13 +73,18 @@ export async function getEffectiveConfig(
  * still applies, and it also applies when the stored overrides no longer combine into a valid
  * configuration (possible when an org update races a repository one), so a broken configuration
  * does not stop hierarchy writes.
+ *
+ * Pass the use-case's deps: with an external document store the overrides are read from it (its
+ * repository versions change only under the same workspace lock, see config-update); without
+ * them, only the SQL store's own documents are seen.
  */
 export async function hierarchyPolicy(
   reader: StoreReader,
   workspace: string,
+  deps: DocumentDeps,
   defaults: GovernanceConfig = DEFAULT_CONFIG,
 ): Promise<WorkspacePolicy> {
-  const docs = await readConfigDocs(reader, workspace);
+  const docs = await readConfigDocs(documentReader(deps, reader), workspace);
   if (docs.org || docs.repo) {
     try {
       return { allowUnparentedTasks: mergeDocs(docs, defaults).config.structure.allowUnparentedTasks };

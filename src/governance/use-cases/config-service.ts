@@ -17,6 +17,7 @@ import { assertWorkspace } from '../model/workspace.js';
 import type { Caller } from '../ports/caller.js';
 import type { CoreDeps } from '../ports/core-deps.js';
 import type { ConfigDoc, StoreReader } from '../ports/store.js';
+import { documentReader, type DocumentDeps } from './config-documents.js';
 import { configKey, getEffectiveConfig, ownerOf, type EffectiveConfig } from './config-effective.js';
 import { updateConfig, type UpdateConfigCommand, type UpdateConfigResult } from './config-update.js';
 
@@ -58,7 +59,7 @@ const HISTORY_DEFAULT = 20;
 const HISTORY_MAX = 100;
 
 export async function configHistory(
-  deps: { store: { reader: StoreReader } },
+  deps: { store: { reader: StoreReader } } & DocumentDeps,
   query: ConfigHistoryQuery,
 ): Promise<ConfigHistoryPage> {
   assertWorkspace(query.workspace);
@@ -68,7 +69,12 @@ export async function configHistory(
   const limit = Math.min(Math.max(Math.trunc(query.limit ?? HISTORY_DEFAULT), 1), HISTORY_MAX);
   const key = configKey(query.scope, query.workspace);
   // One more than asked tells whether another page exists.
-  const rows = await deps.store.reader.listConfigVersions(query.scope, key, limit + 1, query.beforeVersion);
+  const rows = await documentReader(deps, deps.store.reader).list(
+    query.scope,
+    key,
+    limit + 1,
+    query.beforeVersion,
+  );
   const versions = rows.slice(0, limit);
   const last = versions.at(-1);
   return {

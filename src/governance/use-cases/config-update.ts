@@ -2,6 +2,13 @@
  * Storing a new version of an organisation or repository configuration override. The override is
  * validated alone and merged; the new version, its audit record and its event commit together, and
  * any refusal (stale version, invalid merge, orphaned tasks) leaves nothing written.
+ *
+ * With an external document store (deps.documents) the version is put there first, inside the
+ * write (holding the workspace lock), and removed again when a later step refuses or the SQL
+ * commit fails: compensation instead of one transaction. Residual risk: if the process dies
+ * between that put and the SQL commit (or the removal itself fails), the version stays stored
+ * without its audit record or event. It is a validated override, so readers merge it like any
+ * other; verify_audit will not list it, and the next update's diff starts from it.
  */
 import { DEFAULT_CONFIG } from '../config/defaults.js';
 import { configDiff, type ConfigChange } from '../config/diff.js';
@@ -9,12 +16,14 @@ import { validateOverride } from '../config/merge.js';
 import { OVERRIDE_SCOPES, type OverrideScope } from '../config/override.js';
 import type { GovernanceConfig } from '../config/schema.js';
 import { DomainError, isDomainError } from '../errors.js';
-import type { AuditDiff } from '../model/audit.js';
+import type { AuditDiff, AuditRecord } from '../model/audit.js';
 import { LIMITS } from '../model/work-item.js';
 import { assertWorkspace } from '../model/workspace.js';
 import type { Caller } from '../ports/caller.js';
 import type { CoreDeps } from '../ports/core-deps.js';
-import type { StoreTx } from '../ports/store.js';
+import type { DocumentReader } from '../ports/documents.js';
+import type { ConfigDoc, StoreTx } from '../ports/store.js';
+import { auditCommitted, sqlDocumentStore, undoPut } from './config-documents.js';
 import {
   configKey,
   mergeDocs,
@@ -75,58 +84,85 @@ export async function updateConfig(
   const override = validateOverride(cmd.scope, cmd.override);
   const key = configKey(cmd.scope, cmd.workspace);
 
-  return runWrite(deps, caller, cmd.workspace, async (s) => {
-    const docs = await readConfigDocs(s.tx, s.workspace);
-    const current = docs[cmd.scope];
-    const previousVersion = current?.version ?? 0;
-    const expected = cmd.expectedVersion ?? previousVersion;
-    const changes = configDiff(current?.override ?? {}, override);
-    if (changes.length === 0 && expected === previousVersion) {
-      return {
-        scope: cmd.scope,
+  const external = deps.documents;
+  // An external put that is not yet known to have committed together with its audit record.
+  let uncommitted: { stored: ConfigDoc; record?: AuditRecord } | undefined;
+  try {
+    return await runWrite(deps, caller, cmd.workspace, async (s) => {
+      const store = external ?? sqlDocumentStore(s.tx);
+      const docs = await readConfigDocs(store, s.workspace);
+      const current = docs[cmd.scope];
+      const previousVersion = current?.version ?? 0;
+      const expected = cmd.expectedVersion ?? previousVersion;
+      const changes = configDiff(current?.override ?? {}, override);
+      if (changes.length === 0 && expected === previousVersion) {
+        return {
+          scope: cmd.scope,
+          key,
+          version: previousVersion,
+          previousVersion,
+          changed: false,
+          changes,
+          effective: mergeDocs(docs, defaults),
+        };
+      }
+
+      // First, so a stale version is reported as such; a later refusal rolls this back (or undoes it).
+      const stored = await store.put(
+        cmd.scope,
         key,
-        version: previousVersion,
-        previousVersion,
-        changed: false,
-        changes,
-        effective: mergeDocs(docs, defaults),
-      };
+        { override, updatedAt: s.now, updatedBy: caller.actor.id },
+        expected,
+      );
+      if (external) uncommitted = { stored };
+      try {
+        const after = { ...docs, [cmd.scope]: stored };
+        const effective = await checkAffected(s.tx, store, s.workspace, cmd.scope, docs, after, defaults);
+        const record = await s.audit({
+          entityType: 'workspace',
+          entityId: s.workspace,
+          action: 'config.updated',
+          diff: auditDiff(cmd.scope, previousVersion, stored.version, changes),
+          reason: cmd.reason ?? null,
+        });
+        if (uncommitted) uncommitted.record = record;
+        await s.emit('config.updated', {
+          scope: cmd.scope,
+          key,
+          version: stored.version,
+          previousVersion,
+          paths: changes.slice(0, 50).map((c) => c.path),
+        });
+        return {
+          scope: cmd.scope,
+          key,
+          version: stored.version,
+          previousVersion,
+          changed: true,
+          changes,
+          effective,
+        };
+      } catch (err) {
+        // Still holding the workspace lock, so no writer of this repository has built on it.
+        if (external) {
+          await undoPut(external, cmd.scope, key, stored);
+          uncommitted = undefined;
+        }
+        throw err;
+      }
+    });
+  } catch (err) {
+    // The write returned but did not finish: undo unless its audit record committed (the event
+    // publish after the commit may be what failed).
+    if (
+      external &&
+      uncommitted &&
+      !(await auditCommitted(deps.store.reader, cmd.workspace, uncommitted.record))
+    ) {
+      await undoPut(external, cmd.scope, key, uncommitted.stored);
     }
-
-    // First, so a stale version is reported as such; a later refusal rolls this back.
-    const stored = await s.tx.putConfigDoc(
-      cmd.scope,
-      key,
-      { override, updatedAt: s.now, updatedBy: caller.actor.id },
-      expected,
-    );
-    const after = { ...docs, [cmd.scope]: stored };
-    const effective = await checkAffected(s.tx, s.workspace, cmd.scope, docs, after, defaults);
-
-    await s.audit({
-      entityType: 'workspace',
-      entityId: s.workspace,
-      action: 'config.updated',
-      diff: auditDiff(cmd.scope, previousVersion, stored.version, changes),
-      reason: cmd.reason ?? null,
-    });
-    await s.emit('config.updated', {
-      scope: cmd.scope,
-      key,
-      version: stored.version,
-      previousVersion,
-      paths: changes.slice(0, 50).map((c) => c.path),
-    });
-    return {
-      scope: cmd.scope,
-      key,
-      version: stored.version,
-      previousVersion,
-      changed: true,
-      changes,
-      effective,
-    };
-  });
+    throw err;
+  }
 }
 
 /** `{ 'org:generation.maxFeaturesPerEpic': { old, new }, 'org:(version)': { old, new } }`. */
@@ -151,6 +187,7 @@ interface Affected {
  */
 async function checkAffected(
   tx: StoreTx,
+  documents: DocumentReader,
   workspace: string,
   scope: OverrideScope,
   before: ConfigDocs,
@@ -164,7 +201,7 @@ async function checkAffected(
     const others = await tx.listWorkspaces(MAX_CHECKED_WORKSPACES, ownerOf(workspace));
     for (const ws of others) {
       if (ws === workspace) continue;
-      const repo = await tx.getConfigDoc('repo', ws);
+      const repo = await documents.get('repo', ws);
       affected.push({ workspace: ws, before: { org: before.org, repo }, after: { org: after.org, repo } });
     }
   }

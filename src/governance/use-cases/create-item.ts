@@ -38,7 +38,7 @@ export const AUDITED_ITEM_FIELDS = [
 export async function createItem(deps: CoreDeps, caller: Caller, cmd: CreateItemCommand): Promise<WorkItem> {
   return runWrite(deps, caller, cmd.workspace, async (s) => {
     const parent = cmd.parentId ? await requireItem(s.tx, s.workspace, cmd.parentId) : undefined;
-    assertParent(cmd.type, parent, await hierarchyPolicy(s.tx, s.workspace), { childOpen: true });
+    assertParent(cmd.type, parent, await hierarchyPolicy(s.tx, s.workspace, deps), { childOpen: true });
     if (cmd.milestoneId) await requireMilestone(s.tx, s.workspace, cmd.milestoneId);
     const seq = await s.tx.nextSeq(s.workspace, 'item');
     const item: WorkItem = {

@@ -107,7 +107,7 @@ export async function askModelForJson<T>(
       return {
         ok: true,
         value: checked.data,
-        model: model!,
+        model,
         attempts: attempt,
         latencyMs: req.now() - start,
       };

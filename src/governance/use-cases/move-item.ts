@@ -30,7 +30,7 @@ export async function moveItem(deps: CoreDeps, caller: Caller, cmd: MoveItemComm
     const item = await requireItem(s.tx, s.workspace, cmd.id);
     assertVersion(item, cmd.expectedVersion);
     const parent = cmd.parentId ? await requireItem(s.tx, s.workspace, cmd.parentId) : undefined;
-    assertParent(item.type, parent, await hierarchyPolicy(s.tx, s.workspace), {
+    assertParent(item.type, parent, await hierarchyPolicy(s.tx, s.workspace, deps), {
       childOpen: item.status !== 'done',
     });
     if ((parent?.id ?? null) === item.parentId) return { item, moved: false, descendants: 0, rolledUp: [] };

@@ -7,6 +7,7 @@ import { assertParent } from '../rules/hierarchy.js';
 import { findCycle } from '../rules/links.js';
 import { TRANSITIONS } from '../rules/status.js';
 import { hierarchyPolicy } from './config-effective.js';
+import type { DocumentDeps } from './config-documents.js';
 
 /** The item fields a plan owns: applying it again brings them back to the plan's values. */
 export const PLAN_FIELDS = ['title', 'description', 'priority', 'estimateDays', 'agent', 'labels'] as const;
@@ -93,6 +94,7 @@ export function statusPath(from: Status, to: Status): Status[] {
 }
 
 export async function planSteps(
+  deps: DocumentDeps,
   r: StoreReader,
   workspace: string,
   plan: SpecPlan,
@@ -113,7 +115,7 @@ export async function planSteps(
   const stored = await r.findItemsBySourceRefs(workspace, [...inPlan].map(refOf));
   const existing = new Map(stored.map((i) => [i.sourceRef!, i]));
   // The same policy create_item applies (the configured one over the stored one).
-  const policy = await hierarchyPolicy(r, workspace);
+  const policy = await hierarchyPolicy(r, workspace, deps);
   const steps: PlanSteps = {
     creations: [],
     updates: [],

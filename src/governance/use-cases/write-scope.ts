@@ -16,6 +16,8 @@ export interface AuditEntry {
 
 /** What a use-case gets inside a write: the transaction, one timestamp, and audit/event helpers. */
 export interface WriteScope {
+  /** The deps the write was opened with (an external document store, for one). */
+  deps: CoreDeps;
   tx: StoreTx;
   workspace: string;
   now: string;
@@ -39,6 +41,7 @@ export async function runWrite<T>(
     const now = deps.clock.now();
     let head = await tx.auditHead(workspace);
     const scope: WriteScope = {
+      deps,
       tx,
       workspace,
       now,

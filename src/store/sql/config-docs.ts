@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { OverrideScope } from '../../governance/config/override.js';
-import { DomainError } from '../../governance/errors.js';
+import { assertExpectedVersion, versionConflict } from '../../governance/ports/documents.js';
 import type { ConfigDoc } from '../../governance/ports/store.js';
 import type { ConfigVersionTable, Database } from './schema.js';
 
@@ -50,15 +50,6 @@ async function latestVersion(db: Kysely<Database>, scope: OverrideScope, key: st
   return row?.v == null ? 0 : Number(row.v);
 }
 
-function conflict(scope: OverrideScope, key: string, expected: number, current: number): DomainError {
-  return new DomainError(
-    'CONFIG.VERSION_CONFLICT',
-    `The ${scope} configuration of ${key} is at version ${current}, not ${expected}`,
-    'Someone changed it meanwhile: re-read the configuration and apply your change again.',
-    { scope, key, expectedVersion: expected, currentVersion: current },
-  );
-}
-
 /**
  * Inserts version expectedVersion + 1. The workspace lock does not cover an org key (two
  * repositories of one owner lock separately), so the primary key settles races: the loser's
@@ -72,15 +63,9 @@ export async function putConfigDoc(
   doc: Omit<ConfigDoc, 'version'>,
   expectedVersion: number,
 ): Promise<ConfigDoc> {
-  if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0) {
-    throw new DomainError(
-      'INPUT.INVALID',
-      `expectedVersion must be a non-negative integer, not ${expectedVersion}`,
-      'Pass the version you read (0 when no configuration was stored yet).',
-    );
-  }
+  assertExpectedVersion(expectedVersion);
   const current = await latestVersion(db, scope, key);
-  if (current !== expectedVersion) throw conflict(scope, key, expectedVersion, current);
+  if (current !== expectedVersion) throw versionConflict(scope, key, expectedVersion, current);
   const stored: ConfigDoc = { ...doc, version: expectedVersion + 1 };
   const res = await db
     .insertInto('config_versions')
@@ -95,7 +80,7 @@ export async function putConfigDoc(
     .onConflict((oc) => oc.columns(['scope', 'key', 'version']).doNothing())
     .executeTakeFirst();
   if (Number(res.numInsertedOrUpdatedRows ?? 0n) === 0) {
-    throw conflict(scope, key, expectedVersion, await latestVersion(db, scope, key));
+    throw versionConflict(scope, key, expectedVersion, await latestVersion(db, scope, key));
   }
   return { ...stored, override: JSON.parse(JSON.stringify(doc.override ?? {})) as unknown };
 }

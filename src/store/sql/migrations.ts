@@ -209,5 +209,37 @@ const itemSource: Migration = {
   },
 };
 
+/**
+ * Stored specs: one row per applied version, every version kept with its full text (up to 1 MiB;
+ * a version is only added when the text or its generation changed, so rows grow with real edits).
+ */
+const specs: Migration = {
+  name: '0004_specs',
+  async up(db, dialect) {
+    const key = keyText(dialect);
+    await db.schema
+      .createTable('specs')
+      .addColumn('workspace', key, (c) => c.notNull())
+      .addColumn('spec_id', key, (c) => c.notNull())
+      .addColumn('version', 'integer', (c) => c.notNull())
+      .addColumn('title', 'text', (c) => c.notNull())
+      .addColumn('text', 'text', (c) => c.notNull())
+      .addColumn('text_hash', 'text', (c) => c.notNull())
+      .addColumn('bytes', 'integer', (c) => c.notNull())
+      .addColumn('lines', 'integer', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('generation', 'text', (c) => c.notNull())
+      .addColumn('items', 'text', (c) => c.notNull())
+      .addColumn('item_count', 'integer', (c) => c.notNull())
+      .addColumn('created_at', key, (c) => c.notNull())
+      .addColumn('created_by', 'text', (c) => c.notNull())
+      .addColumn('updated_at', key, (c) => c.notNull())
+      .addColumn('updated_by', 'text', (c) => c.notNull())
+      // Also the index for "latest version of each spec": max(version) per (workspace, spec_id).
+      .addPrimaryKeyConstraint('specs_pk', ['workspace', 'spec_id', 'version'])
+      .execute();
+  },
+};
+
 /** Applied in order; never edit one that has shipped, append a new one. */
-export const MIGRATIONS: readonly Migration[] = [init, configVersions, itemSource];
+export const MIGRATIONS: readonly Migration[] = [init, configVersions, itemSource, specs];

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { OverrideScope } from '../../governance/config/override.js';
 import type { AuditRecord } from '../../governance/model/audit.js';
+import type { SpecSummary, SpecVersion } from '../../governance/model/spec.js';
 import type { Milestone, MilestoneCompletion, MilestoneState } from '../../governance/model/milestone.js';
 import type { ItemLink, WorkItem } from '../../governance/model/work-item.js';
 import { DEFAULT_POLICY } from '../../governance/model/workspace.js';
@@ -10,11 +11,13 @@ import type {
   AuditQuery,
   ChildStats,
   ConfigDoc,
+  SpecQuery,
   StoreReader,
   TreeQuery,
 } from '../../governance/ports/store.js';
 import { getConfigDoc, listConfigVersions } from './config-docs.js';
 import { num, rowToAudit, rowToItem, rowToLink, rowToMilestone } from './mappers.js';
+import { getSpec, getSpecText, listSpecs } from './specs.js';
 import type { SqlDialectName } from './migrations.js';
 import type { Database } from './schema.js';
 
@@ -296,6 +299,18 @@ export class SqlReader implements StoreReader {
     beforeVersion?: number,
   ): Promise<ConfigDoc[]> {
     return listConfigVersions(this.db, scope, key, limit, beforeVersion);
+  }
+
+  getSpec(workspace: string, specId: string, version?: number): Promise<SpecVersion | undefined> {
+    return getSpec(this.db, workspace, specId, version);
+  }
+
+  getSpecText(workspace: string, specId: string, version: number): Promise<string | undefined> {
+    return getSpecText(this.db, workspace, specId, version);
+  }
+
+  listSpecs(workspace: string, query: SpecQuery): Promise<SpecSummary[]> {
+    return listSpecs(this.db, workspace, query);
   }
 
   private items(workspace: string) {

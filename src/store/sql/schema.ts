@@ -14,6 +14,7 @@ export interface Database {
   audit_heads: AuditHeadTable;
   outbox: OutboxTable;
   config_versions: ConfigVersionTable;
+  specs: SpecTable;
 }
 
 export interface MigrationTable {
@@ -122,6 +123,31 @@ export interface ConfigVersionTable {
   version: number;
   /** JSON override. */
   override: string;
+  updated_at: string;
+  updated_by: string;
+}
+
+/** One applied version of a spec (migration 0004); only `status` and `updated_*` ever change. */
+export interface SpecTable {
+  workspace: string;
+  spec_id: string;
+  version: number;
+  title: string;
+  /** The full text of this version, so any two versions can be compared later. */
+  text: string;
+  /** SHA-256 hex of the UTF-8 text. */
+  text_hash: string;
+  bytes: number;
+  lines: number;
+  /** JSON SpecStatus. */
+  status: string;
+  /** JSON GenerationMeta. */
+  generation: string;
+  /** JSON SpecItemRef[]. */
+  items: string;
+  item_count: number;
+  created_at: string;
+  created_by: string;
   updated_at: string;
   updated_by: string;
 }

@@ -4,6 +4,7 @@ import { DomainError } from '../../governance/errors.js';
 import type { AuditRecord } from '../../governance/model/audit.js';
 import type { DomainEvent } from '../../governance/model/events.js';
 import type { Milestone } from '../../governance/model/milestone.js';
+import type { SpecStatus, SpecVersion } from '../../governance/model/spec.js';
 import type { ItemLink, WorkItem } from '../../governance/model/work-item.js';
 import type { WorkspacePolicy } from '../../governance/model/workspace.js';
 import type { ConfigDoc, StoreTx } from '../../governance/ports/store.js';
@@ -12,6 +13,7 @@ import { auditToRow, itemToRow, linkToRow, milestoneToRow } from './mappers.js';
 import type { SqlDialectName } from './migrations.js';
 import { SqlReader } from './reader.js';
 import type { Database } from './schema.js';
+import { putSpecVersion, updateSpecStatus } from './specs.js';
 
 /**
  * StoreTx on the connection of an open transaction. The back-end has already taken the write
@@ -189,6 +191,25 @@ export class SqlTx extends SqlReader implements StoreTx {
     // An org key is its owner: o/r's transaction may write org `o` and repo `o/r`, nothing else.
     this.own(scope === 'repo' ? key : `${key}/${this.workspace.slice(this.workspace.indexOf('/') + 1)}`);
     return putConfigDoc(this.db, scope, key, doc, expectedVersion);
+  }
+
+  async putSpecVersion(
+    spec: Omit<SpecVersion, 'version'> & { text: string },
+    expectedVersion: number,
+  ): Promise<SpecVersion> {
+    await this.ensureWorkspace(spec.workspace);
+    return putSpecVersion(this.db, spec, expectedVersion);
+  }
+
+  async updateSpecStatus(
+    workspace: string,
+    specId: string,
+    version: number,
+    status: SpecStatus,
+    change: { updatedAt: string; updatedBy: string },
+  ): Promise<void> {
+    this.own(workspace);
+    await updateSpecStatus(this.db, workspace, specId, version, status, change);
   }
 
   /**

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ACTOR_TYPES } from '../../governance/model/audit.js';
+import { ACTOR_TYPES, AUDIT_ENTITIES } from '../../governance/model/audit.js';
 import { assertWorkspace } from '../../governance/model/workspace.js';
 import { defineTool } from '../../mcp/define-tool.js';
 import * as s from '../schemas.js';
@@ -32,7 +32,7 @@ export const queryAuditTool = defineTool({
   effect: 'read',
   input: z.object({
     workspace: s.workspace,
-    entityType: z.enum(['item', 'link', 'milestone', 'workspace']).optional(),
+    entityType: z.enum(AUDIT_ENTITIES).optional(),
     entityId: z.string().max(100).optional().describe('Entity id'),
     actorId: z.string().max(200).optional(),
     action: z.string().max(60).optional(),

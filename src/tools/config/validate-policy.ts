@@ -6,6 +6,11 @@ import { POLICY_FILE_PATH, parsePolicyYaml } from '../../governance/config/polic
 import { DomainError } from '../../governance/errors.js';
 import type { ConfigOverride } from '../../governance/config/override.js';
 import type { GovernanceConfig } from '../../governance/config/schema.js';
+import {
+  POLICY_SOURCE_KINDS,
+  readPolicyFrom,
+  type PolicyOrigin,
+} from '../../governance/ports/policy-source.js';
 import type { Deps } from '../../mcp/deps.js';
 import { defineTool } from '../../mcp/define-tool.js';
 import * as s from '../schemas.js';
@@ -64,20 +69,71 @@ async function baselineOf(deps: Deps, workspace: string | undefined): Promise<Ba
   };
 }
 
+const yaml = z.string().max(300_000).describe('File content');
+
+const source = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('text').describe('Given here'), yaml }),
+    z.object({
+      kind: z
+        .literal('file')
+        .describe('From the checkout under GF_POLICY_DIR: <dir>/<owner>/<repo> or <dir>/<repo>'),
+    }),
+    z.object({
+      kind: z.literal('github').describe('From the GitHub repository (needs GITHUB_TOKEN)'),
+      ref: z
+        .string()
+        // git check-ref-format, roughly: enough to refuse what cannot be a ref before asking GitHub.
+        .regex(/^(?!.*\.\.)(?!\/)[^\s~^:?*[\\]{1,255}$/)
+        .optional()
+        .describe('Branch, tag or commit SHA; default: the default branch'),
+    }),
+  ])
+  .describe(
+    'Where the file comes from: {kind: "text", yaml}, {kind: "file"} (GF_POLICY_DIR) or {kind: "github", ref?} (GITHUB_TOKEN); file and github need workspace',
+  );
+
+type Source = z.infer<typeof source>;
+
+const origin = z
+  .object({
+    kind: z.enum(POLICY_SOURCE_KINDS),
+    location: z.string().describe('URL or path of the file'),
+    ref: z.string().optional(),
+    sha: z.string().optional().describe('Git blob SHA'),
+  })
+  .optional()
+  .describe('Where the file was read; absent: given as text');
+
 export const validatePolicyTool = defineTool({
   name: 'validate_policy',
   title: 'Validate policy file',
-  description: `Check a ${POLICY_FILE_PATH} text: line-precise problems, or what it changes from the defaults (or from a workspace's current configuration).`,
+  description: `Check a ${POLICY_FILE_PATH} (given, from a local checkout or from GitHub): line-precise problems, or what it changes from the defaults (or from a workspace's current configuration).`,
   toolset: 'config',
   effect: 'read',
-  input: z.object({
-    yaml: z.string().max(300_000).describe('File content'),
-    workspace: s.workspace
-      .optional()
-      .describe('owner/repo: validate over its org override, diff against its current configuration'),
-  }),
+  openWorld: true,
+  input: z
+    .object({
+      source: source.optional(),
+      yaml: yaml.optional().describe('Shorthand for source {kind: "text", yaml}'),
+      workspace: s.workspace
+        .optional()
+        .describe('owner/repo: validate over its org override, diff against its current configuration'),
+    })
+    .superRefine((v, ctx) => {
+      if ((v.source === undefined) === (v.yaml === undefined)) {
+        ctx.addIssue({ code: 'custom', path: ['source'], message: 'give either source or yaml' });
+      } else if (v.source && v.source.kind !== 'text' && v.workspace === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['workspace'],
+          message: `required with source ${v.source.kind}`,
+        });
+      }
+    }),
   output: z.object({
     ok: z.boolean(),
+    origin,
     issues: z.array(issue),
     changes: z.array(z.object({ path: z.string(), old: z.unknown(), new: z.unknown() })),
     comparedWith: z
@@ -89,15 +145,32 @@ export const validatePolicyTool = defineTool({
       .describe('The workspace configuration the changes are against; absent: the defaults'),
   }),
   async handler(input, { deps }) {
-    // Outside the try: a workspace whose stored configuration is broken is an error, not a file problem.
+    const src: Source = input.source ?? { kind: 'text', yaml: input.yaml ?? '' };
+    // Outside the try: an unreadable source or a broken stored configuration is an error, not a file problem.
+    const { text, origin }: { text: string; origin?: PolicyOrigin } =
+      src.kind === 'text'
+        ? { text: src.yaml }
+        : await readPolicyFrom(
+            deps.policySources,
+            src.kind,
+            input.workspace!,
+            src.kind === 'github' ? src.ref : undefined,
+          );
     const { base, current, comparedWith } = await baselineOf(deps, input.workspace);
     const against = comparedWith ? `the current configuration of ${comparedWith.workspace}` : 'the defaults';
+    const from = origin ? ` (${origin.location})` : '';
     try {
-      const override = parsePolicyYaml(input.yaml, { base });
+      const override = parsePolicyYaml(text, { base });
       const changes = configDiff(current, effectiveConfig(base, undefined, override));
       return {
-        data: { ok: true, issues: [], changes, ...(comparedWith && { comparedWith }) },
-        summary: `Valid: ${changes.length} setting(s) differ from ${against}`,
+        data: {
+          ok: true,
+          ...(origin && { origin }),
+          issues: [],
+          changes,
+          ...(comparedWith && { comparedWith }),
+        },
+        summary: `Valid${from}: ${changes.length} setting(s) differ from ${against}`,
       };
     } catch (err) {
       if (
@@ -108,8 +181,14 @@ export const validatePolicyTool = defineTool({
       const issues = issuesOf(err);
       const first = issues[0]!;
       return {
-        data: { ok: false, issues, changes: [], ...(comparedWith && { comparedWith }) },
-        summary: `${issues.length} problem(s); first${first.line ? ` at line ${first.line}` : ''}: ${first.message}`,
+        data: {
+          ok: false,
+          ...(origin && { origin }),
+          issues,
+          changes: [],
+          ...(comparedWith && { comparedWith }),
+        },
+        summary: `${issues.length} problem(s)${from}; first${first.line ? ` at line ${first.line}` : ''}: ${first.message}`,
       };
     }
   },

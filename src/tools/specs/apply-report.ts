@@ -1,5 +1,7 @@
 import * as z from 'zod';
+import { SPEC_STAGES, STAGE_STATES, stageStates } from '../../governance/model/spec.js';
 import type { ApplyReport } from '../../governance/use-cases/apply-plan.js';
+import type { ApplySpecResult } from '../../governance/use-cases/spec-store.js';
 
 const CAP = 200;
 
@@ -43,4 +45,34 @@ export function applySummary(r: ApplyReport): string {
   return r.dryRun
     ? `Dry run (nothing written): ${counts}; pass dryRun: false to apply`
     : `Applied: ${counts}`;
+}
+
+/**
+ * What apply_spec adds: the stored spec version and the state of each processing stage (details,
+ * times and counts are in the spec resource).
+ */
+export const applySpecOut = applyReportOut.extend({
+  spec: z.object({
+    specId: z.string(),
+    version: z.number(),
+    newVersion: z.boolean(),
+    status: z.record(z.enum(SPEC_STAGES), z.enum(STAGE_STATES)).nullable(),
+  }),
+});
+
+export function toApplySpecOut(r: ApplySpecResult): z.infer<typeof applySpecOut> {
+  const { status, ...spec } = r.spec;
+  return { ...toApplyReportOut(r.report), spec: { ...spec, status: status && stageStates(status) } };
+}
+
+export function applySpecSummary(r: ApplySpecResult): string {
+  const { specId, version, newVersion } = r.spec;
+  const spec = r.report.dryRun
+    ? newVersion
+      ? `would store spec ${specId} version ${version}`
+      : `spec ${specId} is already stored as version ${version}`
+    : newVersion
+      ? `stored spec ${specId} version ${version}`
+      : `spec ${specId} unchanged at version ${version}`;
+  return `${applySummary(r.report)}; ${spec}`;
 }

@@ -1,10 +1,19 @@
 import * as z from 'zod';
-import { decomposeSpec } from '../../governance/decompose/index.js';
-import { applyPlan } from '../../governance/use-cases/apply-plan.js';
+import { SPEC_ID_MAX, SPEC_ID_PATTERN } from '../../governance/model/spec.js';
+import { planSpec } from '../../governance/use-cases/plan-spec.js';
+import { specValidation } from '../../governance/use-cases/spec-validation.js';
+import { applySpec } from '../../governance/use-cases/spec-store.js';
 import { defineTool } from '../../mcp/define-tool.js';
 import * as s from '../schemas.js';
-import { applyReportOut, applySummary, dryRun, toApplyReportOut } from './apply-report.js';
-import { asOf, specText } from './plan-schemas.js';
+import { applySpecOut, applySpecSummary, dryRun, toApplySpecOut } from './apply-report.js';
+import { asOf, method, specText } from './plan-schemas.js';
+
+const specId = z
+  .string()
+  .max(SPEC_ID_MAX)
+  .regex(new RegExp(SPEC_ID_PATTERN))
+  .optional()
+  .describe('Id the spec is stored under (a-z, 0-9, inner -); default: the first heading, slugified');
 
 // A write tool of its own rather than an `apply` flag on decompose_spec: --read-only keeps the preview.
 export const applySpecTool = defineTool({
@@ -12,20 +21,30 @@ export const applySpecTool = defineTool({
   title: 'Apply spec',
   description:
     "Decompose a spec and write the plan into the workspace's hierarchy in one transaction: creates " +
-    'missing items, updates changed ones, adds links. Never deletes; re-applying is a no-op.',
+    'missing items, updates changed ones, adds links, and stores the spec as a new version with its ' +
+    'processing status. Never deletes; re-applying the same plan changes nothing.',
   toolset: 'specs',
   effect: 'write',
-  idempotent: true,
-  input: z.object({ workspace: s.workspace, text: specText, asOf, dryRun }),
-  output: applyReportOut,
-  async handler(input, { deps, caller }) {
-    const plan = decomposeSpec(input.text, { now: input.asOf ?? deps.clock.now() });
-    const r = await applyPlan(deps, caller, {
+  openWorld: true,
+  input: z.object({ workspace: s.workspace, text: specText, specId, asOf, method, dryRun }),
+  output: applySpecOut,
+  async handler(input, { deps, caller, models, signal }) {
+    const { config } = await deps.config.effective(input.workspace);
+    const { plan, generation } = await planSpec(
+      { text: input.text, method: input.method, now: input.asOf ?? deps.clock.now(), config },
+      models,
+      signal,
+      () => Date.parse(deps.clock.now()),
+    );
+    const r = await applySpec(deps, caller, {
       workspace: input.workspace,
+      specId: input.specId,
+      text: input.text,
       plan,
-      origin: 'spec',
+      generation,
       dryRun: input.dryRun,
+      validate: specValidation(config, plan),
     });
-    return { data: toApplyReportOut(r), summary: applySummary(r) };
+    return { data: toApplySpecOut(r), summary: applySpecSummary(r) };
   },
 });

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { PlanItem } from '../../governance/decompose/index.js';
 import { LIMITS } from '../../governance/model/work-item.js';
+import { MODEL_METHODS } from '../../governance/ports/model.js';
 import * as s from '../schemas.js';
 
 /** A spec as tools take it: markdown or plain text; the decomposer enforces the 1 MiB limit in bytes. */
@@ -34,4 +35,23 @@ export const ref = (i: PlanItem): z.infer<typeof planItemRef> => ({
   type: i.type,
   title: i.title.slice(0, LIMITS.title),
   parentId: i.parentId,
+});
+
+export const method = z
+  .enum(MODEL_METHODS)
+  .default('auto')
+  .describe(
+    'auto: the configured provider, else the client model (sampling), else rules; heuristic: rules only, ' +
+      'nothing leaves the server; sampling / provider: that model or MODEL.UNAVAILABLE',
+  );
+
+/** GenerationMeta as tools return it. */
+export const generationOut = z.object({
+  method: z.enum(['heuristic', 'sampling', 'provider']),
+  requested: z.enum(MODEL_METHODS),
+  model: z.string().nullable(),
+  latencyMs: z.number(),
+  confidence: z.number(),
+  attempts: z.number(),
+  fallback: z.string().nullable(),
 });

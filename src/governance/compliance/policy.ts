@@ -1,0 +1,127 @@
+/**
+ * The parts of a GovernanceConfig the rules look up per item, computed once per check: pattern
+ * regexes, label ownership and the estimation tiers.
+ */
+import type { GovernanceConfig } from '../config/schema.js';
+import { ITEM_TYPES, type ItemType } from '../model/work-item.js';
+
+export const TIERS = ['simple', 'medium', 'complex'] as const;
+export type Tier = (typeof TIERS)[number];
+
+export interface Policy {
+  config: GovernanceConfig;
+  /** ISO date `YYYY-MM-DD` overdue checks compare with. */
+  today: string;
+  titleRe: Record<ItemType, RegExp>;
+  milestoneRe: RegExp;
+  /** Lower-cased label name -> the config path that defines it. */
+  knownLabels: Map<string, string>;
+  /** Lower-cased type label -> its item type. */
+  typeLabels: Map<string, ItemType>;
+  /** Lower-cased agent label -> the agent id. */
+  agentLabels: Map<string, string>;
+}
+
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A regex for a pattern whose placeholders stand for the given sub-expressions. */
+function patternRe(pattern: string, parts: Record<string, string>): RegExp {
+  const src = pattern
+    .split(/(\{[^{}]*\})/)
+    .map((chunk) => {
+      const name = /^\{([^{}]*)\}$/.exec(chunk)?.[1];
+      return name !== undefined && parts[name] ? parts[name] : escapeRe(chunk);
+    })
+    .join('');
+  return new RegExp(`^${src}$`, 'iu');
+}
+
+export function buildPolicy(config: GovernanceConfig, today: string): Policy {
+  const titleRe = Object.fromEntries(
+    ITEM_TYPES.map((t) => [t, patternRe(config.templates[t].titlePattern, { name: '\\S.*' })]),
+  ) as Record<ItemType, RegExp>;
+  const milestoneRe = patternRe(config.milestones.namingPattern, {
+    quarter: '[1-4]',
+    year: '\\d{4}',
+    epic_name: '\\S.*',
+  });
+  const knownLabels = new Map<string, string>();
+  const typeLabels = new Map<string, ItemType>();
+  const agentLabels = new Map<string, string>();
+  for (const t of ITEM_TYPES) {
+    typeLabels.set(config.labels.type[t].name.toLowerCase(), t);
+    knownLabels.set(config.labels.type[t].name.toLowerCase(), `labels.type.${t}`);
+  }
+  for (const [p, l] of Object.entries(config.labels.priority)) {
+    knownLabels.set(l.name.toLowerCase(), `labels.priority.${p}`);
+  }
+  for (const [agent, l] of Object.entries(config.labels.agent)) {
+    agentLabels.set(l.name.toLowerCase(), agent);
+    knownLabels.set(l.name.toLowerCase(), `labels.agent.${agent}`);
+  }
+  for (const t of ITEM_TYPES) {
+    for (const l of config.templates[t].defaultLabels) {
+      if (!knownLabels.has(l.toLowerCase())) knownLabels.set(l.toLowerCase(), `templates.${t}.defaultLabels`);
+    }
+  }
+  return { config, today, titleRe, milestoneRe, knownLabels, typeLabels, agentLabels };
+}
+
+/** `name` put into a title pattern, e.g. `Feature: Cart`. */
+export const applyTitlePattern = (pattern: string, name: string): string =>
+  pattern.replaceAll('{name}', name);
+
+/** The `{name}` part of a title that follows the pattern, else the title itself. */
+export function nameOf(policy: Policy, type: ItemType, title: string): string {
+  const pattern = policy.config.templates[type].titlePattern;
+  const [before = '', after = ''] = pattern.split('{name}');
+  const t = title.trim();
+  if (
+    policy.titleRe[type].test(t) &&
+    t.toLowerCase().startsWith(before.toLowerCase()) &&
+    t.toLowerCase().endsWith(after.toLowerCase())
+  ) {
+    return t.slice(before.length, t.length - after.length).trim() || t;
+  }
+  return t;
+}
+
+export interface TierRange {
+  tier: Tier;
+  minDays: number;
+  maxDays: number;
+}
+
+export const tierRange = (config: GovernanceConfig, tier: Tier): TierRange => ({
+  tier,
+  ...config.generation.estimation[tier],
+});
+
+/** The tier whose range holds `days`, or undefined when it falls between, below or above them. */
+export function tierOf(config: GovernanceConfig, days: number): Tier | undefined {
+  return TIERS.find((t) => {
+    const r = config.generation.estimation[t];
+    return days >= r.minDays && days <= r.maxDays;
+  });
+}
+
+/** The tier closest to `days` (a gap goes to the nearer bound, ties to the smaller tier). */
+export function nearestTier(config: GovernanceConfig, days: number): Tier {
+  let best: Tier = 'simple';
+  let bestDistance = Infinity;
+  for (const t of TIERS) {
+    const r = config.generation.estimation[t];
+    const d = days < r.minDays ? r.minDays - days : days > r.maxDays ? days - r.maxDays : 0;
+    if (d < bestDistance) {
+      best = t;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+export const describeTiers = (config: GovernanceConfig): string =>
+  TIERS.map((t) => {
+    const r = config.generation.estimation[t];
+    return `${t} ${r.minDays}-${r.maxDays}`;
+  }).join(', ');

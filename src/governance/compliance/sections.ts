@@ -1,0 +1,122 @@
+/**
+ * Named sections of a markdown description: `## Name` headings, and the `**Name**` or `Name:` lines
+ * people write instead. A section counts only when it has content, so a description made from a
+ * template whose headings were never filled in does not pass as documented.
+ */
+
+export interface Section {
+  /** Normalized name (lower case, single spaces, no trailing colon). */
+  key: string;
+  /** Line index of the marker. */
+  line: number;
+  /** Heading level; 7 for a bold or lead-in marker (it ends at any marker). */
+  level: number;
+  /** Line index after the section's last line. */
+  end: number;
+  hasContent: boolean;
+}
+
+const HEADING_RE = /^ {0,3}(#{1,6})\s+(.+?)\s*#*\s*$/;
+const BOLD_RE = /^\s*\*\*([^*]{1,80}?):?\*\*:?\s*$/;
+const LEAD_RE = /^\s*([A-Za-z][A-Za-z0-9 /&-]{0,60}):\s*$/;
+const FENCE_RE = /^\s{0,3}(```|~~~)/;
+/** Bodies that only say the section is still to be written. */
+const PLACEHOLDER_RE = /^[\s>*_-]*(?:tbd|todo|tba|n\/a|none yet|\.\.\.|…)?[\s.!*_-]*$/i;
+
+/** Marks a drafted line a person must still write; such lines do not make a section documented. */
+export const DRAFT_MARK = '(draft)';
+const isPlaceholder = (line: string): boolean => PLACEHOLDER_RE.test(line) || line.includes(DRAFT_MARK);
+
+export const sectionKey = (name: string): string =>
+  name.trim().replace(/:$/, '').replace(/\s+/g, ' ').toLowerCase();
+
+function marker(line: string): { name: string; level: number } | undefined {
+  const h = HEADING_RE.exec(line);
+  if (h) return { name: h[2]!, level: h[1]!.length };
+  const b = BOLD_RE.exec(line) ?? LEAD_RE.exec(line);
+  return b ? { name: b[1]!, level: 7 } : undefined;
+}
+
+export function parseSections(markdown: string): Section[] {
+  const lines = markdown.split(/\r?\n/);
+  const found: { key: string; line: number; level: number }[] = [];
+  let fenced = false;
+  lines.forEach((l, i) => {
+    if (FENCE_RE.test(l)) fenced = !fenced;
+    if (fenced) return;
+    const m = marker(l);
+    if (m) found.push({ key: sectionKey(m.name), line: i, level: m.level });
+  });
+  return found.map((s, idx) => {
+    // A heading's section runs to the next heading of its level or above; a bold or lead-in
+    // marker's to the next marker of any kind.
+    const next = found.slice(idx + 1).find((n) => s.level === 7 || n.level <= s.level);
+    const end = next?.line ?? lines.length;
+    const body = lines.slice(s.line + 1, end).filter((l, j) => {
+      const inner = found.some((n) => n.line === s.line + 1 + j);
+      return !inner && !isPlaceholder(l);
+    });
+    return { ...s, end, hasContent: body.length > 0 };
+  });
+}
+
+/** Required section names whose section is absent or empty, in the given order, each once. */
+export function missingSections(markdown: string, required: readonly string[]): string[] {
+  const sections = parseSections(markdown);
+  const seen = new Set<string>();
+  return required.filter((name) => {
+    const key = sectionKey(name);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return !sections.some((s) => s.key === key && s.hasContent);
+  });
+}
+
+export interface SectionFill {
+  name: string;
+  /** Markdown lines to put in the section. */
+  lines: readonly string[];
+}
+
+/**
+ * Puts content into each named section that is absent or empty: under its existing marker, or as a
+ * new `## Name` section at the end. Existing text is never removed or reordered.
+ */
+export function fillSections(markdown: string, fills: readonly SectionFill[]): string {
+  const lines = markdown.replace(/\s+$/, '').split(/\r?\n/);
+  if (lines.length === 1 && lines[0] === '') lines.length = 0;
+  const inserts: { at: number; lines: string[] }[] = [];
+  const appended: string[] = [];
+  const sections = parseSections(lines.join('\n'));
+  const done = new Set<string>();
+  for (const fill of fills) {
+    const key = sectionKey(fill.name);
+    if (done.has(key) || fill.lines.length === 0) continue;
+    done.add(key);
+    const existing = sections.filter((s) => s.key === key);
+    if (existing.some((s) => s.hasContent)) continue;
+    const first = existing[0];
+    if (first) inserts.push({ at: first.line + 1, lines: ['', ...fill.lines] });
+    else appended.push('', `## ${fill.name}`, '', ...fill.lines);
+  }
+  // From the bottom up, so earlier insertion points stay valid.
+  for (const ins of inserts.sort((a, b) => b.at - a.at)) lines.splice(ins.at, 0, ...ins.lines);
+  // A fence left open would swallow the new sections.
+  const unclosed = lines.filter((l) => FENCE_RE.test(l)).length % 2 === 1;
+  if (unclosed && appended.length > 0) lines.push('```');
+  // An empty description gets no blank line before its first new section.
+  const out = lines.length === 0 ? appended.slice(1) : [...lines, ...appended];
+  return `${out.join('\n')}\n`;
+}
+
+/** The list items of a section (`- x`, `* x`, `1. x`, `- [ ] x`), text only. */
+export function sectionItems(markdown: string, name: string): string[] {
+  const lines = markdown.split(/\r?\n/);
+  const key = sectionKey(name);
+  const s = parseSections(markdown).find((x) => x.key === key && x.hasContent);
+  if (!s) return [];
+  return lines
+    .slice(s.line + 1, s.end)
+    .map((l) => /^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?(.+?)\s*$/.exec(l)?.[1])
+    .filter((t): t is string => t !== undefined && t.length > 0);
+}

@@ -1,0 +1,270 @@
+/**
+ * Applying a spec and keeping it: the plan is written into the hierarchy and the spec stored as a
+ * new version (text, generation metadata, items, stage statuses) in the same transaction, with an
+ * audit record and a `spec.applied` event. Re-applying what the latest version already holds
+ * stores nothing; a dry run stores nothing either.
+ */
+import { createHash } from 'node:crypto';
+import { scanLines } from '../decompose/scan.js';
+import type { SpecPlan } from '../decompose/types.js';
+import type { AuditDiff } from '../model/audit.js';
+import {
+  assertSpecId,
+  slugify,
+  specStatus,
+  stageStates,
+  stageStatus,
+  type SpecItemRef,
+  type SpecStatus,
+  type SpecVersion,
+  type StageUpdate,
+} from '../model/spec.js';
+import { LIMITS } from '../model/work-item.js';
+import { assertWorkspace } from '../model/workspace.js';
+import type { Caller } from '../ports/caller.js';
+import type { CoreDeps } from '../ports/core-deps.js';
+import { applyPlan, writePlan, type ApplyReport } from './apply-plan.js';
+import type { GenerationMeta } from './model-json.js';
+import { runWrite, type WriteScope } from './write-scope.js';
+
+/** Source refs of the items a spec writes start with this (`spec:T-k3xq0m2vba`). */
+/**
+ * Items a spec wrote carry `spec:<specId>:<planId>` as their source ref: a spec only ever matches,
+ * updates or re-pairs (after a title edit) items of its own, never those of another spec.
+ */
+export const specOrigin = (specId: string): string => `spec:${specId}`;
+
+/** What the validation seam gets: the write (the plan is in it already) and what it wrote. */
+export interface ValidationContext {
+  report: ApplyReport;
+  items: readonly SpecItemRef[];
+}
+
+export interface ApplySpecCommand {
+  workspace: string;
+  /** Default: the first heading, slugified (`spec` when there is none). */
+  specId?: string;
+  text: string;
+  plan: SpecPlan;
+  generation: GenerationMeta;
+  dryRun: boolean;
+  /**
+   * The validation stage of a new version, run inside the write after the plan was written.
+   * Report findings as state `failed`; throwing rolls the whole apply back. Absent: pending.
+   */
+  validate?: (s: WriteScope, ctx: ValidationContext) => Promise<StageUpdate>;
+}
+
+export interface SpecApplied {
+  specId: string;
+  /** The version stored (or, on a dry run, the one that would be). */
+  version: number;
+  /** True when the call stores (or on a dry run would store) a new version. */
+  newVersion: boolean;
+  /** Null on a dry run. */
+  status: SpecStatus | null;
+}
+
+export interface ApplySpecResult {
+  report: ApplyReport;
+  spec: SpecApplied;
+}
+
+const LINE_SPLIT_RE = /\r\n|\r|\n/;
+
+function firstHeading(text: string): string | undefined {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  return scanLines(body)
+    .lines.find((l) => l.kind === 'heading' && l.text.trim() !== '')
+    ?.text.trim();
+}
+
+/** The spec id apply_spec uses when none is given: deterministic in the text's first heading. */
+export function defaultSpecId(text: string): string {
+  return slugify(firstHeading(text) ?? '') || 'spec';
+}
+
+interface Draft {
+  specId: string;
+  title: string;
+  textHash: string;
+  bytes: number;
+  lines: number;
+  planIds: string[];
+}
+
+function draftOf(specId: string, cmd: ApplySpecCommand): Draft {
+  const title = firstHeading(cmd.text) ?? cmd.plan.items[0]?.title ?? specId;
+  return {
+    specId,
+    title: title.slice(0, LIMITS.title),
+    textHash: createHash('sha256').update(cmd.text, 'utf8').digest('hex'),
+    bytes: Buffer.byteLength(cmd.text, 'utf8'),
+    lines: cmd.text.split(LINE_SPLIT_RE).length,
+    planIds: cmd.plan.items.map((i) => i.id),
+  };
+}
+
+/** Same text, same way of generating, same plan: nothing new to keep. */
+function sameAsStored(prev: SpecVersion, d: Draft, g: GenerationMeta): boolean {
+  return (
+    prev.textHash === d.textHash &&
+    prev.generation.method === g.method &&
+    prev.generation.model === g.model &&
+    prev.items.length === d.planIds.length &&
+    prev.items.every((i, k) => i.planId === d.planIds[k])
+  );
+}
+
+export async function applySpec(
+  deps: CoreDeps,
+  caller: Caller,
+  cmd: ApplySpecCommand,
+): Promise<ApplySpecResult> {
+  const workspace = assertWorkspace(cmd.workspace);
+  const draft = draftOf(assertSpecId(cmd.specId ?? defaultSpecId(cmd.text)), cmd);
+  if (cmd.dryRun) {
+    const report = await applyPlan(deps, caller, {
+      workspace,
+      plan: cmd.plan,
+      origin: specOrigin(draft.specId),
+      dryRun: true,
+    });
+    const prev = await deps.store.reader.getSpec(workspace, draft.specId);
+    const same = prev !== undefined && sameAsStored(prev, draft, cmd.generation);
+    const version = same ? prev.version : (prev?.version ?? 0) + 1;
+    return { report, spec: { specId: draft.specId, version, newVersion: !same, status: null } };
+  }
+  return runWrite(deps, caller, workspace, async (s) => {
+    const report = await writePlan(s, cmd.plan, specOrigin(draft.specId));
+    return { report, spec: await storeVersion(s, caller.actor.id, draft, cmd, report) };
+  });
+}
+
+async function storeVersion(
+  s: WriteScope,
+  actorId: string,
+  d: Draft,
+  cmd: ApplySpecCommand,
+  report: ApplyReport,
+): Promise<SpecApplied> {
+  const prev = await s.tx.getSpec(s.workspace, d.specId);
+  if (prev && sameAsStored(prev, d, cmd.generation)) {
+    return { specId: d.specId, version: prev.version, newVersion: false, status: prev.status };
+  }
+  const items = await itemRefs(s, d.specId, cmd.plan);
+  const g = cmd.generation;
+  // Counted from the plan itself: a model's plan may not carry the decomposer's stats.
+  const count = { epic: 0, feature: 0, task: 0 };
+  for (const i of cmd.plan.items) count[i.type]++;
+  const warnings = cmd.plan.warnings.length;
+  const by = g.method === 'heuristic' ? 'Decomposed heuristically' : `Planned by ${g.model ?? g.method}`;
+  const status = specStatus(
+    {
+      analysis: {
+        state: 'done',
+        detail:
+          `${by}: ${count.epic} epic(s), ${count.feature} feature(s), ${count.task} task(s), ` +
+          `${warnings} warning(s).${g.fallback ? ` The model's answer was not used: ${g.fallback}.` : ''}`,
+        counts: {
+          epics: count.epic,
+          features: count.feature,
+          tasks: count.task,
+          links: cmd.plan.links.length,
+          warnings,
+        },
+      },
+      specification: {
+        state: 'done',
+        detail:
+          `Written to the hierarchy: ${report.created.length} created, ${report.updated.length} updated, ` +
+          `${report.unchanged} unchanged.`,
+        counts: {
+          created: report.created.length,
+          updated: report.updated.length,
+          unchanged: report.unchanged,
+          linksAdded: report.links.added,
+          linksSkipped: report.links.skipped.length,
+        },
+      },
+      validation: { state: 'pending', detail: 'The hierarchy has not been validated yet.' },
+      github_generation: {
+        state: 'pending',
+        detail: 'GitHub sync is not available yet: the items live in the governance store only.',
+      },
+    },
+    s.now,
+  );
+  if (cmd.validate) status.validation = stageStatus(await cmd.validate(s, { report, items }), s.now);
+
+  const stored = await s.tx.putSpecVersion(
+    {
+      workspace: s.workspace,
+      specId: d.specId,
+      title: d.title,
+      text: cmd.text,
+      textHash: d.textHash,
+      bytes: d.bytes,
+      lines: d.lines,
+      status,
+      generation: g,
+      items,
+      createdAt: s.now,
+      createdBy: actorId,
+      updatedAt: s.now,
+      updatedBy: actorId,
+    },
+    prev?.version ?? 0,
+  );
+  await s.audit({
+    entityType: 'spec',
+    entityId: d.specId,
+    action: 'spec.applied',
+    diff: versionDiff(prev, stored),
+    reason: prev ? `the spec changed since version ${prev.version}` : 'first version of the spec',
+  });
+  await s.emit('spec.applied', {
+    specId: d.specId,
+    version: stored.version,
+    previousVersion: prev?.version ?? null,
+  });
+  return { specId: d.specId, version: stored.version, newVersion: true, status };
+}
+
+/** The items the plan now has in the hierarchy (every one, after a successful write), in plan order. */
+async function itemRefs(s: WriteScope, specId: string, plan: SpecPlan): Promise<SpecItemRef[]> {
+  const refOf = (planId: string) => `${specOrigin(specId)}:${planId}`;
+  const stored = await s.tx.findItemsBySourceRefs(
+    s.workspace,
+    plan.items.map((p) => refOf(p.id)),
+  );
+  const byRef = new Map(stored.map((i) => [i.sourceRef, i]));
+  return plan.items.flatMap((p) => {
+    const item = byRef.get(refOf(p.id));
+    if (!item) return [];
+    const { startLine, endLine } = p.source;
+    return [{ planId: p.id, id: item.id, type: item.type, title: item.title, startLine, endLine }];
+  });
+}
+
+/** Every field of the version against the previous one, so each record names method and model. */
+function versionDiff(prev: SpecVersion | undefined, next: SpecVersion): AuditDiff {
+  const g = next.generation;
+  const pg = prev?.generation;
+  const pair = (old: unknown, now: unknown) => ({ old: old ?? null, new: now });
+  return {
+    version: pair(prev?.version, next.version),
+    title: pair(prev?.title, next.title),
+    textHash: pair(prev?.textHash, next.textHash),
+    bytes: pair(prev?.bytes, next.bytes),
+    items: pair(prev?.items.length, next.items.length),
+    method: pair(pg?.method, g.method),
+    requested: pair(pg?.requested, g.requested),
+    model: pair(pg?.model, g.model),
+    latencyMs: pair(pg?.latencyMs, g.latencyMs),
+    confidence: pair(pg?.confidence, g.confidence),
+    attempts: pair(pg?.attempts, g.attempts),
+    fallback: pair(pg?.fallback, g.fallback),
+    status: pair(prev && stageStates(prev.status), stageStates(next.status)),
+  };
+}
