@@ -38,7 +38,8 @@ export const decomposeSpecPrompt = definePrompt({
       .join('; ');
     const text = [
       `Turn the spec below into governed work in ${workspace}${focus ? `, keeping only: ${focus}` : ''}.`,
-      `1. Call decompose_spec with {text, maxTasksPerFeature: ${rules.maxTasksPerFeature}} to preview the plan; read its warnings.`,
+      `1. Call decompose_spec with {text, workspace: "${workspace}"} to preview the plan as this workspace's rules shape it; read its warnings.`,
+      `   Call validate_hierarchy with {workspace: "${workspace}", source: {kind: "spec", text}} for the violations and their fixes.`,
       `2. Check it against the workspace rules: at most ${rules.maxFeaturesPerEpic} features per epic, ` +
         `at most ${rules.maxTasksPerFeature} tasks per feature, estimates in days by tier (${tiers(rules.estimationDays)}), ` +
         `required sections (${sections}). Where the plan breaks a rule${focus ? ' or the focus' : ''}, ` +

@@ -99,12 +99,21 @@ describe('validate_policy with a workspace', () => {
       ],
     },
   ])('$name', async ({ yaml, changes }) => {
-    expect(await c().ok('validate_policy', { yaml, workspace: WS })).toEqual({
+    const r = await c().ok('validate_policy', { source: { kind: 'text', yaml }, workspace: WS });
+    expect(r).toEqual({
       ok: true,
       issues: [],
       changes,
       comparedWith: { workspace: WS, versions: { org: 1, repo: 1 } },
+      effective: expect.any(Object),
     });
+    // The effective configuration with the file is the current one with exactly these changes.
+    const current = (await c().ok('get_config', { workspace: WS })).config;
+    const at = (o: any, path: string) => path.split('.').reduce((x, k) => x?.[k], o);
+    for (const ch of changes) {
+      expect(at(current, ch.path)).toEqual(ch.old);
+      expect(at(r.effective, ch.path)).toEqual(ch.new);
+    }
   });
 
   it('checks the file over the org override, with line numbers', async () => {
@@ -117,15 +126,18 @@ describe('validate_policy with a workspace', () => {
     });
     // Fine over the defaults (8 features allowed), invalid over this org (3 required).
     const yaml = 'generation:\n  maxFeaturesPerEpic: 2\n';
-    expect((await c().ok('validate_policy', { yaml })).ok).toBe(true);
-    const r = await c().ok('validate_policy', { yaml, workspace: WS });
+    expect((await c().ok('validate_policy', { source: { kind: 'text', yaml } })).ok).toBe(true);
+    const r = await c().ok('validate_policy', { source: { kind: 'text', yaml }, workspace: WS });
     expect(r.ok).toBe(false);
     expect(r.issues[0]).toMatchObject({ path: 'templates.epic.requiredChildFeatures' });
   });
 
   it('changes nothing', async () => {
     const seq = await c().auditSeq();
-    await c().ok('validate_policy', { yaml: 'structure:\n  allowUnparentedTasks: true\n', workspace: WS });
+    await c().ok('validate_policy', {
+      source: { kind: 'text', yaml: 'structure:\n  allowUnparentedTasks: true\n' },
+      workspace: WS,
+    });
     expect(await c().auditSeq()).toBe(seq);
     expect((await c().ok('get_config', { workspace: WS })).versions).toEqual({ org: 1, repo: 1 });
   });

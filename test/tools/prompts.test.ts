@@ -151,7 +151,7 @@ describe('prompts', () => {
         expect(r.text).toContain('in acme/web, keeping only: MVP only');
         expect(r.text).toContain(`at most ${features} features per epic`);
         expect(r.text).toContain(`at most ${tasks} tasks per feature`);
-        expect(r.text).toContain(`maxTasksPerFeature: ${tasks}`);
+        expect(r.text).toContain(`decompose_spec with {text, workspace: "acme/web"}`);
         expect(r.text).toContain('apply_spec with {workspace: "acme/web", text, dryRun: true}');
         expect(r.text).toContain('feature: Acceptance criteria, Technical notes');
         expect(r.uri).toBe('governance://acme/web/config');

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, open, realpath, rm, symlink, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../../src/governance/config/defaults.js';
 import { POLICY_FILE_PATH } from '../../src/governance/config/policy-file.js';
 import { createOctokit } from '../../src/github/octokit.js';
 import { createGitHubPolicySource } from '../../src/github/policy-source.js';
@@ -20,14 +21,16 @@ describe('validate_policy', () => {
       ok: true,
       issues: [],
       changes: [CHANGE],
+      effective: { ...DEFAULT_CONFIG, generation: { ...DEFAULT_CONFIG.generation, maxFeaturesPerEpic: 5 } },
     });
   });
 
-  it('accepts an empty file, and yaml as a shorthand for a text source', async () => {
-    expect(await c().ok('validate_policy', { yaml: '# nothing yet\n' })).toEqual({
+  it('accepts an empty file: the effective configuration is the defaults', async () => {
+    expect(await c().ok('validate_policy', text('# nothing yet\n'))).toEqual({
       ok: true,
       issues: [],
       changes: [],
+      effective: DEFAULT_CONFIG,
     });
   });
 
@@ -62,8 +65,8 @@ describe('validate_policy', () => {
   });
 
   it.each([
-    { name: 'neither source nor yaml', args: {}, path: 'source' },
-    { name: 'both source and yaml', args: { ...text(VALID), yaml: VALID }, path: 'source' },
+    { name: 'no source', args: {}, path: 'source' },
+    { name: 'a bare yaml field', args: { yaml: VALID }, path: 'source' },
     { name: 'a file source without workspace', args: { source: { kind: 'file' } }, path: 'workspace' },
     { name: 'a github source without workspace', args: { source: { kind: 'github' } }, path: 'workspace' },
     {
@@ -126,6 +129,7 @@ describe('validate_policy from local checkouts (GF_POLICY_DIR)', () => {
       issues: [],
       changes: [CHANGE],
       comparedWith: { workspace: WS, versions: { org: null, repo: null } },
+      effective: expect.objectContaining({ generation: expect.objectContaining({ maxFeaturesPerEpic: 5 }) }),
     });
   });
 
@@ -245,6 +249,7 @@ describe('validate_policy from GitHub (emulator)', () => {
       issues: [],
       changes: [{ path: 'generation.maxFeaturesPerEpic', old: 6, new: 5 }],
       comparedWith: { workspace: WS, versions: { org: null, repo: 1 } },
+      effective: expect.objectContaining({ generation: expect.objectContaining({ maxFeaturesPerEpic: 5 }) }),
     });
     expect(await c().auditSeq()).toBe(before);
   });

@@ -73,24 +73,20 @@ const yaml = z.string().max(300_000).describe('File content');
 
 const source = z
   .discriminatedUnion('kind', [
-    z.object({ kind: z.literal('text').describe('Given here'), yaml }),
+    z.object({ kind: z.literal('text'), yaml }),
+    z.object({ kind: z.literal('file') }),
     z.object({
-      kind: z
-        .literal('file')
-        .describe('From the checkout under GF_POLICY_DIR: <dir>/<owner>/<repo> or <dir>/<repo>'),
-    }),
-    z.object({
-      kind: z.literal('github').describe('From the GitHub repository (needs GITHUB_TOKEN)'),
+      kind: z.literal('github'),
       ref: z
         .string()
         // git check-ref-format, roughly: enough to refuse what cannot be a ref before asking GitHub.
         .regex(/^(?!.*\.\.)(?!\/)[^\s~^:?*[\\]{1,255}$/)
         .optional()
-        .describe('Branch, tag or commit SHA; default: the default branch'),
+        .describe('Branch, tag or SHA'),
     }),
   ])
   .describe(
-    'Where the file comes from: {kind: "text", yaml}, {kind: "file"} (GF_POLICY_DIR) or {kind: "github", ref?} (GITHUB_TOKEN); file and github need workspace',
+    'text; file: the checkout under GF_POLICY_DIR; github: the repository (GITHUB_TOKEN). file and github need workspace',
   );
 
 type Source = z.infer<typeof source>;
@@ -114,16 +110,13 @@ export const validatePolicyTool = defineTool({
   openWorld: true,
   input: z
     .object({
-      source: source.optional(),
-      yaml: yaml.optional().describe('Shorthand for source {kind: "text", yaml}'),
+      source,
       workspace: s.workspace
         .optional()
-        .describe('owner/repo: validate over its org override, diff against its current configuration'),
+        .describe('Validate over its org override; diff against its configuration'),
     })
     .superRefine((v, ctx) => {
-      if ((v.source === undefined) === (v.yaml === undefined)) {
-        ctx.addIssue({ code: 'custom', path: ['source'], message: 'give either source or yaml' });
-      } else if (v.source && v.source.kind !== 'text' && v.workspace === undefined) {
+      if (v.source.kind !== 'text' && v.workspace === undefined) {
         ctx.addIssue({
           code: 'custom',
           path: ['workspace'],
@@ -143,9 +136,13 @@ export const validatePolicyTool = defineTool({
       })
       .optional()
       .describe('The workspace configuration the changes are against; absent: the defaults'),
+    effective: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('The configuration the workspace would have with this file (when ok)'),
   }),
   async handler(input, { deps }) {
-    const src: Source = input.source ?? { kind: 'text', yaml: input.yaml ?? '' };
+    const src: Source = input.source;
     // Outside the try: an unreadable source or a broken stored configuration is an error, not a file problem.
     const { text, origin }: { text: string; origin?: PolicyOrigin } =
       src.kind === 'text'
@@ -161,7 +158,8 @@ export const validatePolicyTool = defineTool({
     const from = origin ? ` (${origin.location})` : '';
     try {
       const override = parsePolicyYaml(text, { base });
-      const changes = configDiff(current, effectiveConfig(base, undefined, override));
+      const effective = effectiveConfig(base, undefined, override);
+      const changes = configDiff(current, effective);
       return {
         data: {
           ok: true,
@@ -169,6 +167,7 @@ export const validatePolicyTool = defineTool({
           issues: [],
           changes,
           ...(comparedWith && { comparedWith }),
+          effective,
         },
         summary: `Valid${from}: ${changes.length} setting(s) differ from ${against}`,
       };

@@ -9,9 +9,8 @@ export const enhanceItemTool = defineTool({
   name: 'enhance_item',
   title: 'Enhance item',
   description:
-    "Draft one item's acceptance criteria, technical notes, estimate tier (with a confidence) and a " +
-    'description with its required sections filled in, by model when available, else from the ' +
-    'templates. Writes nothing: apply the description with update_item.',
+    "Draft an item's acceptance criteria, technical notes, estimate and a description with its " +
+    'required sections, by model or templates. Writes nothing: apply it with update_item.',
   toolset: 'items',
   effect: 'read',
   openWorld: true,

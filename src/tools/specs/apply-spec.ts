@@ -20,9 +20,8 @@ export const applySpecTool = defineTool({
   name: 'apply_spec',
   title: 'Apply spec',
   description:
-    "Decompose a spec and write the plan into the workspace's hierarchy in one transaction: creates " +
-    'missing items, updates changed ones, adds links, and stores the spec as a new version with its ' +
-    'processing status. Never deletes; re-applying the same plan changes nothing.',
+    "Write a spec's plan into the hierarchy in one transaction (create, update, link; never delete) " +
+    'and store the spec version with its status. Re-applying the same plan changes nothing.',
   toolset: 'specs',
   effect: 'write',
   openWorld: true,

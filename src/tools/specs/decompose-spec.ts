@@ -13,11 +13,7 @@ const HEARTBEAT_MS = 5_000;
 // A model's plan differs from call to call, so it cannot be paged by asking again: it comes whole
 // (at most 500 items). Cursors exist for rule-based plans only and carry a hash of that plan, so a
 // page is never served from a different spec or options than the first.
-const cursorInput = z
-  .string()
-  .max(20)
-  .optional()
-  .describe('nextCursor of the previous page; pages are computed by rules, never by a model');
+const cursorInput = z.string().max(20).optional().describe('nextCursor (rule-based plans)');
 
 function planHash(plan: SpecPlan): string {
   const h = createHash('sha256');
@@ -46,29 +42,20 @@ export const decomposeSpecTool = defineTool({
   name: 'decompose_spec',
   title: 'Decompose spec',
   description:
-    'Preview the epic/feature/task plan of a spec, with source lines. Writes nothing. With a model ' +
-    '(method auto/sampling/provider) the plan comes in one page and `generation` says which model made ' +
-    'it, or why the rule-based plan was used instead.',
+    "Preview a spec's epic/feature/task plan with source lines; writes nothing. A model's plan comes " +
+    'in one page; `generation` says how the plan was made.',
   toolset: 'specs',
   effect: 'read',
   openWorld: true,
   input: z.object({
     text: specText,
-    workspace: s.workspace
-      .optional()
-      .describe('owner/repo: plan by its configuration (limits, agents, templates), as apply_spec writes'),
+    workspace: s.workspace.optional().describe('Plan by its configuration, as apply_spec would'),
     asOf,
     method,
     maxTasksPerFeature: z.number().int().min(1).max(100).optional().describe('Split bigger features'),
     oversized: z.enum(['split', 'flag']).optional().describe('Oversized features'),
     cursor: cursorInput,
-    limit: z
-      .number()
-      .int()
-      .min(1)
-      .max(500)
-      .default(100)
-      .describe('Items per page of a rule-based plan; a model plan comes whole'),
+    limit: z.number().int().min(1).max(500).default(100).describe('Items per page'),
   }),
   output: z.object({
     stats: z.record(z.string(), z.number()),

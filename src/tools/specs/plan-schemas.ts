@@ -40,10 +40,7 @@ export const ref = (i: PlanItem): z.infer<typeof planItemRef> => ({
 export const method = z
   .enum(MODEL_METHODS)
   .default('auto')
-  .describe(
-    'auto: the configured provider, else the client model (sampling), else rules; heuristic: rules only, ' +
-      'nothing leaves the server; sampling / provider: that model or MODEL.UNAVAILABLE',
-  );
+  .describe('auto: provider, else client model, else rules; heuristic: rules only');
 
 /** GenerationMeta as tools return it. */
 export const generationOut = z.object({

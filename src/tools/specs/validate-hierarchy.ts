@@ -48,16 +48,13 @@ export const validateHierarchyTool = defineTool({
   name: 'validate_hierarchy',
   title: 'Validate hierarchy',
   description:
-    "Check stored items (or a spec's plan) against the workspace's effective policy: structure, " +
-    'limits, required sections, estimates, labels, agents, milestones. Each violation has a severity, ' +
-    'a rule id, the item and a fix. compliant = no errors. Writes nothing.',
+    "Check stored items or a spec's plan against the workspace's policy: violations with severity, " +
+    'rule, item and fix. Writes nothing.',
   toolset: 'specs',
   effect: 'read',
   input: z.object({
     workspace: s.workspace,
-    source: source.describe(
-      "{kind: 'stored', rootId?}: the stored items; {kind: 'spec', text, asOf?}: the plan apply_spec would write",
-    ),
+    source: source.describe('stored: the items (rootId: one subtree); spec: the plan apply_spec would write'),
     minSeverity: z.enum(SEVERITIES).default('info').describe('List only this severity and worse'),
     cursor: z.string().max(20).optional().describe('nextCursor'),
     limit: z.number().int().min(1).max(200).default(50).describe('Violations per page'),
