@@ -4,19 +4,9 @@ import { importTaskMaster } from '../../src/governance/import/index.js';
 import { MAX_PLAN_ITEMS } from '../../src/governance/use-cases/apply-plan.js';
 import { connectClient, useClient, WS, type BackendName, type Connected } from '../helpers/mcp.js';
 import { governedPlan } from '../helpers/plans.js';
+import { CHECKOUT_SPEC_BARE } from '../fixtures/checkout-spec.js';
 
-const SPEC = `# Checkout
-
-## Payments
-
-- Implement card payments API (must)
-- Test refunds end to end
-- Encrypt stored card tokens, depends on Implement card payments API
-
-## Receipts
-
-- Build receipt email template
-`;
+const SPEC = CHECKOUT_SPEC_BARE;
 const AS_OF = '2027-02-10';
 const LEGACY = readFileSync(new URL('../fixtures/import/taskmaster-legacy.json', import.meta.url), 'utf8');
 

@@ -4,22 +4,9 @@ import { openAiProvider } from '../../src/llm/openai-provider.js';
 import { fakeOpenAi, type FakeOpenAi, type Step } from '../helpers/fake-openai.js';
 import { connectClient, WS, type ConnectOptions, type Connected } from '../helpers/mcp.js';
 import { scriptedSampling, type ScriptEntry } from '../helpers/sampling.js';
+import { CHECKOUT_SPEC } from '../fixtures/checkout-spec.js';
 
-const SPEC = `# Checkout
-
-## Payments
-
-- Implement card payments API (must)
-- Test refunds end to end
-- Encrypt stored card tokens, depends on Implement card payments API
-
-Acceptance criteria:
-- A card payment settles within 5 seconds
-
-## Receipts
-
-- Build receipt email template
-`;
+const SPEC = CHECKOUT_SPEC;
 const ARGS = { text: SPEC, asOf: '2027-02-10' };
 
 /** What a good model answers for SPEC: it keeps the headings, adds a task and dependencies. */

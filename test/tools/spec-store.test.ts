@@ -11,19 +11,9 @@ import { updateSpecStage } from '../../src/governance/use-cases/spec-stage.js';
 import { applySpec } from '../../src/governance/use-cases/spec-store.js';
 import { TEST_ACTOR, useClient, WS, type BackendName, type Connected } from '../helpers/mcp.js';
 import { governedPlan } from '../helpers/plans.js';
+import { CHECKOUT_SPEC_BARE } from '../fixtures/checkout-spec.js';
 
-const SPEC = `# Checkout
-
-## Payments
-
-- Implement card payments API (must)
-- Test refunds end to end
-- Encrypt stored card tokens, depends on Implement card payments API
-
-## Receipts
-
-- Build receipt email template
-`;
+const SPEC = CHECKOUT_SPEC_BARE;
 const EDITED = SPEC.replace(
   '- Build receipt email template\n',
   '- Build receipt email template\n- Localize receipts\n',

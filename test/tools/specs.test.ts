@@ -1,23 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { useClient } from '../helpers/mcp.js';
+import { CHECKOUT_SPEC } from '../fixtures/checkout-spec.js';
 
 const c = useClient();
 
-const SPEC = `# Checkout
-
-## Payments
-
-- Implement card payments API (must)
-- Test refunds end to end
-- Encrypt stored card tokens, depends on Implement card payments API
-
-Acceptance criteria:
-- A card payment settles within 5 seconds
-
-## Receipts
-
-- Build receipt email template
-`;
+const SPEC = CHECKOUT_SPEC;
 
 describe('decompose_spec', () => {
   it('previews the plan with source lines, links and no change to the store', async () => {

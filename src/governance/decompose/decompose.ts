@@ -38,7 +38,7 @@ import { resolveLinks } from './links.js';
 import { resolveOptions, type DecomposeOptions } from './options.js';
 import { PlanAssembler } from './plan.js';
 import { scanLines } from './scan.js';
-import type { SpecPlan } from './types.js';
+import type { PlanItem, PlanLink, PlanStats, PlanWarning, SpecPlan } from './types.js';
 
 export function decomposeSpec(text: string, options: DecomposeOptions): SpecPlan {
   const opts = resolveOptions(options);
@@ -60,12 +60,6 @@ export function decomposeSpec(text: string, options: DecomposeOptions): SpecPlan
   const { items } = assembler;
   const links = resolveLinks(nodes, assembler.itemOf, items, warnings);
   warnings.sort((a, b) => a.line - b.line);
-  let acceptanceCriteria = 0;
-  const count = { epic: 0, feature: 0, task: 0 };
-  for (const it of items) {
-    count[it.type]++;
-    acceptanceCriteria += it.acceptanceCriteria.length;
-  }
   return {
     items,
     links,
@@ -74,12 +68,29 @@ export function decomposeSpec(text: string, options: DecomposeOptions): SpecPlan
       lines: scan.raw.length,
       bytes,
       requirementLines: builder.requirementLines,
-      epics: count.epic,
-      features: count.feature,
-      tasks: count.task,
-      links: links.length,
-      acceptanceCriteria,
-      warnings: warnings.length,
+      ...contentStats(items, links, warnings),
     },
+  };
+}
+
+/** The counts of a plan's stats that follow from its items, links and warnings. */
+export function contentStats(
+  items: readonly PlanItem[],
+  links: readonly PlanLink[],
+  warnings: readonly PlanWarning[],
+): Omit<PlanStats, 'lines' | 'bytes' | 'requirementLines'> {
+  let acceptanceCriteria = 0;
+  const count = { epic: 0, feature: 0, task: 0 };
+  for (const it of items) {
+    count[it.type]++;
+    acceptanceCriteria += it.acceptanceCriteria.length;
+  }
+  return {
+    epics: count.epic,
+    features: count.feature,
+    tasks: count.task,
+    links: links.length,
+    acceptanceCriteria,
+    warnings: warnings.length,
   };
 }

@@ -13,6 +13,7 @@
 import { LIMITS, type ItemType, type Priority } from '../model/work-item.js';
 import type { ModelPort } from '../ports/model.js';
 import { askModelForJson, type GenerationMeta } from '../use-cases/model-json.js';
+import { contentStats } from './decompose.js';
 import { IdAllocator, normalizeTitle } from './ids.js';
 import { MODEL_PLAN_MAX_TOKENS, planSystemPrompt, planUserPrompt, specTooLarge } from './model-prompt.js';
 import { agentName, modelAnswerSchema, type ModelAnswer, type ModelItem } from './model-schema.js';
@@ -150,25 +151,11 @@ function toPlan(a: ModelAnswer, draft: SpecPlan, opts: ResolvedOptions): SpecPla
   }
   // Only what is about the text itself still holds; the draft's structural warnings were its own.
   const warnings = draft.warnings.filter((w) => w.code === 'FENCE.UNCLOSED');
-  const count = { epic: 0, feature: 0, task: 0 };
-  let acceptanceCriteria = 0;
-  for (const it of items) {
-    count[it.type]++;
-    acceptanceCriteria += it.acceptanceCriteria.length;
-  }
   return {
     items,
     links,
     warnings,
-    stats: {
-      ...draft.stats,
-      epics: count.epic,
-      features: count.feature,
-      tasks: count.task,
-      links: links.length,
-      acceptanceCriteria,
-      warnings: warnings.length,
-    },
+    stats: { ...draft.stats, ...contentStats(items, links, warnings) },
   };
 }
 
