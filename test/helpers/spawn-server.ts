@@ -34,11 +34,14 @@ export async function tempDir(prefix = 'gf-e2e-'): Promise<{ dir: string; cleanu
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
-/** The parent's environment without settings of ours, so a developer's GF_* or DATABASE_URL never leaks in. */
+/** Variables the server reads: a developer's or CI's own never leak into a spawned server. */
+const OURS = /^(GF_|DATABASE_|OPENAI_|GITHUB_TOKEN$|GITHUB_API_URL$|MONGODB_)/;
+
+/** The parent's environment without settings of ours (a test passes the ones it means). */
 export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !k.startsWith('GF_') && !k.startsWith('DATABASE_')) env[k] = v;
+    if (v !== undefined && !OURS.test(k)) env[k] = v;
   }
   return { ...env, ...extra };
 }

@@ -4,47 +4,12 @@ import { openAiProvider } from '../../src/llm/openai-provider.js';
 import { fakeOpenAi, type FakeOpenAi, type Step } from '../helpers/fake-openai.js';
 import { connectClient, WS, type ConnectOptions, type Connected } from '../helpers/mcp.js';
 import { scriptedSampling, type ScriptEntry } from '../helpers/sampling.js';
-import { CHECKOUT_SPEC } from '../fixtures/checkout-spec.js';
+import { CHECKOUT_MODEL_ANSWER, CHECKOUT_SPEC } from '../fixtures/checkout-spec.js';
 
 const SPEC = CHECKOUT_SPEC;
 const ARGS = { text: SPEC, asOf: '2027-02-10' };
 
-/** What a good model answers for SPEC: it keeps the headings, adds a task and dependencies. */
-const GOOD = {
-  confidence: 0.85,
-  epics: [
-    {
-      title: 'Checkout',
-      lines: [1, 14],
-      features: [
-        {
-          title: 'Payments',
-          lines: [3, 10],
-          acceptanceCriteria: ['A card payment settles within 5 seconds'],
-          tasks: [
-            {
-              ref: 'api',
-              title: 'Implement card payments API',
-              lines: [5, 5],
-              priority: 'high',
-              agent: 'dev',
-            },
-            { title: 'Test refunds end to end', lines: [6, 6], agent: 'agent:qa', dependsOn: ['api'] },
-            { ref: 'enc', title: 'Encrypt stored card tokens', lines: [7, 7], dependsOn: ['api'] },
-          ],
-        },
-        {
-          title: 'Receipts',
-          lines: [12, 14],
-          tasks: [
-            { title: 'Build receipt email template', lines: [14, 14], estimateDays: 2 },
-            { title: 'Send the receipt when a payment settles', lines: [14, 14], dependsOn: ['api'] },
-          ],
-        },
-      ],
-    },
-  ],
-};
+const GOOD = CHECKOUT_MODEL_ANSWER;
 const good = JSON.stringify(GOOD);
 const withLines = (lines: [number, number]) =>
   JSON.stringify({ ...GOOD, epics: [{ ...GOOD.epics[0], lines }] });
