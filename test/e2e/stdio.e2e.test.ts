@@ -79,7 +79,7 @@ describe('built server over stdio', () => {
       // Logs are pino JSON lines on stderr (pino loads just after start-up, so they may lag a
       // little); stdout carried only protocol messages.
       await expect.poll(() => s.stderr(), { timeout: 5000 }).toContain('"msg":"ready"');
-      expect(s.stderr()).toContain('"msg":"store opened"');
+      await expect.poll(() => s.stderr(), { timeout: 5000 }).toContain('"msg":"store opened"');
       expect(s.transportErrors).toEqual([]);
     } finally {
       await s.close();
