@@ -106,18 +106,25 @@ function buildDeps(config: ServeConfig, log: Logger): Deps {
     actor: config.actor,
     serverInfo: { name: NAME, version: pkg.version },
     ...(config.model ? { provider: provider(config.model, log) } : {}),
-    policySources: policySources(config),
+    policySources: policySources(config, log),
   };
 }
 
 /** Only the sources the configuration enables; their adapters load on first use. */
-function policySources(config: ServeConfig): PolicySources {
+function policySources(config: ServeConfig, log: Logger): PolicySources {
   return {
     ...(config.github && {
       github: lazyGitHubPolicySource({
         token: config.github.token,
         baseUrl: config.github.apiUrl,
         userAgent: `${NAME}/${pkg.version}`,
+        // Octokit's own warnings (deprecations, throttling) go to the process log, on stderr.
+        log: {
+          debug: (m) => log.debug({ component: 'octokit' }, m),
+          info: (m) => log.debug({ component: 'octokit' }, m),
+          warn: (m) => log.warn({ component: 'octokit' }, m),
+          error: (m) => log.error({ component: 'octokit' }, m),
+        },
       }),
     }),
     ...(config.policyDir && { file: lazyFilePolicySource({ dir: config.policyDir }) }),

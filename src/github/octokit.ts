@@ -25,6 +25,13 @@ export interface GitHubClientOptions {
   retries?: number;
   /** Milliseconds per unit of retry back-off and of `retry-after` seconds: 1 in tests makes waits instant. */
   backoffUnitMs?: number;
+  /** Where Octokit's own messages go (default: console.warn/error, i.e. stderr; debug and info dropped). */
+  log?: {
+    debug(message: string): void;
+    info(message: string): void;
+    warn(message: string): void;
+    error(message: string): void;
+  };
 }
 
 export function createOctokit(opts: GitHubClientOptions): GitHubClient {
@@ -37,6 +44,7 @@ export function createOctokit(opts: GitHubClientOptions): GitHubClient {
     baseUrl: (opts.baseUrl ?? DEFAULT_GITHUB_API_URL).replace(/\/+$/, ''),
     userAgent: opts.userAgent ?? 'governance-factory',
     ...(opts.fetch && { request: { fetch: opts.fetch } }),
+    ...(opts.log && { log: opts.log }),
     retry: {
       retries: opts.retries ?? 2,
       retryAfterBaseValue: unit,
