@@ -129,4 +129,10 @@ export const toolCatalog: readonly ToolSpec[] = [
     effect: 'write',
     load: async () => (await import('./config/update-config.js')).updateConfigTool,
   },
+  {
+    name: 'sync_policy',
+    toolset: 'config',
+    effect: 'write',
+    load: async () => (await import('./config/sync-policy.js')).syncPolicyTool,
+  },
 ];

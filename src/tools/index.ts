@@ -14,6 +14,7 @@ import { listMilestonesTool } from './milestones/list-milestones.js';
 import { upsertMilestoneTool } from './milestones/upsert-milestone.js';
 import { getConfigTool } from './config/get-config.js';
 import { updateConfigTool } from './config/update-config.js';
+import { syncPolicyTool } from './config/sync-policy.js';
 import { validatePolicyTool } from './config/validate-policy.js';
 import { decomposeSpecTool } from './specs/decompose-spec.js';
 import { diffSpecTool } from './specs/diff-spec.js';
@@ -44,4 +45,5 @@ export const allTools: readonly AnyTool[] = [
   validatePolicyTool,
   getConfigTool,
   updateConfigTool,
+  syncPolicyTool,
 ];

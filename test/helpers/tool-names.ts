@@ -21,6 +21,7 @@ export const ALL_TOOLS = [
   'validate_policy',
   'get_config',
   'update_config',
+  'sync_policy',
 ];
 
 export const READ_TOOLS = [

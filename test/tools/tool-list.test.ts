@@ -91,6 +91,7 @@ describe('annotations follow the declared effect', () => {
     { name: 'apply_spec', hints: { destructiveHint: false } },
     { name: 'enhance_item', hints: { readOnlyHint: true } },
     { name: 'validate_policy', hints: { readOnlyHint: true } },
+    { name: 'sync_policy', hints: { destructiveHint: false, idempotentHint: true } },
     { name: 'validate_hierarchy', hints: { readOnlyHint: true, openWorldHint: false } },
   ])('$name: $hints', async ({ name, hints }) => {
     const c = await connectClient();

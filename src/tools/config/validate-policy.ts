@@ -1,19 +1,12 @@
 import * as z from 'zod';
-import { DEFAULT_CONFIG } from '../../governance/config/defaults.js';
 import { configDiff } from '../../governance/config/diff.js';
 import { effectiveConfig } from '../../governance/config/merge.js';
 import { POLICY_FILE_PATH, parsePolicyYaml } from '../../governance/config/policy-file.js';
 import { DomainError } from '../../governance/errors.js';
-import type { ConfigOverride } from '../../governance/config/override.js';
-import type { GovernanceConfig } from '../../governance/config/schema.js';
-import {
-  POLICY_SOURCE_KINDS,
-  readPolicyFrom,
-  type PolicyOrigin,
-} from '../../governance/ports/policy-source.js';
-import type { Deps } from '../../mcp/deps.js';
+import { readPolicyFrom, type PolicyOrigin } from '../../governance/ports/policy-source.js';
 import { defineTool } from '../../mcp/define-tool.js';
 import * as s from '../schemas.js';
+import { baselineOf, fileSource, githubSource, policyOrigin } from './policy-common.js';
 
 const issue = z.object({
   path: z.string().nullable(),
@@ -40,66 +33,17 @@ function issuesOf(err: DomainError): Issue[] {
   return list.length > 0 ? list : [{ path: null, line: null, column: null, message: err.message }];
 }
 
-interface Baseline {
-  /** What the file overrides: the defaults, or the defaults with the workspace's org override. */
-  base: GovernanceConfig;
-  /** What its changes are listed against. */
-  current: GovernanceConfig;
-  comparedWith?: { workspace: string; versions: { org: number | null; repo: number | null } };
-}
-
-/**
- * The file is the repository override, so a workspace's baseline is its org-merged base (DEFAULT <-
- * org override) and its changes are those against the workspace's current effective configuration.
- */
-async function baselineOf(deps: Deps, workspace: string | undefined): Promise<Baseline> {
-  if (workspace === undefined) return { base: DEFAULT_CONFIG, current: DEFAULT_CONFIG };
-  const [effective, org] = await Promise.all([
-    deps.config.effective(workspace),
-    deps.config.history({ workspace, scope: 'org', limit: 1 }),
-  ]);
-  const orgOverride = org.versions[0]?.override as ConfigOverride | undefined;
-  return {
-    base: effectiveConfig(DEFAULT_CONFIG, orgOverride),
-    current: effective.config,
-    comparedWith: {
-      workspace,
-      versions: { org: effective.versions.org ?? null, repo: effective.versions.repo ?? null },
-    },
-  };
-}
-
 const yaml = z.string().max(300_000).describe('File content');
 
 const source = z
-  .discriminatedUnion('kind', [
-    z.object({ kind: z.literal('text'), yaml }),
-    z.object({ kind: z.literal('file') }),
-    z.object({
-      kind: z.literal('github'),
-      ref: z
-        .string()
-        // git check-ref-format, roughly: enough to refuse what cannot be a ref before asking GitHub.
-        .regex(/^(?!.*\.\.)(?!\/)[^\s~^:?*[\\]{1,255}$/)
-        .optional()
-        .describe('Branch, tag or SHA'),
-    }),
-  ])
+  .discriminatedUnion('kind', [z.object({ kind: z.literal('text'), yaml }), fileSource, githubSource])
   .describe(
     'text; file: the checkout under GF_POLICY_DIR; github: the repository (GITHUB_TOKEN). file and github need workspace',
   );
 
 type Source = z.infer<typeof source>;
 
-const origin = z
-  .object({
-    kind: z.enum(POLICY_SOURCE_KINDS),
-    location: z.string().describe('URL or path of the file'),
-    ref: z.string().optional(),
-    sha: z.string().optional().describe('Git blob SHA'),
-  })
-  .optional()
-  .describe('Where the file was read; absent: given as text');
+const origin = policyOrigin.optional().describe('Where the file was read; absent: given as text');
 
 export const validatePolicyTool = defineTool({
   name: 'validate_policy',

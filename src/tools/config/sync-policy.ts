@@ -1,0 +1,97 @@
+import * as z from 'zod';
+import { configDiff } from '../../governance/config/diff.js';
+import { effectiveConfig } from '../../governance/config/merge.js';
+import { POLICY_FILE_PATH, parsePolicyYaml } from '../../governance/config/policy-file.js';
+import { readPolicyFrom, type PolicyOrigin } from '../../governance/ports/policy-source.js';
+import { defineTool } from '../../mcp/define-tool.js';
+import * as s from '../schemas.js';
+import { MAX_LISTED_CHANGES } from './update-config.js';
+import { baselineOf, fileSource, githubSource, policyOrigin } from './policy-common.js';
+
+const where = (o: PolicyOrigin): string => `${o.location}${o.sha ? ` (blob ${o.sha.slice(0, 12)})` : ''}`;
+
+/**
+ * Policy as code: the repository's own file becomes its repo override through the same path as
+ * update_config (validated over the org override, version-checked, orphan-checked, audited), with
+ * the file's location in the audit reason. A file with problems is refused with its lines.
+ */
+export const syncPolicyTool = defineTool({
+  name: 'sync_policy',
+  title: 'Sync policy file',
+  description:
+    `Store a repository's ${POLICY_FILE_PATH} (local checkout or GitHub) as its repo override: ` +
+    'validated, versioned, audited. Dry run by default.',
+  toolset: 'config',
+  effect: 'write',
+  idempotent: true,
+  openWorld: true,
+  input: z.object({
+    workspace: s.workspace,
+    source: z
+      .discriminatedUnion('kind', [fileSource, githubSource])
+      .describe('file: the checkout under GF_POLICY_DIR; github: the repository (GITHUB_TOKEN)'),
+    expectedVersion: z.number().int().min(0).optional().describe('Repo override version read'),
+    reason: s.reason.optional(),
+    dryRun: z.boolean().default(true).describe('Only report what would change (default)'),
+  }),
+  output: z.object({
+    dryRun: z.boolean(),
+    origin: policyOrigin,
+    changed: z.boolean(),
+    version: z.number().describe('Repo override version stored (dry run: the current one)'),
+    previousVersion: z.number(),
+    changes: z.array(z.object({ path: z.string(), old: z.unknown(), new: z.unknown() })),
+    changesTotal: z.number(),
+  }),
+  async handler(input, { deps, caller }) {
+    const { workspace, source } = input;
+    const { text, origin } = await readPolicyFrom(
+      deps.policySources,
+      source.kind,
+      workspace,
+      source.kind === 'github' ? source.ref : undefined,
+    );
+    const { base, current, comparedWith } = await baselineOf(deps, workspace);
+    // Line-precise problems (POLICY.YAML_SYNTAX, CONFIG.INVALID) refuse the sync as they are.
+    const override = parsePolicyYaml(text, { base });
+    const repoVersion = comparedWith?.versions.repo ?? 0;
+    if (input.dryRun) {
+      const changes = configDiff(current, effectiveConfig(base, undefined, override));
+      return {
+        data: {
+          dryRun: true,
+          origin,
+          changed: changes.length > 0,
+          version: repoVersion,
+          previousVersion: repoVersion,
+          changes: changes.slice(0, MAX_LISTED_CHANGES),
+          changesTotal: changes.length,
+        },
+        summary: `Dry run: ${where(origin)} would change ${changes.length} setting(s) of ${workspace}`,
+      };
+    }
+    const r = await deps.config.update(caller, {
+      workspace,
+      scope: 'repo',
+      override,
+      ...(input.expectedVersion !== undefined && { expectedVersion: input.expectedVersion }),
+      reason: input.reason ?? `synced from ${where(origin)}`.slice(0, 2000),
+    });
+    // As in the dry run: what changed in the workspace's effective configuration.
+    const changes = configDiff(current, r.effective.config);
+    return {
+      data: {
+        dryRun: false,
+        origin,
+        changed: r.changed,
+        version: r.version,
+        previousVersion: r.previousVersion,
+        changes: changes.slice(0, MAX_LISTED_CHANGES),
+        changesTotal: changes.length,
+      },
+      summary: r.changed
+        ? `repo override of ${workspace} is now v${r.version} from ${where(origin)} (${changes.length} setting(s) changed)`
+        : `repo override of ${workspace} already matches ${where(origin)} (v${r.version})`,
+    };
+  },
+});
