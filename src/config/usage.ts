@@ -36,11 +36,11 @@ Environment:
   GF_MODEL_ANALYSIS     Models for analysis (default: the planning models)
   GF_MODEL_WRITING      Models for writing (default: the planning models)
   GF_MODEL_TIMEOUT_MS   Timeout of one model request (default 60000)
-  GITHUB_TOKEN          Token to read .github/governance.yml from GitHub (validate_policy source github);
+  GITHUB_TOKEN          Token to read .github/governance.yml from GitHub (validate_policy, sync_policy);
                         a fine-grained token with "Contents: read" is enough
   GITHUB_API_URL        GitHub REST API (default https://api.github.com; GHES: https://HOST/api/v3)
-  GF_POLICY_DIR         Directory of checkouts to read .github/governance.yml from (validate_policy source
-                        file): <dir>/<owner>/<repo> or <dir>/<repo>
+  GF_POLICY_DIR         Directory of checkouts to read .github/governance.yml from (validate_policy,
+                        sync_policy): <dir>/<owner>/<repo> or <dir>/<repo>
 
 Logs go to stderr; in stdio mode stdout carries only the protocol.
 `;
