@@ -7,6 +7,7 @@ import { governPlan } from '../compliance/govern-plan.js';
 import { decomposeOptionsOf } from '../config/decompose-options.js';
 import type { GovernanceConfig } from '../config/schema.js';
 import { decomposeSpec, type DecomposeOptions } from '../decompose/index.js';
+import type { SpecPlan } from '../decompose/types.js';
 import { HEURISTIC_CONFIDENCE, modelPlan, type PlanWithMeta } from '../decompose/model-plan.js';
 import type { ModelMethod, ModelSources } from '../ports/model.js';
 import { chooseModel } from './model-json.js';
@@ -24,6 +25,11 @@ export interface PlanSpecCommand {
    * decomposer defaults, and no templates.
    */
   config?: GovernanceConfig;
+}
+
+/** The plan apply_spec writes by rules for a workspace with this configuration. */
+export function rulePlan(text: string, now: string, config: GovernanceConfig): SpecPlan {
+  return governPlan(decomposeSpec(text, { ...decomposeOptionsOf(config), now }), config);
 }
 
 /**

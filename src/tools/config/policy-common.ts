@@ -1,6 +1,8 @@
 import * as z from 'zod';
 import { DEFAULT_CONFIG } from '../../governance/config/defaults.js';
+import { configDiff, type ConfigChange } from '../../governance/config/diff.js';
 import { effectiveConfig } from '../../governance/config/merge.js';
+import { parsePolicyYaml } from '../../governance/config/policy-file.js';
 import type { ConfigOverride } from '../../governance/config/override.js';
 import type { GovernanceConfig } from '../../governance/config/schema.js';
 import { POLICY_SOURCE_KINDS } from '../../governance/ports/policy-source.js';
@@ -55,3 +57,18 @@ export const policyOrigin = z.object({
   ref: z.string().optional(),
   sha: z.string().optional().describe('Git blob SHA'),
 });
+
+export interface PolicyPreview {
+  override: ConfigOverride;
+  /** The workspace's configuration with the file as its repo override. */
+  effective: GovernanceConfig;
+  /** What that changes from `baseline.current`. */
+  changes: ConfigChange[];
+}
+
+/** The file read over a baseline; throws POLICY.YAML_SYNTAX / CONFIG.INVALID with line-precise issues. */
+export function previewPolicy(baseline: Baseline, text: string): PolicyPreview {
+  const override = parsePolicyYaml(text, { base: baseline.base });
+  const effective = effectiveConfig(baseline.base, undefined, override);
+  return { override, effective, changes: configDiff(baseline.current, effective) };
+}

@@ -1,12 +1,12 @@
 import * as z from 'zod';
 import { configDiff } from '../../governance/config/diff.js';
-import { effectiveConfig } from '../../governance/config/merge.js';
-import { POLICY_FILE_PATH, parsePolicyYaml } from '../../governance/config/policy-file.js';
+import { POLICY_FILE_PATH } from '../../governance/config/policy-file.js';
+import { LIMITS } from '../../governance/model/work-item.js';
 import { readPolicyFrom, type PolicyOrigin } from '../../governance/ports/policy-source.js';
 import { defineTool } from '../../mcp/define-tool.js';
 import * as s from '../schemas.js';
 import { MAX_LISTED_CHANGES } from './update-config.js';
-import { baselineOf, fileSource, githubSource, policyOrigin } from './policy-common.js';
+import { baselineOf, fileSource, githubSource, policyOrigin, previewPolicy } from './policy-common.js';
 
 const where = (o: PolicyOrigin): string => `${o.location}${o.sha ? ` (blob ${o.sha.slice(0, 12)})` : ''}`;
 
@@ -51,12 +51,12 @@ export const syncPolicyTool = defineTool({
       workspace,
       source.kind === 'github' ? source.ref : undefined,
     );
-    const { base, current, comparedWith } = await baselineOf(deps, workspace);
+    const baseline = await baselineOf(deps, workspace);
     // Line-precise problems (POLICY.YAML_SYNTAX, CONFIG.INVALID) refuse the sync as they are.
-    const override = parsePolicyYaml(text, { base });
-    const repoVersion = comparedWith?.versions.repo ?? 0;
+    const preview = previewPolicy(baseline, text);
+    const repoVersion = baseline.comparedWith?.versions.repo ?? 0;
     if (input.dryRun) {
-      const changes = configDiff(current, effectiveConfig(base, undefined, override));
+      const { changes } = preview;
       return {
         data: {
           dryRun: true,
@@ -73,12 +73,12 @@ export const syncPolicyTool = defineTool({
     const r = await deps.config.update(caller, {
       workspace,
       scope: 'repo',
-      override,
+      override: preview.override,
       ...(input.expectedVersion !== undefined && { expectedVersion: input.expectedVersion }),
-      reason: input.reason ?? `synced from ${where(origin)}`.slice(0, 2000),
+      reason: input.reason ?? `synced from ${where(origin)}`.slice(0, LIMITS.reason),
     });
     // As in the dry run: what changed in the workspace's effective configuration.
-    const changes = configDiff(current, r.effective.config);
+    const changes = configDiff(baseline.current, r.effective.config);
     return {
       data: {
         dryRun: false,

@@ -1,12 +1,10 @@
 import * as z from 'zod';
-import { configDiff } from '../../governance/config/diff.js';
-import { effectiveConfig } from '../../governance/config/merge.js';
-import { POLICY_FILE_PATH, parsePolicyYaml } from '../../governance/config/policy-file.js';
+import { POLICY_FILE_PATH } from '../../governance/config/policy-file.js';
 import { DomainError } from '../../governance/errors.js';
 import { readPolicyFrom, type PolicyOrigin } from '../../governance/ports/policy-source.js';
 import { defineTool } from '../../mcp/define-tool.js';
 import * as s from '../schemas.js';
-import { baselineOf, fileSource, githubSource, policyOrigin } from './policy-common.js';
+import { baselineOf, fileSource, githubSource, policyOrigin, previewPolicy } from './policy-common.js';
 
 const issue = z.object({
   path: z.string().nullable(),
@@ -97,13 +95,12 @@ export const validatePolicyTool = defineTool({
             input.workspace!,
             src.kind === 'github' ? src.ref : undefined,
           );
-    const { base, current, comparedWith } = await baselineOf(deps, input.workspace);
+    const baseline = await baselineOf(deps, input.workspace);
+    const { comparedWith } = baseline;
     const against = comparedWith ? `the current configuration of ${comparedWith.workspace}` : 'the defaults';
     const from = origin ? ` (${origin.location})` : '';
     try {
-      const override = parsePolicyYaml(text, { base });
-      const effective = effectiveConfig(base, undefined, override);
-      const changes = configDiff(current, effective);
+      const { effective, changes } = previewPolicy(baseline, text);
       return {
         data: {
           ok: true,

@@ -4,9 +4,7 @@ import { createCollector } from '../../governance/compliance/collect.js';
 import { nodeFromPlanItem } from '../../governance/compliance/nodes.js';
 import { RULE_IDS, RULES, SEVERITIES } from '../../governance/compliance/types.js';
 import { createValidator } from '../../governance/compliance/validate-hierarchy.js';
-import { governPlan } from '../../governance/compliance/govern-plan.js';
-import { decomposeOptionsOf } from '../../governance/config/decompose-options.js';
-import { decomposeSpec } from '../../governance/decompose/index.js';
+import { rulePlan } from '../../governance/use-cases/plan-spec.js';
 import { DomainError } from '../../governance/errors.js';
 import { defineTool } from '../../mcp/define-tool.js';
 import * as s from '../schemas.js';
@@ -87,10 +85,7 @@ export const validateHierarchyTool = defineTool({
       });
     } else {
       // The plan apply_spec would write by rules: this workspace's options and templates.
-      const plan = governPlan(
-        decomposeSpec(input.source.text, { ...decomposeOptionsOf(config), now: input.source.asOf ?? today }),
-        config,
-      );
+      const plan = rulePlan(input.source.text, input.source.asOf ?? today, config);
       const validator = createValidator(config, { today });
       for (const item of plan.items) collector.add(validator.push(nodeFromPlanItem(item)));
       collector.add(validator.finish());
