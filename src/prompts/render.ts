@@ -2,7 +2,7 @@
 import type { GetPromptResult } from '@modelcontextprotocol/sdk/types.js';
 import type { GovernanceConfig } from '../governance/config/schema.js';
 import { DomainError } from '../governance/errors.js';
-import { ITEM_TYPES, type ItemType } from '../governance/model/work-item.js';
+import { requiredSections } from '../governance/compliance/policy.js';
 import { assertWorkspace } from '../governance/model/workspace.js';
 import type { PromptArgument } from '../mcp/define-prompt.js';
 import { completeOwner, completeRepo } from '../resources/complete.js';
@@ -54,16 +54,6 @@ export function badArgument(name: string, message: string, hint: string): Domain
   });
 }
 
-/** Sections an item of each type must document: its template's and compliance's, once each. */
-export function requiredSections(c: GovernanceConfig): Record<ItemType, string[]> {
-  return Object.fromEntries(
-    ITEM_TYPES.map((t) => [
-      t,
-      [...new Set([...c.templates[t].requiredSections, ...c.compliance.requiredDocumentation[t]])],
-    ]),
-  ) as Record<ItemType, string[]>;
-}
-
 /** The structure and estimation rules a plan is held to. */
 export function planningRules(c: GovernanceConfig) {
   return {
@@ -74,21 +64,4 @@ export function planningRules(c: GovernanceConfig) {
     requiredChildFeatures: c.templates.epic.requiredChildFeatures,
     requiredSections: requiredSections(c),
   };
-}
-
-const HEADING = /^#{1,6}\s+(.*?)\s*#*\s*$/;
-
-/**
- * Required sections a description lacks: no heading of that name, or a heading with nothing under
- * it (the templates ship empty headings, so an untouched template still counts as missing).
- */
-export function missingSections(description: string, required: readonly string[]): string[] {
-  const filled = new Set<string>();
-  let current: string | undefined;
-  for (const line of description.split('\n')) {
-    const h = HEADING.exec(line);
-    if (h) current = h[1]!.toLowerCase();
-    else if (current !== undefined && line.trim() !== '') filled.add(current);
-  }
-  return required.filter((s) => !filled.has(s.toLowerCase()));
 }

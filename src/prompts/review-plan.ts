@@ -1,5 +1,6 @@
 import type { WorkItem } from '../governance/model/work-item.js';
 import { treePage } from '../governance/use-cases/read-items.js';
+import { missingSections } from '../governance/compliance/sections.js';
 import { definePrompt } from '../mcp/define-prompt.js';
 import { completeItemId } from '../resources/complete.js';
 import { itemUri, treeUri } from '../resources/uris.js';
@@ -7,7 +8,6 @@ import {
   ask,
   cap,
   jsonData,
-  missingSections,
   optional,
   planningRules,
   truncationNote,

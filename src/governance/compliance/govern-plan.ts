@@ -8,7 +8,7 @@
 import type { GovernanceConfig } from '../config/schema.js';
 import type { PlanItem } from '../decompose/types.js';
 import { LIMITS } from '../model/work-item.js';
-import { applyTitlePattern, buildPolicy } from './policy.js';
+import { applyTitlePattern, buildPolicy, requiredSections } from './policy.js';
 import { DRAFT_MARK, fillSections } from './sections.js';
 
 export function governPlan<I extends PlanItem, P extends { items: readonly I[] }>(
@@ -16,13 +16,14 @@ export function governPlan<I extends PlanItem, P extends { items: readonly I[] }
   config: GovernanceConfig,
 ): P {
   const policy = buildPolicy(config, '1970-01-01');
+  const sections = requiredSections(config);
   const items = plan.items.map((item): I => {
     const template = config.templates[item.type];
     const title = policy.titleRe[item.type].test(item.title)
       ? item.title
       : applyTitlePattern(template.titlePattern, item.title);
     const labels = [...new Set([...template.defaultLabels, ...item.labels])].slice(0, LIMITS.labels);
-    const required = [...template.requiredSections, ...config.compliance.requiredDocumentation[item.type]];
+    const required = sections[item.type];
     const base = item.description.trim() === '' ? template.descriptionTemplate : item.description;
     const description = fillSections(
       base,

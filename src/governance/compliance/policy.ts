@@ -125,3 +125,13 @@ export const describeTiers = (config: GovernanceConfig): string =>
     const r = config.generation.estimation[t];
     return `${t} ${r.minDays}-${r.maxDays}`;
   }).join(', ');
+
+/** Sections an item of each type must document: its template's and compliance's, once each. */
+export function requiredSections(c: GovernanceConfig): Record<ItemType, string[]> {
+  return Object.fromEntries(
+    ITEM_TYPES.map((t) => [
+      t,
+      [...new Set([...c.templates[t].requiredSections, ...c.compliance.requiredDocumentation[t]])],
+    ]),
+  ) as Record<ItemType, string[]>;
+}
