@@ -45,7 +45,12 @@ export function registerTools(server: Server, opts: RegisterToolsOptions): void 
         req.params.name,
       );
     }
-    const tool = await spec.load();
+    let tool;
+    try {
+      tool = await spec.load();
+    } catch (err) {
+      return toErrorResult(err, log, spec.name); // a module that cannot load: logged, INTERNAL
+    }
     const meta = req.params._meta;
     const corr = meta?.[CORRELATION_META_KEY];
     const info = server.getClientVersion();

@@ -3,9 +3,8 @@ import type { Deps } from '../mcp/deps.js';
 
 const LIMIT = 50;
 
-async function workspaces(deps: Deps): Promise<string[]> {
-  return deps.store.reader.listWorkspaces(500);
-}
+const workspaces = (deps: Deps, owner?: string): Promise<string[]> =>
+  deps.store.reader.listWorkspaces(500, owner);
 
 export const completeOwner = async (deps: Deps, value: string) =>
   [...new Set((await workspaces(deps)).map((w) => w.split('/')[0]!))]
@@ -15,9 +14,8 @@ export const completeOwner = async (deps: Deps, value: string) =>
 export const completeRepo = async (deps: Deps, value: string, args: Record<string, string>) =>
   [
     ...new Set(
-      (await workspaces(deps))
-        .filter((w) => !args.owner || w.startsWith(`${args.owner}/`))
-        .map((w) => w.split('/')[1]!),
+      // The store filters by owner, so an owner's repositories complete however many workspaces exist.
+      (await workspaces(deps, args.owner || undefined)).map((w) => w.split('/')[1]!),
     ),
   ]
     .filter((r) => r.startsWith(value))

@@ -19,6 +19,11 @@ export const milestoneId = z.string().min(1).max(40).describe('e.g. M-2');
 export const labels = z.array(z.string().trim().min(1).max(LIMITS.label)).max(LIMITS.labels);
 export const reason = z.string().trim().min(1).max(LIMITS.reason).describe('Why');
 export const version = z.number().int().min(1).describe('Version read');
+export const dryRun = z.boolean().default(true).describe('Only report what would change (default)');
+
+/** Configuration changes listed in a result (the audit record keeps them all). */
+export const MAX_LISTED_CHANGES = 100;
+export const configChanges = z.array(z.object({ path: z.string(), old: z.unknown(), new: z.unknown() }));
 
 /** An item as tools return it: no storage internals. */
 export const itemOut = z.object({

@@ -5,7 +5,6 @@ import { LIMITS } from '../../governance/model/work-item.js';
 import { readPolicyFrom, type PolicyOrigin } from '../../governance/ports/policy-source.js';
 import { defineTool } from '../../mcp/define-tool.js';
 import * as s from '../schemas.js';
-import { MAX_LISTED_CHANGES } from './update-config.js';
 import { baselineOf, fileSource, githubSource, policyOrigin, previewPolicy } from './policy-common.js';
 
 const where = (o: PolicyOrigin): string => `${o.location}${o.sha ? ` (blob ${o.sha.slice(0, 12)})` : ''}`;
@@ -32,7 +31,7 @@ export const syncPolicyTool = defineTool({
       .describe('file: the checkout under GF_POLICY_DIR; github: the repository (GITHUB_TOKEN)'),
     expectedVersion: z.number().int().min(0).optional().describe('Repo override version read'),
     reason: s.reason.optional(),
-    dryRun: z.boolean().default(true).describe('Only report what would change (default)'),
+    dryRun: s.dryRun,
   }),
   output: z.object({
     dryRun: z.boolean(),
@@ -40,7 +39,7 @@ export const syncPolicyTool = defineTool({
     changed: z.boolean(),
     version: z.number().describe('Repo override version stored (dry run: the current one)'),
     previousVersion: z.number(),
-    changes: z.array(z.object({ path: z.string(), old: z.unknown(), new: z.unknown() })),
+    changes: s.configChanges,
     changesTotal: z.number(),
   }),
   async handler(input, { deps, caller }) {
@@ -64,7 +63,7 @@ export const syncPolicyTool = defineTool({
           changed: changes.length > 0,
           version: repoVersion,
           previousVersion: repoVersion,
-          changes: changes.slice(0, MAX_LISTED_CHANGES),
+          changes: changes.slice(0, s.MAX_LISTED_CHANGES),
           changesTotal: changes.length,
         },
         summary: `Dry run: ${where(origin)} would change ${changes.length} setting(s) of ${workspace}`,
@@ -86,7 +85,7 @@ export const syncPolicyTool = defineTool({
         changed: r.changed,
         version: r.version,
         previousVersion: r.previousVersion,
-        changes: changes.slice(0, MAX_LISTED_CHANGES),
+        changes: changes.slice(0, s.MAX_LISTED_CHANGES),
         changesTotal: changes.length,
       },
       summary: r.changed

@@ -3,9 +3,6 @@ import { OVERRIDE_SCOPES } from '../../governance/config/override.js';
 import { defineTool } from '../../mcp/define-tool.js';
 import * as s from '../schemas.js';
 
-/** Changes listed in the result; the audit record keeps them all. */
-export const MAX_LISTED_CHANGES = 100;
-
 export const updateConfigTool = defineTool({
   name: 'update_config',
   title: 'Update governance configuration',
@@ -29,7 +26,7 @@ export const updateConfigTool = defineTool({
     version: z.number(),
     previousVersion: z.number(),
     changed: z.boolean(),
-    changes: z.array(z.object({ path: z.string(), old: z.unknown(), new: z.unknown() })),
+    changes: s.configChanges,
     changesTotal: z.number(),
     versions: z
       .object({ org: z.number().nullable(), repo: z.number().nullable() })
@@ -44,7 +41,7 @@ export const updateConfigTool = defineTool({
         version: r.version,
         previousVersion: r.previousVersion,
         changed: r.changed,
-        changes: r.changes.slice(0, MAX_LISTED_CHANGES),
+        changes: r.changes.slice(0, s.MAX_LISTED_CHANGES),
         changesTotal: r.changes.length,
         versions: { org: r.effective.versions.org ?? null, repo: r.effective.versions.repo ?? null },
       },

@@ -70,7 +70,7 @@ export const validatePolicyTool = defineTool({
     ok: z.boolean(),
     origin,
     issues: z.array(issue),
-    changes: z.array(z.object({ path: z.string(), old: z.unknown(), new: z.unknown() })),
+    changes: s.configChanges,
     comparedWith: z
       .object({
         workspace: z.string(),

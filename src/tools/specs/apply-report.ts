@@ -22,8 +22,6 @@ export const applyReportOut = z.object({
   truncated: z.boolean(),
 });
 
-export const dryRun = z.boolean().default(true).describe('Only report what would change (default)');
-
 export function toApplyReportOut(r: ApplyReport): z.infer<typeof applyReportOut> {
   const lists = [r.created, r.updated, r.links.skipped];
   return {

@@ -5,7 +5,7 @@ import { specValidation } from '../../governance/use-cases/spec-validation.js';
 import { applySpec } from '../../governance/use-cases/spec-store.js';
 import { defineTool } from '../../mcp/define-tool.js';
 import * as s from '../schemas.js';
-import { applySpecOut, applySpecSummary, dryRun, toApplySpecOut } from './apply-report.js';
+import { applySpecOut, applySpecSummary, toApplySpecOut } from './apply-report.js';
 import { asOf, method, specText } from './plan-schemas.js';
 
 const specId = z
@@ -25,7 +25,7 @@ export const applySpecTool = defineTool({
   toolset: 'specs',
   effect: 'write',
   openWorld: true,
-  input: z.object({ workspace: s.workspace, text: specText, specId, asOf, method, dryRun }),
+  input: z.object({ workspace: s.workspace, text: specText, specId, asOf, method, dryRun: s.dryRun }),
   output: applySpecOut,
   async handler(input, { deps, caller, models, signal }) {
     const { config } = await deps.config.effective(input.workspace);

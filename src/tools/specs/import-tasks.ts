@@ -4,7 +4,7 @@ import { importSpecKit, importTaskMaster } from '../../governance/import/index.j
 import { applyPlan } from '../../governance/use-cases/apply-plan.js';
 import { defineTool } from '../../mcp/define-tool.js';
 import * as s from '../schemas.js';
-import { applyReportOut, applySummary, dryRun, toApplyReportOut } from './apply-report.js';
+import { applyReportOut, applySummary, toApplyReportOut } from './apply-report.js';
 
 export const importTasksTool = defineTool({
   name: 'import_tasks',
@@ -21,7 +21,7 @@ export const importTasksTool = defineTool({
     // Above 5 MiB of characters so the importer, which counts bytes, gives the precise error.
     content: z.string().max(5_500_000).describe('The file, up to 5 MiB'),
     tag: z.string().trim().min(1).max(100).optional().describe('Task Master tag (default master)'),
-    dryRun,
+    dryRun: s.dryRun,
   }),
   output: applyReportOut,
   async handler(input, { deps, caller }) {
