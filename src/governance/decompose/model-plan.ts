@@ -12,7 +12,7 @@
  */
 import { LIMITS, type ItemType, type Priority } from '../model/work-item.js';
 import type { ModelPort } from '../ports/model.js';
-import { askModelForJson, type GenerationMeta } from '../use-cases/model-json.js';
+import { askModelForJson, heuristicGeneration, type GenerationMeta } from '../use-cases/model-json.js';
 import { contentStats } from './decompose.js';
 import { IdAllocator, normalizeTitle } from './ids.js';
 import { MODEL_PLAN_MAX_TOKENS, planSystemPrompt, planUserPrompt, specTooLarge } from './model-prompt.js';
@@ -21,7 +21,7 @@ import { resolveOptions, type DecomposeOptions, type ResolvedOptions } from './o
 import { clampDays } from './signals.js';
 import type { PlanItem, PlanLink, PlanWarning, SpecPlan } from './types.js';
 
-/** What a rule-based plan is reported as (the same figure as spec-store.ts heuristicGeneration). */
+/** The confidence a rule-based plan is reported with. */
 export const HEURISTIC_CONFIDENCE = 0.5;
 
 export interface ModelPlanRequest {
@@ -86,15 +86,7 @@ function fallback(
   const warnings = [warning, ...req.draft.warnings];
   return {
     plan: { ...req.draft, warnings, stats: { ...req.draft.stats, warnings: warnings.length } },
-    generation: {
-      method: 'heuristic',
-      requested: req.requested,
-      model: null,
-      latencyMs,
-      confidence: HEURISTIC_CONFIDENCE,
-      attempts,
-      fallback: reason,
-    },
+    generation: heuristicGeneration(req.requested, HEURISTIC_CONFIDENCE, { reason, attempts, latencyMs }),
   };
 }
 

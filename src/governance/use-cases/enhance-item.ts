@@ -20,7 +20,7 @@ import { assertWorkspace } from '../model/workspace.js';
 import type { ModelMethod, ModelSources } from '../ports/model.js';
 import type { StoreReader } from '../ports/store.js';
 import { requireItem } from './lookups.js';
-import { askModelForJson, chooseModel, type GenerationMeta } from './model-json.js';
+import { askModelForJson, chooseModel, heuristicGeneration, type GenerationMeta } from './model-json.js';
 
 export interface EnhanceItemCommand {
   workspace: string;
@@ -75,21 +75,16 @@ export async function enhanceItem(
   const input: EnhanceInput = { item, parent: parent ?? null, children, config: deps.config };
   const draft = enhanceWithTemplates(input);
   const ref = { id: item.id, type: item.type, title: item.title, version: item.version };
-  const heuristic = (extra: Partial<GenerationMeta>): EnhanceItemResult => ({
+  const heuristic = (failed?: {
+    reason: string;
+    attempts: number;
+    latencyMs: number;
+  }): EnhanceItemResult => ({
     ...draft,
     item: ref,
-    generation: {
-      method: 'heuristic',
-      requested: cmd.method,
-      model: null,
-      latencyMs: 0,
-      confidence: draft.confidence,
-      attempts: 0,
-      fallback: null,
-      ...extra,
-    },
+    generation: heuristicGeneration(cmd.method, draft.confidence, failed),
   });
-  if (!port) return heuristic({});
+  if (!port) return heuristic();
   const r = await askModelForJson(port, {
     task: 'writing',
     system: systemPrompt(deps.config, item.type),
@@ -100,7 +95,7 @@ export async function enhanceItem(
     now: deps.clockMs,
   });
   if (!r.ok) {
-    return heuristic({ attempts: r.attempts, latencyMs: r.latencyMs, fallback: r.reason });
+    return heuristic(r);
   }
   const a = r.value;
   return {

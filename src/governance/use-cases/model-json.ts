@@ -32,6 +32,26 @@ export interface GenerationMeta {
 }
 
 /**
+ * Metadata of a result made without a model's answer: none was asked (`failed` absent), or one was
+ * asked and its answer not used (`failed` says how the asking went).
+ */
+export function heuristicGeneration(
+  requested: ModelMethod,
+  confidence: number,
+  failed?: { reason: string; attempts: number; latencyMs: number },
+): GenerationMeta {
+  return {
+    method: 'heuristic',
+    requested,
+    model: null,
+    latencyMs: failed?.latencyMs ?? 0,
+    confidence,
+    attempts: failed?.attempts ?? 0,
+    fallback: failed?.reason ?? null,
+  };
+}
+
+/**
  * The model a call uses for `method`: `heuristic` none; `sampling`/`provider` that one or
  * MODEL.UNAVAILABLE; `auto` the configured provider first (the organisation chose it), then the
  * client's model, then none.

@@ -10,7 +10,7 @@ import { decomposeSpec, type DecomposeOptions } from '../decompose/index.js';
 import type { SpecPlan } from '../decompose/types.js';
 import { HEURISTIC_CONFIDENCE, modelPlan, type PlanWithMeta } from '../decompose/model-plan.js';
 import type { ModelMethod, ModelSources } from '../ports/model.js';
-import { chooseModel } from './model-json.js';
+import { chooseModel, heuristicGeneration } from './model-json.js';
 
 export interface PlanSpecCommand {
   text: string;
@@ -51,28 +51,16 @@ export async function planSpec(
   };
   const draft = decomposeSpec(cmd.text, options);
   const port = chooseModel(cmd.method, models);
-  if (!port) {
-    return {
-      plan: config ? governPlan(draft, config) : draft,
-      generation: {
-        method: 'heuristic',
+  const result = port
+    ? await modelPlan({
+        text: cmd.text,
+        draft,
+        options,
+        port,
         requested: cmd.method,
-        model: null,
-        latencyMs: 0,
-        confidence: HEURISTIC_CONFIDENCE,
-        attempts: 0,
-        fallback: null,
-      },
-    };
-  }
-  const result = await modelPlan({
-    text: cmd.text,
-    draft,
-    options,
-    port,
-    requested: cmd.method,
-    ...(signal ? { signal } : {}),
-    now: clockMs,
-  });
+        ...(signal ? { signal } : {}),
+        now: clockMs,
+      })
+    : { plan: draft, generation: heuristicGeneration(cmd.method, HEURISTIC_CONFIDENCE) };
   return config ? { ...result, plan: governPlan(result.plan, config) } : result;
 }

@@ -70,8 +70,6 @@ export interface ApplySpecResult {
   spec: SpecApplied;
 }
 
-const LINE_SPLIT_RE = /\r\n|\r|\n/;
-
 function firstHeading(text: string): string | undefined {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   return scanLines(body)
@@ -80,9 +78,7 @@ function firstHeading(text: string): string | undefined {
 }
 
 /** The spec id apply_spec uses when none is given: deterministic in the text's first heading. */
-export function defaultSpecId(text: string): string {
-  return slugify(firstHeading(text) ?? '') || 'spec';
-}
+const specIdOf = (heading: string | undefined): string => slugify(heading ?? '') || 'spec';
 
 interface Draft {
   specId: string;
@@ -93,14 +89,17 @@ interface Draft {
   planIds: string[];
 }
 
-function draftOf(specId: string, cmd: ApplySpecCommand): Draft {
-  const title = firstHeading(cmd.text) ?? cmd.plan.items[0]?.title ?? specId;
+/** Bytes and lines come from the plan: both kinds of plan carry the decomposer's text stats. */
+function draftOf(cmd: ApplySpecCommand): Draft {
+  const heading = firstHeading(cmd.text);
+  const specId = assertSpecId(cmd.specId ?? specIdOf(heading));
+  const title = heading ?? cmd.plan.items[0]?.title ?? specId;
   return {
     specId,
     title: title.slice(0, LIMITS.title),
     textHash: createHash('sha256').update(cmd.text, 'utf8').digest('hex'),
-    bytes: Buffer.byteLength(cmd.text, 'utf8'),
-    lines: cmd.text.split(LINE_SPLIT_RE).length,
+    bytes: cmd.plan.stats.bytes,
+    lines: cmd.plan.stats.lines,
     planIds: cmd.plan.items.map((i) => i.id),
   };
 }
@@ -122,7 +121,7 @@ export async function applySpec(
   cmd: ApplySpecCommand,
 ): Promise<ApplySpecResult> {
   const workspace = assertWorkspace(cmd.workspace);
-  const draft = draftOf(assertSpecId(cmd.specId ?? defaultSpecId(cmd.text)), cmd);
+  const draft = draftOf(cmd);
   if (cmd.dryRun) {
     const report = await applyPlan(deps, caller, {
       workspace,
@@ -154,22 +153,19 @@ async function storeVersion(
   }
   const items = await itemRefs(s, d.specId, cmd.plan);
   const g = cmd.generation;
-  // Counted from the plan itself: a model's plan may not carry the decomposer's stats.
-  const count = { epic: 0, feature: 0, task: 0 };
-  for (const i of cmd.plan.items) count[i.type]++;
-  const warnings = cmd.plan.warnings.length;
+  const { epics, features, tasks, warnings } = cmd.plan.stats;
   const by = g.method === 'heuristic' ? 'Decomposed heuristically' : `Planned by ${g.model ?? g.method}`;
   const status = specStatus(
     {
       analysis: {
         state: 'done',
         detail:
-          `${by}: ${count.epic} epic(s), ${count.feature} feature(s), ${count.task} task(s), ` +
+          `${by}: ${epics} epic(s), ${features} feature(s), ${tasks} task(s), ` +
           `${warnings} warning(s).${g.fallback ? ` The model's answer was not used: ${g.fallback}.` : ''}`,
         counts: {
-          epics: count.epic,
-          features: count.feature,
-          tasks: count.task,
+          epics,
+          features,
+          tasks,
           links: cmd.plan.links.length,
           warnings,
         },
