@@ -27,6 +27,7 @@ import { createMemoryBus } from './store/memory/event-bus.js';
 import { lazyOpenAiProvider } from './llm/lazy.js';
 import { lazyGitHubPolicySource } from './github/lazy.js';
 import { lazyFilePolicySource } from './store/files/lazy.js';
+import { lazyOnce } from './shared/lazy-once.js';
 
 const NAME = 'governance-factory';
 
@@ -186,27 +187,23 @@ function closingAlso(store: GovernanceStore, other: () => Promise<void>): Govern
  * (lazy) store only when asked for a configuration.
  */
 function lazyConfigService(core: CoreDeps): ConfigService {
-  let pending: Promise<ConfigService> | undefined;
   let closed = false;
-  const get = () =>
-    (pending ??= import('./governance/use-cases/config-service.js').then(
-      (m) => {
-        const service = m.createConfigService(core);
-        if (closed) service.close();
-        return service;
-      },
-      (err: unknown) => {
-        pending = undefined; // let a later call retry
-        throw err;
-      },
-    ));
+  const service = lazyOnce(async () => {
+    const created = (await import('./governance/use-cases/config-service.js')).createConfigService(core);
+    if (closed) created.close();
+    return created;
+  });
+  const get = service.get;
   return {
     effective: async (workspace) => (await get()).effective(workspace),
     update: async (caller, cmd) => (await get()).update(caller, cmd),
     history: async (query) => (await get()).history(query),
     close: () => {
       closed = true;
-      pending?.then((s) => s.close()).catch(() => undefined);
+      service
+        .started()
+        ?.then((s) => s.close())
+        .catch(() => undefined);
     },
   };
 }

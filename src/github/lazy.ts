@@ -3,17 +3,13 @@
  * start-up, initialize and tools/list never pay for them.
  */
 import type { PolicySource } from '../governance/ports/policy-source.js';
+import { lazyOnce } from '../shared/lazy-once.js';
 import type { GitHubClientOptions } from './octokit.js';
 
 export function lazyGitHubPolicySource(options: GitHubClientOptions): PolicySource {
-  let pending: Promise<PolicySource> | undefined;
-  const load = () =>
-    (pending ??= Promise.all([import('./octokit.js'), import('./policy-source.js')]).then(
-      ([o, p]) => p.createGitHubPolicySource(o.createOctokit(options)),
-      (err: unknown) => {
-        pending = undefined; // a later call may retry
-        throw err;
-      },
-    ));
-  return { kind: 'github', read: async (workspace, ref) => (await load()).read(workspace, ref) };
+  const source = lazyOnce(async () => {
+    const [o, p] = await Promise.all([import('./octokit.js'), import('./policy-source.js')]);
+    return p.createGitHubPolicySource(o.createOctokit(options));
+  });
+  return { kind: 'github', read: async (workspace, ref) => (await source.get()).read(workspace, ref) };
 }

@@ -3,28 +3,27 @@
  * request, so start-up, initialize and tools/list never pay for them.
  */
 import { ModelFailure, type ModelPort } from '../governance/ports/model.js';
+import { lazyOnce } from '../shared/lazy-once.js';
 import type { OpenAiProviderOptions } from './openai-provider.js';
 
 export function lazyOpenAiProvider(options: OpenAiProviderOptions): ModelPort {
-  let pending: Promise<ModelPort> | undefined;
-  const load = () =>
-    (pending ??= import('./openai-provider.js').then(
-      (m) => m.openAiProvider(options),
-      (err: unknown) => {
-        pending = undefined; // a later call may retry
-        throw err;
-      },
-    ));
+  const port = lazyOnce(async () => (await import('./openai-provider.js')).openAiProvider(options));
   return {
     kind: 'provider',
     async complete(req) {
-      let port: ModelPort;
+      let loaded: ModelPort;
       try {
-        port = await load();
-      } catch {
-        throw new ModelFailure('unavailable', 'The model provider client could not be loaded');
+        loaded = await port.get();
+      } catch (cause) {
+        // The message is what callers show and audit; the cause keeps the reason for the log.
+        throw Object.assign(
+          new ModelFailure('unavailable', 'The model provider client could not be loaded'),
+          {
+            cause,
+          },
+        );
       }
-      return port.complete(req);
+      return loaded.complete(req);
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { GovernanceStore, StoreReader } from '../governance/ports/store.js';
+import { lazyOnce } from '../shared/lazy-once.js';
 
 /**
  * A store that opens on first use. Listing tools or answering initialize never touches the database,
@@ -8,16 +9,9 @@ export function lazyStore(
   kind: GovernanceStore['kind'],
   open: () => Promise<GovernanceStore>,
 ): GovernanceStore & { opened(): boolean } {
-  let pending: Promise<GovernanceStore> | undefined;
   let isOpen = false;
-  const get = () =>
-    (pending ??= open().then(
-      (s) => ((isOpen = true), s),
-      (err: unknown) => {
-        pending = undefined; // let a later call retry (e.g. the database came up)
-        throw err;
-      },
-    ));
+  const store = lazyOnce(() => open().then((s) => ((isOpen = true), s)));
+  const get = store.get;
   const reader = new Proxy({} as StoreReader, {
     get:
       (_t, key: string) =>
@@ -35,7 +29,7 @@ export function lazyStore(
     markDispatched: async (ids) => (await get()).markDispatched(ids),
     ping: async () => (await get()).ping(),
     close: async () => {
-      if (pending) await (await pending.catch(() => undefined))?.close();
+      await (await store.started()?.catch(() => undefined))?.close();
     },
   };
 }

@@ -3,17 +3,12 @@
  * with, which pulls in the YAML library) loads on the first read, not at start-up.
  */
 import type { PolicySource } from '../../governance/ports/policy-source.js';
+import { lazyOnce } from '../../shared/lazy-once.js';
 import type { FilePolicySourceOptions } from './policy-file-source.js';
 
 export function lazyFilePolicySource(options: FilePolicySourceOptions): PolicySource {
-  let pending: Promise<PolicySource> | undefined;
-  const load = () =>
-    (pending ??= import('./policy-file-source.js').then(
-      (m) => m.createFilePolicySource(options),
-      (err: unknown) => {
-        pending = undefined; // a later call may retry
-        throw err;
-      },
-    ));
-  return { kind: 'file', read: async (workspace) => (await load()).read(workspace) };
+  const source = lazyOnce(async () =>
+    (await import('./policy-file-source.js')).createFilePolicySource(options),
+  );
+  return { kind: 'file', read: async (workspace) => (await source.get()).read(workspace) };
 }

@@ -1,4 +1,5 @@
 import type { ExternalDocumentStore } from '../../governance/ports/documents.js';
+import { lazyOnce } from '../../shared/lazy-once.js';
 import type { MongoDocumentsOptions } from './documents.js';
 
 /**
@@ -6,17 +7,10 @@ import type { MongoDocumentsOptions } from './documents.js';
  * configuration read or write, never for initialize or tools/list (cold start).
  */
 export function lazyMongoDocuments(opts: MongoDocumentsOptions): ExternalDocumentStore {
-  let pending: Promise<ExternalDocumentStore> | undefined;
+  const store = lazyOnce(async () => (await import('./documents.js')).createMongoDocumentStore(opts));
   let closed = false;
-  const get = () => {
-    if (closed) return Promise.reject(new Error('the MongoDB document store is closed'));
-    return (pending ??= import('./documents.js')
-      .then((m) => m.createMongoDocumentStore(opts))
-      .catch((err: unknown) => {
-        pending = undefined;
-        throw err;
-      }));
-  };
+  const get = () =>
+    closed ? Promise.reject(new Error('the MongoDB document store is closed')) : store.get();
   return {
     kind: 'mongodb',
     get: async (scope, key) => (await get()).get(scope, key),
@@ -25,7 +19,8 @@ export function lazyMongoDocuments(opts: MongoDocumentsOptions): ExternalDocumen
     remove: async (scope, key, version) => (await get()).remove(scope, key, version),
     close: async () => {
       closed = true;
-      if (pending) await (await pending).close();
+      // Only what was opened; a load that failed has nothing to close.
+      await (await store.started()?.catch(() => undefined))?.close();
     },
   };
 }
