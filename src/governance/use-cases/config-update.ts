@@ -199,11 +199,13 @@ async function checkAffected(
     // The org override alone over the defaults, so the error names the org's own paths first.
     mergeOrExplain({ org: after.org, repo: undefined }, defaults, workspace, 'org');
     const others = await tx.listWorkspaces(MAX_CHECKED_WORKSPACES, ownerOf(workspace));
-    for (const ws of others) {
-      if (ws === workspace) continue;
-      const repo = await documents.get('repo', ws);
+    // One round trip's wait for all of them: an external document store is a network away.
+    const rest = others.filter((ws) => ws !== workspace);
+    const repos = await Promise.all(rest.map((ws) => documents.get('repo', ws)));
+    rest.forEach((ws, i) => {
+      const repo = repos[i];
       affected.push({ workspace: ws, before: { org: before.org, repo }, after: { org: after.org, repo } });
-    }
+    });
   }
   const orphans: { workspace: string; tasks: string[]; more: boolean }[] = [];
   let result: EffectiveConfig | undefined;
