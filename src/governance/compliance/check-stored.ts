@@ -11,7 +11,7 @@ import { milestoneRef, nodeFromItem } from './nodes.js';
 import type { Violation } from './types.js';
 import { createValidator } from './validate-hierarchy.js';
 
-export const STORED_PAGE_SIZE = 500;
+const STORED_PAGE_SIZE = 500;
 
 export interface StoredCheck {
   workspace: string;
@@ -23,7 +23,6 @@ export interface StoredCheck {
   /** After each page: items checked so far and, for a whole workspace, how many there are. */
   onProgress?(done: number, total?: number): Promise<void>;
   signal?: AbortSignal;
-  pageSize?: number;
 }
 
 /** Returns the number of items checked. ITEM.NOT_FOUND when rootId names no item. */
@@ -48,7 +47,7 @@ export async function checkStoredHierarchy(reader: StoreReader, req: StoredCheck
       workspace: req.workspace,
       ...(req.rootId && { rootId: req.rootId }),
       ...(cursor && { cursor }),
-      limit: req.pageSize ?? STORED_PAGE_SIZE,
+      limit: STORED_PAGE_SIZE,
     });
     for (const item of page.items) req.onViolations(validator.push(nodeFromItem(item, refs)));
     done += page.items.length;

@@ -4,7 +4,7 @@
  * configuration give the same draft. The description it returns keeps every line of the original.
  */
 import type { GovernanceConfig } from '../config/schema.js';
-import type { ItemType, Status } from '../model/work-item.js';
+import type { ItemType } from '../model/work-item.js';
 import { buildPolicy, nameOf, nearestTier, tierRange, type Tier, type TierRange } from './policy.js';
 import {
   DRAFT_MARK,
@@ -20,7 +20,6 @@ export interface EnhanceRelative {
   type: ItemType;
   title: string;
   estimateDays?: number | null;
-  status?: Status;
 }
 
 export interface EnhanceInput {

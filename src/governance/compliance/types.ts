@@ -68,7 +68,7 @@ export interface HierarchyNode {
   milestone: MilestoneRef | null;
 }
 
-export const severityRank = (s: Severity): number => SEVERITIES.indexOf(s);
+const severityRank = (s: Severity): number => SEVERITIES.indexOf(s);
 
 /** True when `s` is at least as severe as `min`. */
 export const atLeast = (s: Severity, min: Severity): boolean => severityRank(s) <= severityRank(min);

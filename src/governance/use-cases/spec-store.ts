@@ -27,7 +27,6 @@ import { applyPlan, writePlan, type ApplyReport } from './apply-plan.js';
 import type { GenerationMeta } from './model-json.js';
 import { runWrite, type WriteScope } from './write-scope.js';
 
-/** Source refs of the items a spec writes start with this (`spec:T-k3xq0m2vba`). */
 /**
  * Items a spec wrote carry `spec:<specId>:<planId>` as their source ref: a spec only ever matches,
  * updates or re-pairs (after a title edit) items of its own, never those of another spec.
