@@ -3,6 +3,7 @@
  * people write instead. A section counts only when it has content, so a description made from a
  * template whose headings were never filled in does not pass as documented.
  */
+import { scanLines } from '../decompose/scan.js';
 
 export interface Section {
   /** Normalized name (lower case, single spaces, no trailing colon). */
@@ -19,7 +20,6 @@ export interface Section {
 const HEADING_RE = /^ {0,3}(#{1,6})\s+(.+?)\s*#*\s*$/;
 const BOLD_RE = /^\s*\*\*([^*]{1,80}?):?\*\*:?\s*$/;
 const LEAD_RE = /^\s*([A-Za-z][A-Za-z0-9 /&-]{0,60}):\s*$/;
-const FENCE_RE = /^\s{0,3}(```|~~~)/;
 /** Bodies that only say the section is still to be written. */
 const PLACEHOLDER_RE = /^[\s>*_-]*(?:tbd|todo|tba|n\/a|none yet|\.\.\.|…)?[\s.!*_-]*$/i;
 
@@ -37,13 +37,16 @@ function marker(line: string): { name: string; level: number } | undefined {
   return b ? { name: b[1]!, level: 7 } : undefined;
 }
 
+/** The decomposer's line scanner knows fenced code (matching fence character and length). */
+const scanOf = (lines: readonly string[]) => scanLines(lines.join('\n'));
+
 export function parseSections(markdown: string): Section[] {
   const lines = markdown.split(/\r?\n/);
+  const scanned = scanOf(lines).lines;
   const found: { key: string; line: number; level: number }[] = [];
-  let fenced = false;
   lines.forEach((l, i) => {
-    if (FENCE_RE.test(l)) fenced = !fenced;
-    if (fenced) return;
+    const kind = scanned[i]?.kind;
+    if (kind === 'fence' || kind === 'code') return;
     const m = marker(l);
     if (m) found.push({ key: sectionKey(m.name), line: i, level: m.level });
   });
@@ -102,8 +105,8 @@ export function fillSections(markdown: string, fills: readonly SectionFill[]): s
   // From the bottom up, so earlier insertion points stay valid.
   for (const ins of inserts.sort((a, b) => b.at - a.at)) lines.splice(ins.at, 0, ...ins.lines);
   // A fence left open would swallow the new sections.
-  const unclosed = lines.filter((l) => FENCE_RE.test(l)).length % 2 === 1;
-  if (unclosed && appended.length > 0) lines.push('```');
+  const open = scanOf(lines).unclosedFence;
+  if (open >= 0 && appended.length > 0) lines.push(/`{3,}|~{3,}/.exec(lines[open]!)?.[0] ?? '```');
   // An empty description gets no blank line before its first new section.
   const out = lines.length === 0 ? appended.slice(1) : [...lines, ...appended];
   return `${out.join('\n')}\n`;

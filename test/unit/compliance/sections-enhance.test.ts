@@ -16,6 +16,8 @@ describe('missingSections', () => {
     { md: '## Acceptance criteria\n- (draft) later', missing: ['Acceptance criteria'] },
     { md: '## Acceptance criteria\n### Happy path\n- x', missing: [] },
     { md: '```\n## Acceptance criteria\n- x\n```', missing: ['Acceptance criteria'] },
+    // A fence closes only on its own character: the ``` inside ~~~ is code, the heading after is not.
+    { md: '~~~\n```\n~~~\n\n## Acceptance criteria\n- x', missing: [] },
     { md: 'We need acceptance criteria here.', missing: ['Acceptance criteria'] },
   ])('$md -> $missing', ({ md, missing }) => {
     expect(missingSections(md, ['Acceptance criteria'])).toEqual(missing);
@@ -23,6 +25,12 @@ describe('missingSections', () => {
 });
 
 describe('fillSections', () => {
+  it('closes a fence left open with its own delimiter before appending', () => {
+    expect(fillSections('Intro\n~~~~\ncode', [{ name: 'Notes', lines: ['- a'] }])).toBe(
+      'Intro\n~~~~\ncode\n~~~~\n\n## Notes\n\n- a\n',
+    );
+  });
+
   it('fills an empty heading in place and appends an absent one', () => {
     const out = fillSections('Intro.\n\n## Acceptance criteria\n\n## Other\ntext', [
       { name: 'Acceptance criteria', lines: ['- [ ] a'] },
