@@ -80,7 +80,6 @@ export const decomposeSpecTool = defineTool({
       ...(input.oversized ? { oversizedFeatures: input.oversized } : {}),
     };
     const clockMs = () => Date.parse(deps.clock.now());
-    const config = input.workspace ? (await deps.config.effective(input.workspace)).config : undefined;
     let offset = 0;
     let expectHash: string | undefined;
     if (input.cursor !== undefined) {
@@ -95,6 +94,8 @@ export const decomposeSpecTool = defineTool({
       offset = Number(m[1]);
       expectHash = m[2];
     }
+    // After the cursor check: a cursor that cannot be ours is refused before anything is read.
+    const config = input.workspace ? (await deps.config.effective(input.workspace)).config : undefined;
     const requested = input.cursor === undefined ? input.method : 'heuristic';
     const run = () =>
       planSpec(
@@ -105,13 +106,15 @@ export const decomposeSpecTool = defineTool({
       );
     const mayAsk = requested !== 'heuristic' && (models.sampling ?? models.provider) !== undefined;
     const { plan, generation } = mayAsk ? await heartbeat(ctx, run) : await run();
-    if (expectHash !== undefined && planHash(plan) !== expectHash) {
+    const byModel = generation.method !== 'heuristic';
+    // Pages of a rule-based plan are tied to it: the cursor carries this hash.
+    const hash = byModel ? '' : planHash(plan);
+    if (expectHash !== undefined && hash !== expectHash) {
       throw badCursor(
         'The spec or options changed since the first page',
         'Start again without cursor, with the same text and options on every page.',
       );
     }
-    const byModel = generation.method !== 'heuristic';
     const items = byModel ? plan.items : plan.items.slice(offset, offset + input.limit);
     const ids = new Set(items.map((i) => i.id));
     const end = offset + items.length;
@@ -127,7 +130,7 @@ export const decomposeSpecTool = defineTool({
         links: plan.links.filter((l) => ids.has(l.fromId) || ids.has(l.toId)),
         warnings: offset === 0 ? plan.warnings.slice(0, MAX_WARNINGS) : [],
         generation: { ...generation, requested: input.method },
-        nextCursor: !byModel && end < plan.items.length ? `${end}.${planHash(plan)}` : null,
+        nextCursor: !byModel && end < plan.items.length ? `${end}.${hash}` : null,
       },
       summary:
         `${st.epics} epic(s), ${st.features} feature(s), ${st.tasks} task(s), ${st.links} link(s), ` +
