@@ -1,8 +1,8 @@
 import { listMilestones } from '../governance/use-cases/list-milestones.js';
 import { treePage } from '../governance/use-cases/read-items.js';
 import { definePrompt } from '../mcp/define-prompt.js';
-import { completeOwner, completeRepo } from '../resources/complete.js';
 import { treeUri } from '../resources/uris.js';
+import { ask, jsonData, workspaceArgs, workspaceOf } from './render.js';
 
 const TREE_CAP = 300;
 
@@ -11,12 +11,11 @@ export const statusReportPrompt = definePrompt({
   title: 'Status report',
   description: 'Write a delivery status report for a workspace from its hierarchy and milestones.',
   args: {
-    owner: { description: 'Repository owner', required: true, complete: completeOwner },
-    repo: { description: 'Repository name', required: true, complete: completeRepo },
+    ...workspaceArgs,
     audience: { description: 'Who reads it, e.g. "engineering leads"' },
   },
   async render(deps, args) {
-    const workspace = `${args.owner ?? ''}/${args.repo ?? ''}`;
+    const workspace = workspaceOf(args);
     const page = await treePage(deps.store.reader, { workspace, limit: TREE_CAP });
     const milestones = await listMilestones(deps, workspace);
     const tree = page.items.map((i) => ({
@@ -32,24 +31,13 @@ export const statusReportPrompt = definePrompt({
     }));
     const data = { workspace, truncated: page.nextCursor !== null, items: tree, milestones };
     return [
-      {
-        role: 'user',
-        content: {
-          type: 'text',
-          text:
-            `Write a status report for ${workspace}${args.audience ? ` for ${args.audience}` : ''}. ` +
-            'Cover progress per epic (use the progress figures as given), what is blocked and why, ' +
-            'milestones at risk (overdue or low completion), and the next three actions. ' +
-            'Cite item ids. Do not invent items that are not in the data.',
-        },
-      },
-      {
-        role: 'user',
-        content: {
-          type: 'resource',
-          resource: { uri: treeUri(workspace), mimeType: 'application/json', text: JSON.stringify(data) },
-        },
-      },
+      ask(
+        `Write a status report for ${workspace}${args.audience ? ` for ${args.audience}` : ''}. ` +
+          'Cover progress per epic (use the progress figures as given), what is blocked and why, ' +
+          'milestones at risk (overdue or low completion), and the next three actions. ' +
+          'Cite item ids. Do not invent items that are not in the data.',
+      ),
+      jsonData(treeUri(workspace), data),
     ];
   },
 });
