@@ -1,6 +1,12 @@
 // Cold start of the built server over stdio: spawn -> initialize -> tools/list answered.
 // Usage: npm run build && node bench/cold-start.mjs [runs]
-import { BIN, summarize, tempDataDir, timeUntil } from './lib.mjs';
+// Also times, in the same runs, bare `node -e` and a one-tool server on the bare SDK bundled with
+// esbuild (bench/floor-server.mjs): the floor no MCP server on this SDK can beat.
+import { build } from 'esbuild';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BIN, ROOT, summarize, tempDataDir, timeUntil } from './lib.mjs';
 
 const runs = Number(process.argv[2] ?? 21);
 const init = {
@@ -17,15 +23,35 @@ const input = [
 const env = { GF_DATA_DIR: tempDataDir(), GF_LOG_LEVEL: 'warn' };
 const isToolsList = (line) => line.includes('"id":2') && line.includes('"tools"');
 
+const floorDir = mkdtempSync(join(tmpdir(), 'gf-floor-'));
+const FLOOR = join(floorDir, 'floor.mjs');
+await build({
+  absWorkingDir: ROOT,
+  entryPoints: [join(ROOT, 'bench', 'floor-server.mjs')],
+  outfile: FLOOR,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  minify: true,
+  logLevel: 'warning',
+  banner: {
+    js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+  },
+});
+
 const server = [];
 const bare = [];
+const floor = [];
 for (let i = 0; i < runs; i++) {
   // Interleave the two so machine noise hits both alike.
   bare.push(await timeUntil(process.execPath, ['-e', 'console.log("x")'], { env: {}, done: () => true }));
+  floor.push(await timeUntil(process.execPath, [FLOOR], { env: {}, input, done: isToolsList }));
   server.push(await timeUntil(process.execPath, [BIN, 'stdio'], { env, input, done: isToolsList }));
 }
 const s = summarize(server);
 const b = summarize(bare);
+const f = summarize(floor);
 console.log(
   JSON.stringify(
     {
@@ -33,7 +59,10 @@ console.log(
       target_median_ms: 160,
       server_ms: s,
       bare_node_ms: b,
+      bare_sdk_floor_ms: f,
       ratio_to_bare_node: Math.round((s.median / b.median) * 100) / 100,
+      target_ratio_to_floor: 1.15,
+      ratio_to_floor: Math.round((s.median / f.median) * 100) / 100,
     },
     null,
     2,
