@@ -241,5 +241,31 @@ const specs: Migration = {
   },
 };
 
+/**
+ * Signed checkpoints of each workspace's audit head (issue 7): one row per checkpoint, gapless per
+ * workspace, each naming the digest of the one before, so a deleted or edited checkpoint breaks
+ * that chain even for someone who never saw the signing key.
+ */
+const auditCheckpoints: Migration = {
+  name: '0005_audit_checkpoints',
+  async up(db, dialect) {
+    const key = keyText(dialect);
+    await db.schema
+      .createTable('audit_checkpoints')
+      .addColumn('workspace', key, (c) => c.notNull())
+      .addColumn('seq', 'integer', (c) => c.notNull())
+      .addColumn('head_seq', 'integer', (c) => c.notNull())
+      .addColumn('head_hash', 'text', (c) => c.notNull())
+      .addColumn('records', 'integer', (c) => c.notNull())
+      .addColumn('at', key, (c) => c.notNull())
+      .addColumn('prev_digest', 'text', (c) => c.notNull())
+      .addColumn('key_id', 'text', (c) => c.notNull())
+      .addColumn('digest', 'text', (c) => c.notNull())
+      .addColumn('signature', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('audit_checkpoints_pk', ['workspace', 'seq'])
+      .execute();
+  },
+};
+
 /** Applied in order; never edit one that has shipped, append a new one. */
-export const MIGRATIONS: readonly Migration[] = [init, configVersions, itemSource, specs];
+export const MIGRATIONS: readonly Migration[] = [init, configVersions, itemSource, specs, auditCheckpoints];
