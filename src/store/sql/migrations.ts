@@ -267,5 +267,38 @@ const auditCheckpoints: Migration = {
   },
 };
 
+/**
+ * Outbox relay (issue 7): an event is leased to one relay at a time (claimed_by until lease_until),
+ * and a failed publication is retried at next_attempt_at. attempts counts failed publications.
+ */
+const outboxRelay: Migration = {
+  name: '0006_outbox_relay',
+  async up(db, dialect) {
+    const key = keyText(dialect);
+    await db.schema.alterTable('outbox').addColumn('claimed_by', 'text').execute();
+    await db.schema.alterTable('outbox').addColumn('lease_until', key).execute();
+    await db.schema
+      .alterTable('outbox')
+      .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute();
+    await db.schema.alterTable('outbox').addColumn('next_attempt_at', key).execute();
+    await db.schema.alterTable('outbox').addColumn('last_error', 'text').execute();
+    // Claims keep a workspace's events in order: "is an earlier one still unpublished?"
+    await db.schema
+      .createIndex('outbox_pending_ws_idx')
+      .on('outbox')
+      .columns(['workspace', 'id'])
+      .where(sql.ref('dispatched_at'), 'is', null)
+      .execute();
+  },
+};
+
 /** Applied in order; never edit one that has shipped, append a new one. */
-export const MIGRATIONS: readonly Migration[] = [init, configVersions, itemSource, specs, auditCheckpoints];
+export const MIGRATIONS: readonly Migration[] = [
+  init,
+  configVersions,
+  itemSource,
+  specs,
+  auditCheckpoints,
+  outboxRelay,
+];
