@@ -13,33 +13,6 @@ export interface ToolErrorPayload {
 /** Key under `_meta` of an error result; clients read the stable code there. */
 export const ERROR_META_KEY = 'governance-factory/error';
 
-// NUL cannot be stored by PostgreSQL and lone surrogates are silently replaced by both drivers:
-// refuse them up front so what is stored (and audited) is exactly what was sent.
-// eslint-disable-next-line no-control-regex -- matching NUL is the point
-const BAD_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-/** Path of the first string (or key) holding a NUL or an unpaired surrogate, if any. */
-export function findBadText(v: unknown, path = ''): string | undefined {
-  if (typeof v === 'string') return BAD_TEXT.test(v) ? path || '(root)' : undefined;
-  if (v === null || typeof v !== 'object') return undefined;
-  for (const [k, x] of Object.entries(v)) {
-    const at = path ? `${path}.${k}` : k;
-    if (BAD_TEXT.test(k)) return at;
-    const bad = findBadText(x, at);
-    if (bad) return bad;
-  }
-  return undefined;
-}
-
-export function badTextError(path: string): DomainError {
-  return new DomainError(
-    'INPUT.INVALID',
-    `Invalid input at ${path}: text must be valid Unicode without NUL characters`,
-    'Remove NUL characters and unpaired surrogates; nothing was changed.',
-    { issues: [{ path, message: 'NUL character or unpaired surrogate' }] },
-  );
-}
-
 /** Turns zod issues into one INPUT.INVALID error naming every bad path. */
 export function inputError(error: z.ZodError): DomainError {
   const issues = error.issues.slice(0, 10).map((i) => ({

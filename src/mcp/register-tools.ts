@@ -1,14 +1,22 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { Protocol, type RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import {
-  CallToolRequestSchema,
+  CallToolRequestParamsSchema,
+  ErrorCode,
   ListToolsRequestSchema,
+  McpError,
+  type CallToolRequest,
   type CallToolResult,
+  type ServerNotification,
+  type ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
+import * as z from 'zod';
 import { DomainError } from '../governance/errors.js';
 import type { Caller } from '../governance/ports/caller.js';
 import type { ToolContext } from './define-tool.js';
 import type { Deps, Logger } from './deps.js';
-import { badTextError, findBadText, inputError, toErrorResult } from './errors.js';
+import { inputError, toErrorResult } from './errors.js';
+import { inputProblem } from './input-guard.js';
 import type { ToolSpec } from './registry.js';
 import { advertisedEntry } from './advertised.js';
 import { samplingModel } from './sampling.js';
@@ -32,7 +40,13 @@ export function registerTools(server: Server, opts: RegisterToolsOptions): void 
   server.setRequestHandler(ListToolsRequestSchema, async () => ({
     tools: await Promise.all(tools.map(advertisedEntry)),
   }));
-  server.setRequestHandler(CallToolRequestSchema, async (req, extra): Promise<CallToolResult> => {
+  // On the protocol itself: Server's own tools/call wrapper parses params with the SDK's schema first
+  // and answers a bad `arguments` with -32603 and a schema dump; callParams answers -32602 instead.
+  const callTool = async (
+    raw: z.output<typeof ToolsCallSchema>,
+    extra: RequestHandlerExtra<ServerRequest, ServerNotification>,
+  ): Promise<CallToolResult> => {
+    const req = { method: raw.method, params: callParams(raw.params) };
     const spec = byName.get(req.params.name);
     if (!spec) {
       return toErrorResult(
@@ -84,8 +98,8 @@ export function registerTools(server: Server, opts: RegisterToolsOptions): void 
     };
     try {
       const args = req.params.arguments ?? {};
-      const badText = findBadText(args);
-      if (badText) throw badTextError(badText);
+      const problem = inputProblem(args);
+      if (problem) throw problem;
       const parsed = tool.input.safeParse(args);
       if (!parsed.success) throw inputError(parsed.error);
       const { data, summary } = await tool.handler(parsed.data, ctx);
@@ -94,5 +108,32 @@ export function registerTools(server: Server, opts: RegisterToolsOptions): void 
     } catch (err) {
       return toErrorResult(err, log, tool.name);
     }
-  });
+  };
+  Protocol.prototype.setRequestHandler.call(server, ToolsCallSchema, callTool);
+}
+
+/** Any tools/call reaches the handler, which checks its params itself (callParams). */
+const ToolsCallSchema = z.object({ method: z.literal('tools/call'), params: z.unknown() });
+
+const kindOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an array' : `a ${typeof v}`);
+
+/** The params of tools/call, or -32602 Invalid params with a one-line reason. */
+function callParams(params: unknown): CallToolRequest['params'] {
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) {
+    throw new McpError(ErrorCode.InvalidParams, `tools/call params must be an object, got ${kindOf(params)}`);
+  }
+  const args = (params as { arguments?: unknown }).arguments;
+  if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args))) {
+    throw new McpError(
+      ErrorCode.InvalidParams,
+      `tools/call arguments must be an object of named arguments, got ${kindOf(args)}`,
+    );
+  }
+  const parsed = CallToolRequestParamsSchema.safeParse(params);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const at = issue?.path.map(String).join('.') || 'params';
+    throw new McpError(ErrorCode.InvalidParams, `tools/call ${at}: ${issue?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
 }

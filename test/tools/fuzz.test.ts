@@ -2,10 +2,10 @@
  * Property tests over every tool's input: arbitrary JSON, arbitrary objects, and near-valid inputs
  * built from the tool's own field names. Whatever object comes in, the answer is a result (never a
  * protocol error), an error carries a stable code that is not INTERNAL, and a refused call leaves
- * nothing behind. (`arguments` that are not an object are refused by the SDK before any tool code.)
+ * nothing behind. (`arguments` that are not an object get -32602 Invalid params before any tool code.)
  */
 import fc from 'fast-check';
-import { McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { ERROR_CODES } from '../../src/governance/errors.js';
@@ -228,8 +228,9 @@ describe.each(allTools.map((t) => ({ name: t.name, shape: t.input.shape })))(
             thrown = e;
           }
           if (!isPlainObject(args)) {
-            // MCP requires `arguments` to be an object: the SDK refuses anything else before the tool runs.
+            // MCP requires `arguments` to be an object: anything else is refused before the tool runs.
             expect(thrown).toBeInstanceOf(McpError);
+            expect((thrown as McpError).code).toBe(ErrorCode.InvalidParams);
             expect(await snapshot(c, workspaces)).toEqual(before);
             return;
           }
