@@ -61,7 +61,9 @@ const ERROR_MEANINGS: Record<ErrorCode, string> = {
   'STATUS.INVALID_TRANSITION':
     'The status change is not in the transition table (`details.from`, `to`, `allowed`).',
   'STATUS.REASON_REQUIRED': 'Blocking an item needs a `reason`.',
-  'STATUS.CHILDREN_OPEN': 'An item cannot be done while a child is open (`details.open`).',
+  'STATUS.CHILDREN_OPEN': 'An item cannot be done while a child is open (`details.open`; a cancelled child does not count).',
+  'DEPENDENCY.OPEN':
+    'An item cannot be done while an item it depends on is open, when the workspace sets `rules.dependencies: enforce` (`details.open`); with `warn` the result carries a warning instead.',
   'LINK.SELF': 'An item cannot depend on itself.',
   'LINK.CYCLE': 'The link would close a dependency cycle (`details.cycle`).',
   'LINK.EXISTS': 'The link is already there.',

@@ -71,4 +71,11 @@ export function toItemOut(i: WorkItem): ItemOut {
   };
 }
 
-export const rolledUpOut = z.array(z.object({ id: z.string(), status, progress: z.number() }));
+export const rolledUpOut = z.array(
+  z.object({
+    id: z.string(),
+    status,
+    progress: z.number(),
+    version: z.number().describe('The new version: what the next write to this ancestor must expect'),
+  }),
+);

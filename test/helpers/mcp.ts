@@ -291,6 +291,7 @@ export const STATUS_PATH: Record<string, { status: string; reason?: string }[]> 
   review: [{ status: 'in_progress' }, { status: 'review' }],
   done: [{ status: 'in_progress' }, { status: 'done' }],
   blocked: [{ status: 'blocked', reason: 'waiting on keys' }],
+  cancelled: [{ status: 'cancelled', reason: 'out of scope' }],
 };
 
 export async function driveTo(

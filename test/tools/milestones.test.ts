@@ -137,16 +137,17 @@ describe('list_milestones', () => {
       (m: { id: string; completion: unknown; overdue: boolean }) => [m.id, m.completion, m.overdue],
     );
 
-  it('reports completion (floored percent) and overdue against the clock', async () => {
+  it('reports completion over the tasks (each once) and overdue against the clock', async () => {
     await driveTo(c(), 'T-3', 'done');
+    // F-2 and its tasks T-3..T-5 are all on M-1: the tasks count, each once, the feature not.
     expect(await summary()).toEqual([
-      ['M-1', { total: 4, done: 1, percent: 25 }, true],
+      ['M-1', { total: 3, done: 1, percent: 33.3 }, true],
       ['M-2', { total: 1, done: 0, percent: 0 }, false],
       ['M-3', { total: 0, done: 0, percent: 0 }, false],
       ['M-4', { total: 0, done: 0, percent: 0 }, false],
     ]);
     await driveTo(c(), 'T-4', 'done');
-    expect((await summary())[0]).toEqual(['M-1', { total: 4, done: 2, percent: 50 }, true]);
+    expect((await summary())[0]).toEqual(['M-1', { total: 3, done: 2, percent: 66.7 }, true]);
   });
 
   it.each([
@@ -165,9 +166,9 @@ describe('list_milestones', () => {
   it('counts a milestone as whole when all its items are done', async () => {
     for (const id of ['T-3', 'T-4', 'T-5']) await driveTo(c(), id, 'done');
     await c().ok('set_item_status', { workspace: WS, id: 'F-2', status: 'done' });
-    expect((await summary())[0]).toEqual(['M-1', { total: 4, done: 4, percent: 100 }, true]);
+    expect((await summary())[0]).toEqual(['M-1', { total: 3, done: 3, percent: 100 }, true]);
     await upsert({ id: 'M-1', title: 'past due', state: 'closed' });
-    expect((await summary())[0]).toEqual(['M-1', { total: 4, done: 4, percent: 100 }, false]);
+    expect((await summary())[0]).toEqual(['M-1', { total: 3, done: 3, percent: 100 }, false]);
   });
 
   it.each([

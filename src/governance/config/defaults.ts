@@ -71,6 +71,9 @@ export const DEFAULT_CONFIG: GovernanceConfig = {
     autoCreate: false,
     namingPattern: 'Q{quarter}-{year}-{epic_name}',
   },
+  rules: {
+    dependencies: 'warn',
+  },
   compliance: {
     auditRequired: true,
     approvals: {

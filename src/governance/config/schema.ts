@@ -136,6 +136,13 @@ const milestonesSchema = z.strictObject({
   namingPattern: pattern(PLACEHOLDERS.milestone),
 });
 
+export const DEPENDENCY_RULES = ['warn', 'enforce'] as const;
+
+const rulesSchema = z.strictObject({
+  /** A task moving to done while a task it depends on is open: a warning in the result, or a refusal. */
+  dependencies: z.enum(DEPENDENCY_RULES),
+});
+
 const approvalSchema = z
   .strictObject({
     required: z.boolean(),
@@ -191,6 +198,7 @@ export const configShapeSchema = z.strictObject({
   structure: structureSchema,
   agents: z.record(agentIdSchema, agentSchema),
   milestones: milestonesSchema,
+  rules: rulesSchema,
   compliance: complianceSchema,
   labels: labelsSchema,
 });

@@ -4,7 +4,8 @@
  * keywords and milestone template), plus statuses rolled up so no done parent has an open child.
  */
 import { DomainError } from '../errors.js';
-import { LIMITS, type ItemType, type Priority, type Status } from '../model/work-item.js';
+import { isOpen, LIMITS, type ItemType, type Priority, type Status } from '../model/work-item.js';
+import { NEEDS_REASON } from '../rules/status.js';
 import { IdAllocator, normalizeTitle } from '../decompose/ids.js';
 import { resolveOptions, type ResolvedOptions } from '../decompose/options.js';
 import { utf8SizeWithin } from '../../shared/utf8-size.js';
@@ -107,7 +108,9 @@ export class ImportPlanBuilder {
       labels,
       source: input.source,
       status: input.status ?? 'planning',
-      statusReason: input.status === 'blocked' ? (input.statusReason ?? 'Blocked in the source.') : null,
+      statusReason: NEEDS_REASON.includes(input.status ?? 'planning')
+        ? (input.statusReason ?? `${input.status === 'blocked' ? 'Blocked' : 'Cancelled'} in the source.`)
+        : null,
     };
     if (input.status === null) this.derived.add(item);
     this.items.push(item);
@@ -155,9 +158,14 @@ export class ImportPlanBuilder {
         continue;
       }
       it.estimateDays = clampDays(kids.reduce((s, k) => s + k.estimateDays, 0));
-      const open = kids.some((k) => k.status !== 'done');
-      if (this.derived.has(it)) {
-        it.status = !open ? 'done' : kids.every((k) => k.status === 'planning') ? 'planning' : 'in_progress';
+      // Cancelled children count as neither done nor open, as in the store's roll-up.
+      const live = kids.filter((k) => k.status !== 'cancelled');
+      const open = live.some((k) => isOpen(k.status));
+      if (this.derived.has(it) && live.length === 0) {
+        it.status = 'cancelled';
+        it.statusReason = 'Every child is cancelled in the source.';
+      } else if (this.derived.has(it)) {
+        it.status = !open ? 'done' : live.every((k) => k.status === 'planning') ? 'planning' : 'in_progress';
       } else if (it.status === 'done' && open) {
         it.status = 'in_progress';
       }

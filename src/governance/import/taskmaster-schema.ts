@@ -17,7 +17,7 @@ export const TASK_MASTER_STATUSES = [
 export type TaskMasterStatus = (typeof TASK_MASTER_STATUSES)[number];
 
 /**
- * Onto our statuses. Deferred work is not started, cancelled work is closed: both keep a
+ * Onto our statuses. Deferred work is not started, cancelled work is cancelled (neither done nor open): both keep a
  * `taskmaster:<status>` label so nothing of the source is lost.
  */
 export const STATUS_MAP: Record<TaskMasterStatus, Status> = {
@@ -26,7 +26,7 @@ export const STATUS_MAP: Record<TaskMasterStatus, Status> = {
   review: 'review',
   done: 'done',
   deferred: 'planning',
-  cancelled: 'done',
+  cancelled: 'cancelled',
   blocked: 'blocked',
 };
 

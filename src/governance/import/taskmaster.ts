@@ -138,7 +138,7 @@ function itemInput(
     criteria: criteriaOf(t.testStrategy ?? ''),
     priority,
     status: STATUS_MAP[status],
-    statusReason: 'Blocked in Task Master.',
+    statusReason: status === 'cancelled' ? 'Cancelled in Task Master.' : 'Blocked in Task Master.',
     labels: [...labels, ...extra],
     source,
   };

@@ -15,9 +15,10 @@ export interface Milestone {
   version: number;
 }
 
+/** Over the leaves under the milestone's items (their tasks), cancelled ones left out. */
 export interface MilestoneCompletion {
   total: number;
   done: number;
-  /** 0..100; 0 when the milestone has no items. */
+  /** 0..100 with one decimal, 100 only when all are done; 0 when the milestone has no items. */
   percent: number;
 }

@@ -1,7 +1,7 @@
 export const ITEM_TYPES = ['epic', 'feature', 'task'] as const;
 export type ItemType = (typeof ITEM_TYPES)[number];
 
-export const STATUSES = ['planning', 'in_progress', 'review', 'done', 'blocked'] as const;
+export const STATUSES = ['planning', 'in_progress', 'review', 'done', 'blocked', 'cancelled'] as const;
 export type Status = (typeof STATUSES)[number];
 
 export const PRIORITIES = ['critical', 'high', 'medium', 'low'] as const;
@@ -37,7 +37,7 @@ export interface WorkItem {
   title: string;
   description: string;
   status: Status;
-  /** Why the item is blocked (required when status is blocked), else null. */
+  /** Why the item is blocked or cancelled (required for both), else null. */
   statusReason: string | null;
   priority: Priority;
   /** Assigned agent service, e.g. `agent:dev`. */
@@ -73,4 +73,6 @@ export interface ItemLink {
 }
 
 export const OPEN_STATUSES: readonly Status[] = ['planning', 'in_progress', 'review', 'blocked'];
-export const isOpen = (s: Status): boolean => s !== 'done';
+/** Closed statuses: `done`, and `cancelled`, which counts as neither done nor open in roll-ups. */
+export const CLOSED_STATUSES: readonly Status[] = ['done', 'cancelled'];
+export const isOpen = (s: Status): boolean => !CLOSED_STATUSES.includes(s);

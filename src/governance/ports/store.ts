@@ -36,12 +36,13 @@ export interface AuditQuery {
   limit: number;
 }
 
+/** Over the children that are not cancelled: a cancelled child counts as neither done nor open. */
 export interface ChildStats {
   total: number;
   done: number;
   /** Sum of the children's progress values. */
   progressSum: number;
-  /** Children whose status is not done. */
+  /** Children whose status is open (neither done nor cancelled). */
   open: number;
   /** Children whose status is in_progress or review. */
   started: number;
@@ -96,7 +97,10 @@ export interface StoreReader {
   getMilestone(workspace: string, id: string): Promise<Milestone | undefined>;
   findMilestoneByTitle(workspace: string, title: string): Promise<Milestone | undefined>;
   listMilestones(workspace: string, state?: MilestoneState): Promise<Milestone[]>;
-  /** Completion for each milestone id given (ids with no items get total 0). */
+  /**
+   * Completion for each milestone id given, over the leaves under the items attached to it
+   * (cancelled ones left out); ids with no items get total 0.
+   */
   milestoneCompletion(workspace: string, ids: readonly string[]): Promise<Map<string, MilestoneCompletion>>;
 
   queryAudit(workspace: string, query: AuditQuery): Promise<AuditRecord[]>;

@@ -6,6 +6,7 @@ import type { Caller } from '../ports/caller.js';
 import type { CoreDeps } from '../ports/core-deps.js';
 import { assertWorkspace } from '../model/workspace.js';
 import { placement } from '../rules/hierarchy.js';
+import { NEEDS_REASON } from '../rules/status.js';
 import { AUDITED_ITEM_FIELDS } from './create-item.js';
 import { addLink } from './links.js';
 import { requireItem } from './lookups.js';
@@ -146,7 +147,9 @@ async function execute(s: WriteScope, steps: PlanSteps, origin: string): Promise
     // Re-read: roll-ups of earlier steps may already have moved a parent along.
     let item = await requireItem(s.tx, s.workspace, byRef.get(st.ref)!.id);
     for (const status of statusPath(item.status, st.status)) {
-      const reason = status === 'blocked' ? st.reason || `blocked in ${origin}` : `imported from ${origin}`;
+      const reason = NEEDS_REASON.includes(status)
+        ? st.reason || `${status} in ${origin}`
+        : `imported from ${origin}`;
       item = (await transitionItem(s, item, status, reason)).item;
     }
   }

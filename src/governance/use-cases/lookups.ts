@@ -28,14 +28,3 @@ export async function requireMilestone(r: StoreReader, workspace: string, id: st
   }
   return m;
 }
-
-export function assertVersion(item: { id: string; version: number }, expected: number | undefined): void {
-  if (expected !== undefined && item.version !== expected) {
-    throw new DomainError(
-      'ITEM.VERSION_CONFLICT',
-      `${item.id} is at version ${item.version}, not ${expected}`,
-      'Someone changed it since you read it: get_item again, re-apply your change, pass the new version.',
-      { id: item.id, currentVersion: item.version },
-    );
-  }
-}

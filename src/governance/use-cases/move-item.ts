@@ -3,7 +3,8 @@ import type { Caller } from '../ports/caller.js';
 import type { CoreDeps } from '../ports/core-deps.js';
 import { assertParent, childPath } from '../rules/hierarchy.js';
 import { hierarchyPolicy } from './config-effective.js';
-import { assertVersion, requireItem } from './lookups.js';
+import { requireItem } from './lookups.js';
+import { assertItemVersion } from './version-conflict.js';
 import { rollUp, type RollupChange } from './rollup.js';
 import { runWrite } from './write-scope.js';
 
@@ -28,7 +29,7 @@ export interface MoveResult {
 export async function moveItem(deps: CoreDeps, caller: Caller, cmd: MoveItemCommand): Promise<MoveResult> {
   return runWrite(deps, caller, cmd.workspace, async (s) => {
     const item = await requireItem(s.tx, s.workspace, cmd.id);
-    assertVersion(item, cmd.expectedVersion);
+    await assertItemVersion(s.tx, item, cmd.expectedVersion);
     const parent = cmd.parentId ? await requireItem(s.tx, s.workspace, cmd.parentId) : undefined;
     assertParent(item.type, parent, await hierarchyPolicy(s.tx, s.workspace, deps), {
       childOpen: item.status !== 'done',

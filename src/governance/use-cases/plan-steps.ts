@@ -73,14 +73,14 @@ export function planFields(p: PlanItem): PlanFields {
 
 const isImported = (p: PlanItem): p is ImportedItem => 'status' in p;
 
-/** Shortest legal path from one status to another; `blocked` only ever as the last step. */
+/** Shortest legal path from one status to another; `blocked` and `cancelled` only ever as the last step. */
 export function statusPath(from: Status, to: Status): Status[] {
   const prev = new Map<Status, Status | null>([[from, null]]);
   const queue: Status[] = [from];
   for (let i = 0; i < queue.length; i++) {
     const s = queue[i]!;
     if (s === to) break;
-    if (s === 'blocked' && s !== from) continue;
+    if ((s === 'blocked' || s === 'cancelled') && s !== from) continue;
     for (const n of TRANSITIONS[s]) {
       if (!prev.has(n)) {
         prev.set(n, s);

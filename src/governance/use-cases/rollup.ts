@@ -7,9 +7,18 @@ export interface RollupChange {
   id: string;
   progress: number;
   status: WorkItem['status'];
+  /** The ancestor's version after the roll-up: what the next write to it must expect. */
+  version: number;
 }
 
-/** A leaf counts 100 when done; a parent is the mean of its children's progress. */
+/** The audit action of a roll-up; its reason starts with ROLLUP_REASON and names the cause. */
+export const ROLLUP_ACTION = 'item.rolled_up';
+export const ROLLUP_REASON = 'roll-up: ';
+
+/**
+ * A leaf counts 100 when done; a parent is the mean of its children's progress, cancelled children
+ * left out (the store's child stats do not count them).
+ */
 export function leafProgress(item: Pick<WorkItem, 'status'>): number {
   return item.status === 'done' ? 100 : 0;
 }
@@ -77,9 +86,9 @@ async function recompute(s: WriteScope, parent: WorkItem, cause: string): Promis
   await s.audit({
     entityType: 'item',
     entityId: id,
-    action: 'item.rolled_up',
+    action: ROLLUP_ACTION,
     diff,
-    reason: `roll-up: ${cause}`,
+    reason: `${ROLLUP_REASON}${cause}`,
   });
-  return { id, progress, status };
+  return { id, progress, status, version: next.version };
 }

@@ -1,10 +1,12 @@
 import { DomainError } from '../errors.js';
-import type { Status, WorkItem } from '../model/work-item.js';
+import { isOpen, type Status, type WorkItem } from '../model/work-item.js';
 import type { Caller } from '../ports/caller.js';
 import type { CoreDeps } from '../ports/core-deps.js';
-import { STARTED, assertTransition } from '../rules/status.js';
-import { assertVersion, requireItem } from './lookups.js';
+import { NEEDS_REASON, STARTED, assertTransition } from '../rules/status.js';
+import { checkDependencies, type StatusWarning } from './dependency-rule.js';
+import { requireItem } from './lookups.js';
 import { leafProgress, rollUp, type RollupChange } from './rollup.js';
+import { assertItemVersion } from './version-conflict.js';
 import { runWrite, type WriteScope } from './write-scope.js';
 
 export interface SetStatusCommand {
@@ -18,8 +20,10 @@ export interface SetStatusCommand {
 export interface SetStatusResult {
   item: WorkItem;
   changed: boolean;
-  /** Ancestors whose progress or status changed as a consequence. */
+  /** Ancestors whose progress or status changed as a consequence, with their new versions. */
   rolledUp: RollupChange[];
+  /** Done while an item it depends on is open (when rules.dependencies is warn). */
+  warnings: StatusWarning[];
 }
 
 export async function setItemStatus(
@@ -29,12 +33,12 @@ export async function setItemStatus(
 ): Promise<SetStatusResult> {
   return runWrite(deps, caller, cmd.workspace, async (s) => {
     const item = await requireItem(s.tx, s.workspace, cmd.id);
-    assertVersion(item, cmd.expectedVersion);
+    await assertItemVersion(s.tx, item, cmd.expectedVersion);
     const reason = cmd.reason?.trim() || null;
     if (item.status === cmd.status) {
-      // Re-blocking with a new reason records the new reason; anything else is a no-op.
-      if (cmd.status !== 'blocked' || !reason || reason === item.statusReason)
-        return { item, changed: false, rolledUp: [] };
+      // Re-blocking (or re-cancelling) with a new reason records the new reason; anything else is a no-op.
+      if (!NEEDS_REASON.includes(cmd.status) || !reason || reason === item.statusReason)
+        return { item, changed: false, rolledUp: [], warnings: [] };
       const next = { ...item, statusReason: reason, updatedAt: s.now, version: item.version + 1 };
       await s.tx.updateItem(next, item.version);
       await s.audit({
@@ -45,9 +49,12 @@ export async function setItemStatus(
         reason,
       });
       await s.emit('issue.updated', { id: item.id, changed: ['statusReason'] });
-      return { item: next, changed: true, rolledUp: [] };
+      return { item: next, changed: true, rolledUp: [], warnings: [] };
     }
-    return { ...(await transitionItem(s, item, cmd.status, reason)), changed: true };
+    // Checked before the move so that an enforced refusal writes nothing.
+    const warnings =
+      cmd.status === 'done' && item.status !== 'done' ? await checkDependencies(s, item) : [];
+    return { ...(await transitionItem(s, item, cmd.status, reason)), changed: true, warnings };
   });
 }
 
@@ -65,7 +72,7 @@ export async function transitionItem(
   const stats = await s.tx.childStats(s.workspace, item.id);
   if (status === 'done' && stats.open > 0) {
     const open = (await s.tx.listChildren(s.workspace, item.id))
-      .filter((c) => c.status !== 'done')
+      .filter((c) => isOpen(c.status))
       .map((c) => c.id);
     throw new DomainError(
       'STATUS.CHILDREN_OPEN',
@@ -77,7 +84,7 @@ export async function transitionItem(
   const next: WorkItem = {
     ...item,
     status,
-    statusReason: status === 'blocked' ? reason : null,
+    statusReason: NEEDS_REASON.includes(status) ? reason : null,
     startedAt: STARTED.includes(status) ? (item.startedAt ?? s.now) : item.startedAt,
     completedAt: status === 'done' ? s.now : null,
     updatedAt: s.now,

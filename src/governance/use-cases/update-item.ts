@@ -2,7 +2,8 @@ import type { Priority, WorkItem } from '../model/work-item.js';
 import type { Caller } from '../ports/caller.js';
 import type { CoreDeps } from '../ports/core-deps.js';
 import { AUDITED_ITEM_FIELDS } from './create-item.js';
-import { assertVersion, requireItem, requireMilestone } from './lookups.js';
+import { requireItem, requireMilestone } from './lookups.js';
+import { assertItemVersion } from './version-conflict.js';
 import { diffFields, runWrite } from './write-scope.js';
 
 export interface ItemPatch {
@@ -36,7 +37,7 @@ export async function updateItem(
 ): Promise<UpdateResult> {
   return runWrite(deps, caller, cmd.workspace, async (s) => {
     const before = await requireItem(s.tx, s.workspace, cmd.id);
-    assertVersion(before, cmd.expectedVersion);
+    await assertItemVersion(s.tx, before, cmd.expectedVersion);
     const p = cmd.patch;
     if (p.milestoneId) await requireMilestone(s.tx, s.workspace, p.milestoneId);
     const after: WorkItem = {

@@ -40,6 +40,13 @@ const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 const done = sql<number>`sum(case when status = 'done' then 1 else 0 end)`;
 
+/** One decimal, rounded, but never 100 before every item is done (nor 0 once one is). */
+function completionPercent(done: number, total: number): number {
+  if (total === 0 || done === 0) return 0;
+  if (done === total) return 100;
+  return Math.min(99.9, Math.max(0.1, Math.round((1000 * done) / total) / 10));
+}
+
 /** StoreReader over a Kysely handle: the pool/connection, or the connection of a write transaction. */
 export class SqlReader implements StoreReader {
   constructor(
@@ -111,6 +118,8 @@ export class SqlReader implements StoreReader {
       ])
       .where('workspace', '=', workspace)
       .where('parent_id', '=', parentId)
+      // A cancelled child counts as neither done nor open, and not in the parent's progress.
+      .where('status', '<>', 'cancelled')
       .executeTakeFirstOrThrow();
     return {
       total: num(row.total),
@@ -224,7 +233,11 @@ export class SqlReader implements StoreReader {
     return rows.map(rowToMilestone);
   }
 
-  /** Percent is floored, so 100 means every item is done. */
+  /**
+   * Counts the work under a milestone: the leaves (items without open-or-done children) among the
+   * items attached to it and all their descendants, each once, cancelled ones left out. Percent has
+   * one decimal and is 100 only when every counted item is done.
+   */
   async milestoneCompletion(
     workspace: string,
     ids: readonly string[],
@@ -234,20 +247,46 @@ export class SqlReader implements StoreReader {
     );
     for (const part of chunks([...new Set(ids)])) {
       const rows = await this.db
-        .selectFrom('items')
-        .select((eb) => ['milestone_id', eb.fn.countAll().as('total'), done.as('done')])
-        .where('workspace', '=', workspace)
-        .where('milestone_id', 'in', part)
-        .groupBy('milestone_id')
+        .selectFrom('items as a')
+        // `i` is `a` itself or a strict descendant of it (the path range of `below`).
+        .innerJoin('items as i', (j) =>
+          j
+            .onRef('i.workspace', '=', 'a.workspace')
+            .on((eb) =>
+              eb.or([
+                eb('i.id', '=', eb.ref('a.id')),
+                eb.and([
+                  eb('i.path', '>=', sql<string>`a.path || '/'`),
+                  eb('i.path', '<', sql<string>`a.path || '0'`),
+                ]),
+              ]),
+            ),
+        )
+        .where('a.workspace', '=', workspace)
+        .where('a.milestone_id', 'in', part)
+        .where('i.status', '<>', 'cancelled')
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('items as c')
+                .select('c.id')
+                .whereRef('c.workspace', '=', 'i.workspace')
+                .whereRef('c.parent_id', '=', 'i.id')
+                .where('c.status', '<>', 'cancelled'),
+            ),
+          ),
+        )
+        .select([
+          'a.milestone_id',
+          sql<number>`count(distinct i.id)`.as('total'),
+          sql<number>`count(distinct case when i.status = 'done' then i.id end)`.as('done'),
+        ])
+        .groupBy('a.milestone_id')
         .execute();
       for (const r of rows) {
         const total = num(r.total);
         const d = num(r.done);
-        out.set(r.milestone_id ?? '', {
-          total,
-          done: d,
-          percent: total === 0 ? 0 : Math.floor((100 * d) / total),
-        });
+        out.set(r.milestone_id ?? '', { total, done: d, percent: completionPercent(d, total) });
       }
     }
     return out;

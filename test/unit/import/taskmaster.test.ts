@@ -118,12 +118,14 @@ describe('importTaskMaster: statuses and priorities', () => {
     { ref: '3.2', status: 'blocked', priority: 'high', extra: null },
     { ref: '3.3', status: 'review', priority: 'high', extra: null },
     { ref: '4', status: 'planning', priority: 'low', extra: 'taskmaster:deferred' },
-    { ref: '5', status: 'done', priority: 'medium', extra: 'taskmaster:cancelled' },
+    { ref: '5', status: 'cancelled', priority: 'medium', extra: 'taskmaster:cancelled' },
   ])('taskmaster:$ref -> $status, $priority', ({ ref, status, priority, extra }) => {
     const it = byRef(legacy, ref);
     expect(it.status).toBe(status);
     expect(it.priority).toBe(priority);
-    expect(it.statusReason).toBe(status === 'blocked' ? 'Blocked in Task Master.' : null);
+    expect(it.statusReason).toBe(
+      { blocked: 'Blocked in Task Master.', cancelled: 'Cancelled in Task Master.' }[status] ?? null,
+    );
     if (extra) expect(it.labels).toContain(extra);
   });
 
