@@ -53,15 +53,22 @@ const ERROR_MEANINGS: Record<ErrorCode, string> = {
   'INPUT.INVALID':
     'The arguments do not match the input schema (`details.issues` names every bad field), or the tool or cursor is unknown.',
   'WORKSPACE.INVALID': 'The workspace is not a GitHub `owner/repo` name.',
+  'WORKSPACE.NOT_FOUND':
+    "Nothing was ever written to the workspace in this server's store (reads answer empty only for workspaces that exist); `details.nearest` names up to 3 known workspaces with similar names, `list_workspaces` lists them all.",
   'ITEM.NOT_FOUND': 'No item with that id in the workspace.',
+  'ITEM.PREVIEW_ID':
+    "The id is one of `decompose_spec`'s preview ids (`T-` and 10 letters and digits), not a stored item: `apply_spec` with `dryRun: false` writes the plan, and its `created[]` pairs each `planId` with the stored id.",
   'ITEM.VERSION_CONFLICT':
-    'The item changed since it was read: `expectedVersion` is stale (`details.currentVersion`).',
+    'The item changed since it was read: `expectedVersion` is stale (`details.currentVersion`; `details.lastChange` names the actor and action, and whether it was a roll-up from a child).',
+  'AGENT.UNKNOWN':
+    "The agent is not one of the agent services of the workspace's effective configuration (`details.agents` lists them; `update_config` adds one).",
   'HIERARCHY.INVALID_PARENT': 'The parent has the wrong type, or is done while the child would be open.',
   'HIERARCHY.PARENT_REQUIRED': 'A feature needs an epic as parent, a task a feature.',
   'STATUS.INVALID_TRANSITION':
     'The status change is not in the transition table (`details.from`, `to`, `allowed`).',
   'STATUS.REASON_REQUIRED': 'Blocking an item needs a `reason`.',
-  'STATUS.CHILDREN_OPEN': 'An item cannot be done while a child is open (`details.open`; a cancelled child does not count).',
+  'STATUS.CHILDREN_OPEN':
+    'An item cannot be done while a child is open (`details.open`; a cancelled child does not count).',
   'DEPENDENCY.OPEN':
     'An item cannot be done while an item it depends on is open, when the workspace sets `rules.dependencies: enforce` (`details.open`); with `warn` the result carries a warning instead.',
   'LINK.SELF': 'An item cannot depend on itself.',
@@ -99,12 +106,18 @@ const ERROR_MEANINGS: Record<ErrorCode, string> = {
     'The spec is over the size limit (1 MiB of UTF-8 by default; `details.bytes`, `details.limit`).',
   'SPEC.NOT_FOUND':
     'No stored spec (or no such version of it) with that id in the workspace; `apply_spec` stores one when it writes.',
+  'SPEC.UNRELATED':
+    'The text shares almost nothing with the stored version of the spec id it defaulted to (`details.similarity` under `details.threshold`); pass `specId` to replace that spec on purpose.',
   'IMPORT.INVALID':
     'The file to import is not valid JSON (`details.line`, `details.column`), does not have the expected shape (`details.issues` gives each path), or names an unknown tag (`details.tags`).',
   'IMPORT.EMPTY': 'The file to import holds no tasks.',
   'IMPORT.TOO_LARGE': 'The file to import is over 5 MiB of UTF-8 (`details.bytes`, `details.limit`).',
   'PLAN.TOO_LARGE':
     'The plan is too large to apply in one call: over 5,000 items or 20,000 links (`details.items`, `details.links`). Nothing was written.',
+  'AUDIT.CHAIN_BROKEN':
+    "The workspace's audit chain no longer continues its last signed checkpoint (records missing, rewritten, or the checkpoint itself altered): nothing was signed; `verify_audit` names the problem.",
+  'AUDIT.NO_SIGNING_KEY':
+    'The server has no audit signing key (GF_AUDIT_SIGNING_KEY or the key file), so it cannot sign checkpoints or exports.',
   'STORE.BUSY': 'Another writer holds the workspace; retry in a moment.',
   'STORE.UNAVAILABLE': 'The database cannot be reached.',
   INTERNAL: 'An unexpected failure; nothing was changed and the details are in the server log.',

@@ -11,6 +11,15 @@ export const SPEC_RESOURCE_ITEMS = 200;
 const LIST_CAP = 200;
 const WORKSPACE_RE = new RegExp(WORKSPACE_PATTERN);
 
+/** specUri percent-encodes the id (it may be in any script); the template match does not decode. */
+function decodeSpecId(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
 export const specResource = defineResource({
   name: 'spec',
   title: 'Stored spec',
@@ -40,7 +49,7 @@ export const specResource = defineResource({
   },
   async read(deps, vars) {
     const workspace = assertWorkspace(workspaceOf(vars));
-    const specId = assertSpecId(vars.specId ?? '');
+    const specId = assertSpecId(decodeSpecId(vars.specId ?? ''));
     const spec = await deps.store.reader.getSpec(workspace, specId);
     if (!spec) throw specNotFound(specId);
     return {

@@ -4,7 +4,7 @@
  */
 import { DomainError } from '../errors.js';
 import type { GenerationMeta } from '../use-cases/model-json.js';
-import type { ItemType } from './work-item.js';
+import type { ItemType, WorkItem } from './work-item.js';
 
 /** Processing stages, in the order a spec goes through them. */
 export const SPEC_STAGES = ['analysis', 'specification', 'validation', 'github_generation'] as const;
@@ -41,7 +41,18 @@ export interface SpecItemRef {
   title: string;
   startLine: number;
   endLine: number;
+  /**
+   * The plan's values of the fields apply writes, as this version gave them: the base of the
+   * three-way merge when the next version is applied. Absent on versions stored before it was kept.
+   */
+  applied?: AppliedFields;
 }
+
+/** The item fields a spec plan owns (see PLAN_FIELDS). */
+export type AppliedFields = Pick<
+  WorkItem,
+  'title' | 'description' | 'priority' | 'estimateDays' | 'agent' | 'labels'
+>;
 
 /** One stored version; the text itself is read separately (it can be 1 MiB). */
 export interface SpecVersion {
@@ -69,32 +80,8 @@ export interface SpecVersion {
 /** The latest version of a spec, as lists show it. */
 export type SpecSummary = Pick<SpecVersion, 'specId' | 'version' | 'title' | 'status' | 'updatedAt'>;
 
-export const SPEC_ID_MAX = 64;
-const SPEC_ID_RE = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
-export const SPEC_ID_PATTERN = SPEC_ID_RE.source;
+export { assertSpecId, SPEC_ID_MAX, SPEC_ID_PATTERN, slugify } from './spec-identity.js';
 export const DETAIL_MAX = 300;
-
-export function assertSpecId(specId: string): string {
-  if (SPEC_ID_RE.test(specId)) return specId;
-  throw new DomainError(
-    'INPUT.INVALID',
-    `"${specId.slice(0, 80)}" is not a spec id`,
-    `Use lower-case letters, digits and inner hyphens, at most ${SPEC_ID_MAX} characters (e.g. "checkout-v2").`,
-    { issues: [{ path: 'specId', message: `must match ${SPEC_ID_PATTERN}` }] },
-  );
-}
-
-/** `Checkout — Payments (v2)` -> `checkout-payments-v2`; '' when nothing usable is left. */
-export function slugify(text: string): string {
-  const slug = text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+/, '')
-    .slice(0, SPEC_ID_MAX);
-  return slug.replace(/-+$/, '');
-}
 
 export function stageStatus(update: StageUpdate, now: string, before?: StageStatus): StageStatus {
   const started = update.state !== 'pending';

@@ -1,3 +1,4 @@
+import { mergeFields, WRITES, type FieldDecision, type OnConflict } from '../decompose/merge.js';
 import type { PlanItem, SpecPlan } from '../decompose/types.js';
 import { DomainError } from '../errors.js';
 import type { ImportedItem } from '../import/types.js';
@@ -9,9 +10,30 @@ import { TRANSITIONS } from '../rules/status.js';
 import { hierarchyPolicy } from './config-effective.js';
 import type { DocumentDeps } from './config-documents.js';
 
-/** The item fields a plan owns: applying it again brings them back to the plan's values. */
+/**
+ * The item fields a plan owns. Without a merge base (imports), applying it again brings them back
+ * to the plan's values; with one (specs), only where nobody edited them (see decompose/merge.ts).
+ */
 export const PLAN_FIELDS = ['title', 'description', 'priority', 'estimateDays', 'agent', 'labels'] as const;
-type PlanFields = Pick<WorkItem, (typeof PLAN_FIELDS)[number]>;
+export type PlanField = (typeof PLAN_FIELDS)[number];
+export type PlanFields = Pick<WorkItem, PlanField>;
+
+/** What the last applied version of the plan gave each item, by item id, and how to settle conflicts. */
+export interface MergeBase {
+  byItemId: ReadonlyMap<string, PlanFields>;
+  onConflict: OnConflict;
+}
+
+/** A field both a person (or agent) and the spec changed since the last applied version. */
+export interface FieldConflict {
+  planId: string;
+  id: string;
+  field: PlanField;
+  spec: unknown;
+  current: unknown;
+  /** `current`: left as it is; `spec`: the spec's value was written (onConflict: "spec"). */
+  resolved: 'current' | 'spec';
+}
 
 export type SkipReason = 'cycle' | 'unresolved';
 
@@ -29,6 +51,7 @@ export interface Update {
   before: WorkItem;
   after: WorkItem;
   fields: string[];
+  decisions: Partial<Record<PlanField, FieldDecision>>;
 }
 
 export interface StatusStep {
@@ -48,6 +71,7 @@ export interface PlanSteps {
   creations: Creation[];
   updates: Update[];
   unchanged: number;
+  conflicts: FieldConflict[];
   links: LinkStep[];
   skipped: { fromId: string; toId: string; reason: SkipReason }[];
   /** Deepest first, so parents reach their status after their children. */
@@ -99,6 +123,7 @@ export async function planSteps(
   workspace: string,
   plan: SpecPlan,
   origin: string,
+  merge?: MergeBase,
 ): Promise<PlanSteps> {
   const refOf = (planId: string) => `${origin}:${planId}`;
   const inPlan = new Set<string>();
@@ -120,6 +145,7 @@ export async function planSteps(
     creations: [],
     updates: [],
     unchanged: 0,
+    conflicts: [],
     links: [],
     skipped: [],
     statuses: [],
@@ -158,13 +184,26 @@ export async function planSteps(
       }
     }
     if (before) {
-      const fieldsChanged: string[] = PLAN_FIELDS.filter(
-        (f) => JSON.stringify(before[f]) !== JSON.stringify(fields[f]),
-      );
+      const base = merge?.byItemId.get(before.id);
+      const m = mergeFields(PLAN_FIELDS, base, before, fields, merge?.onConflict ?? 'keep');
+      const fieldsChanged: string[] = PLAN_FIELDS.filter((f) => WRITES.has(m.decisions[f]!));
+      for (const f of PLAN_FIELDS) {
+        const d = m.decisions[f];
+        if (d !== 'conflict' && d !== 'taken') continue;
+        const resolved = d === 'taken' ? 'spec' : 'current';
+        steps.conflicts.push({
+          planId: p.id,
+          id: before.id,
+          field: f,
+          spec: fields[f],
+          current: before[f],
+          resolved,
+        });
+      }
       if (before.sourceRef !== ref) fieldsChanged.push('sourceRef');
       if (fieldsChanged.length) {
-        const after = { ...before, ...fields, sourceRef: ref };
-        steps.updates.push({ planId: p.id, before, after, fields: fieldsChanged });
+        const after = { ...m.merged, sourceRef: ref };
+        steps.updates.push({ planId: p.id, before, after, fields: fieldsChanged, decisions: m.decisions });
       } else steps.unchanged++;
     } else {
       assertParent(p.type, parent, policy, { childOpen: true });

@@ -71,8 +71,9 @@ export async function getSpecText(
 }
 
 /**
- * Latest version of each spec, by spec id. Spec ids only use [a-z0-9-], all of which sort before
- * '~', so a prefix is the key range [prefix, prefix~) on both back-ends' byte-wise collation.
+ * Latest version of each spec, by spec id. Spec ids are letters of any script, digits and '-',
+ * all of which sort before U+10FFFF in UTF-8, so a prefix is the key range [prefix, prefix+U+10FFFF)
+ * on both back-ends' byte-wise collation.
  */
 export async function listSpecs(
   db: Kysely<Database>,
@@ -91,7 +92,8 @@ export async function listSpecs(
         .whereRef('t.spec_id', '=', 's.spec_id'),
     );
   if (q.after !== undefined) query = query.where('s.spec_id', '>', q.after);
-  if (q.prefix) query = query.where('s.spec_id', '>=', q.prefix).where('s.spec_id', '<', `${q.prefix}~`);
+  if (q.prefix)
+    query = query.where('s.spec_id', '>=', q.prefix).where('s.spec_id', '<', `${q.prefix}\u{10ffff}`);
   const rows = await query.orderBy('s.spec_id').limit(q.limit).execute();
   return rows.map((r) => ({
     specId: r.spec_id,

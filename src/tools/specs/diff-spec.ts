@@ -1,6 +1,8 @@
 import * as z from 'zod';
 import { decomposeSpec, diffPlans } from '../../governance/decompose/index.js';
+import { RELATED_MIN, specSimilarity } from '../../governance/model/spec-identity.js';
 import { defineTool } from '../../mcp/define-tool.js';
+import { itemLine } from '../../mcp/text.js';
 import { asOf, planItemRef, ref, specText } from './plan-schemas.js';
 
 const CAP = 200;
@@ -27,12 +29,21 @@ export const diffSpecTool = defineTool({
     ),
     linksAdded: z.number(),
     linksRemoved: z.number(),
+    similarity: z.number().describe('Share of lines the two texts have in common, 0..1'),
+    unrelated: z
+      .boolean()
+      .describe(
+        `Similarity under ${RELATED_MIN}: not two versions of one spec; apply_spec refuses such an ` +
+          'edit under a default spec id (SPEC.UNRELATED)',
+      ),
     truncated: z.boolean(),
   }),
   async handler(input, { deps }) {
     const now = input.asOf ?? deps.clock.now();
     const d = diffPlans(decomposeSpec(input.before, { now }), decomposeSpec(input.after, { now }));
     const counts = [d.added, d.removed, d.changed, d.moved].map((x) => x.length);
+    const similarity = Math.round(specSimilarity(input.before, input.after) * 1000) / 1000;
+    const unrelated = similarity < RELATED_MIN;
     return {
       data: {
         added: cap(d.added).map(ref),
@@ -46,9 +57,19 @@ export const diffSpecTool = defineTool({
         })),
         linksAdded: d.linksAdded.length,
         linksRemoved: d.linksRemoved.length,
+        similarity,
+        unrelated,
         truncated: counts.some((n) => n > CAP),
       },
-      summary: `${counts[0]} added, ${counts[1]} removed, ${counts[2]} changed, ${counts[3]} moved`,
+      summary:
+        `${counts[0]} added, ${counts[1]} removed, ${counts[2]} changed, ${counts[3]} moved` +
+        (unrelated ? `; the texts look unrelated (similarity ${similarity})` : ''),
+      lines: [
+        ...cap(d.added).map((i) => `added ${itemLine(ref(i))}`),
+        ...cap(d.removed).map((i) => `removed ${itemLine(ref(i))}`),
+        ...cap(d.changed).map((c) => `changed ${c.id} ${c.after.title}: ${[...c.fields].join(', ')}`),
+        ...cap(d.moved).map((m) => `moved ${m.id}: ${m.fromParentId ?? 'root'} -> ${m.toParentId ?? 'root'}`),
+      ],
     };
   },
 });
