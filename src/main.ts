@@ -44,7 +44,8 @@ async function main(): Promise<void> {
   if (config.command === 'version') return void process.stdout.write(`${pkg.version}\n`);
 
   // stderr only: under stdio, stdout belongs to the protocol. pino loads just after start-up.
-  const level = config.logLevel;
+  // pino spells the warning level `warn`.
+  const level = config.logLevel === 'warning' ? 'warn' : config.logLevel;
   const log = deferredLogger(async () => {
     const { default: pino } = await import('pino');
     const p = pino({ name: NAME, level }, pino.destination(2));

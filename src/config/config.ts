@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import * as z from 'zod';
 import { ACTOR_TYPES, type Actor } from '../governance/model/audit.js';
 import { TOOLSETS, type Toolset } from '../mcp/toolsets.js';
+import { canonicalLevel } from '../shared/log-levels.js';
 import { isLoopbackHost, normalizeOrigin, unbracket } from './net.js';
 
 /** A configuration the server cannot start with; the message names the variable or flag to fix. */
@@ -11,7 +12,8 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** Process log levels, spelt as in MCP (`warning`); `warn` is read as `warning` (shared/log-levels.ts). */
+export const LOG_LEVELS = ['fatal', 'error', 'warning', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface HttpConfig {
@@ -190,7 +192,9 @@ const settings = z.object({
     .refine((xs) => xs.length > 0, 'must name at least one of items, milestones, audit')
     .optional(),
   dataDir: z.string().trim().min(1, 'must not be empty').optional(),
-  logLevel: oneOf(LOG_LEVELS).default('info'),
+  logLevel: z
+    .preprocess((v) => (typeof v === 'string' ? canonicalLevel(v) : v), oneOf(LOG_LEVELS))
+    .default('info'),
   databaseUrl: z
     .string()
     .trim()

@@ -11,7 +11,8 @@ Options (each overrides the environment variable named after it):
   --toolsets LIST       Comma list of items,milestones,audit,specs,config (GF_TOOLSETS, default all)
   --data-dir DIR        SQLite data directory (GF_DATA_DIR,
                         default $XDG_DATA_HOME/governance-factory or ~/.local/share/governance-factory)
-  --log-level LEVEL     fatal|error|warn|info|debug|trace|silent (GF_LOG_LEVEL, default info)
+  --log-level LEVEL     fatal|error|warning|info|debug|trace|silent, warn = warning
+                        (GF_LOG_LEVEL, default info)
   -h, --help            Show this help
   -v, --version         Print the version
 

@@ -1,3 +1,4 @@
+import { itemIdsOf } from '../governance/model/events.js';
 import { getItemView } from '../governance/use-cases/read-items.js';
 import { defineResource } from '../mcp/define-resource.js';
 import { toItemOut } from '../tools/schemas.js';
@@ -18,13 +19,5 @@ export const workItemResource = defineResource({
     const view = await getItemView(deps.store.reader, workspaceOf(vars), vars.id ?? '');
     return { ...view, item: toItemOut(view.item) };
   },
-  affected: (e) => {
-    const ids = new Set<string>();
-    for (const key of ['id', 'blockerId', 'blockedId', 'from', 'to']) {
-      const v = e.payload[key];
-      if (typeof v === 'string') ids.add(v);
-    }
-    if (Array.isArray(e.payload.ids)) for (const v of e.payload.ids) if (typeof v === 'string') ids.add(v);
-    return [...ids].map((id) => itemUri(e.workspace, id));
-  },
+  affected: (e) => [...new Set(itemIdsOf(e))].map((id) => itemUri(e.workspace, id)),
 });

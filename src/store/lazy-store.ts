@@ -1,3 +1,4 @@
+import type { OutboxStore } from '../governance/ports/events.js';
 import type { GovernanceStore, StoreReader } from '../governance/ports/store.js';
 import { lazyOnce } from '../shared/lazy-once.js';
 
@@ -20,13 +21,19 @@ export function lazyStore(
         return r[key]!(...args);
       },
   });
+  const outbox: OutboxStore = {
+    claim: async (req) => (await get()).outbox.claim(req),
+    ack: async (owner, ids, now) => (await get()).outbox.ack(owner, ids, now),
+    retry: async (owner, id, failure) => (await get()).outbox.retry(owner, id, failure),
+    release: async (owner, ids) => (await get()).outbox.release(owner, ids),
+    pending: async (opts) => (await get()).outbox.pending(opts),
+  };
   return {
     kind,
     reader,
     opened: () => isOpen,
     write: async (ws, fn) => (await get()).write(ws, fn),
-    pendingEvents: async (ids, limit) => (await get()).pendingEvents(ids, limit),
-    markDispatched: async (ids) => (await get()).markDispatched(ids),
+    outbox,
     ping: async () => (await get()).ping(),
     close: async () => {
       await (await store.started()?.catch(() => undefined))?.close();

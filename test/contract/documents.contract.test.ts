@@ -305,8 +305,7 @@ const failingCommit = (store: GovernanceStore): GovernanceStore => ({
       await fn(tx);
       throw new Error('commit failed');
     }),
-  pendingEvents: (ids, limit) => store.pendingEvents(ids, limit),
-  markDispatched: (ids) => store.markDispatched(ids),
+  outbox: store.outbox,
   ping: () => store.ping(),
   close: () => store.close(),
 });
@@ -342,7 +341,7 @@ describe('config updates with an external document store: compensation around th
     expect(await auditSeq(ws)).toBe(0);
   });
 
-  it('keeps the version when the commit happened and only the event publish failed', async () => {
+  it('keeps the version when the commit happened and only the event publish failed (left for a retry)', async () => {
     docs = createMemoryDocuments();
     const ws = `${freshOwner()}/web`;
     const bus = {
@@ -350,10 +349,12 @@ describe('config updates with an external document store: compensation around th
       subscribe: () => () => undefined,
     };
     const deps = { store: opened.store, clock: testClock(), bus, documents: docs };
-    await expect(run(deps, ws)).rejects.toThrow('bus down');
+    await expect(run(deps, ws)).resolves.toMatchObject({ version: 1 });
     expect(docs.versions('repo', ws)).toEqual([1]);
     expect(docs.removed).toEqual([]);
     expect(await auditSeq(ws)).toBe(1);
+    const left = (await opened.store.outbox.pending({ limit: 10_000 })).filter((e) => e.event.workspace === ws);
+    expect(left.map((e) => [e.event.type, e.attempts, e.lastError])).toEqual([['config.updated', 1, 'bus down']]);
   });
 });
 

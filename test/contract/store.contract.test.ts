@@ -384,13 +384,14 @@ describe.each(storeBackends)('GovernanceStore contract: $name', (backend) => {
     });
   });
 
+  // Claims, leases, retries and ordering: test/contract/outbox.contract.test.ts.
   describe('outbox', () => {
-    it('keeps events until dispatched, oldest first', async () => {
+    it('keeps events until published, oldest first', async () => {
       const ws = freshWorkspace();
       const event = (n: number) => ({
         workspace: ws,
         type: 'issue.created' as const,
-        payload: { id: `T-${n}`, n },
+        payload: { id: `T-${n}`, type: 'task', parentId: null },
         at: T0,
       });
       const [a, b, c] = await store.write(ws, async (tx) => [
@@ -399,15 +400,12 @@ describe.each(storeBackends)('GovernanceStore contract: $name', (backend) => {
         await tx.addEvent(event(3)),
       ]);
       expect(a < b && b < c).toBe(true);
-      const mine = (await store.pendingEvents(undefined, 10_000)).filter((e) => e.workspace === ws);
-      expect(mine).toEqual([1, 2, 3].map((n, i) => ({ ...event(n), id: [a, b, c][i] })));
-      expect((await store.pendingEvents([c, a])).map((e) => e.id)).toEqual([a, c]);
-      expect(await store.pendingEvents([])).toEqual([]);
-      expect(await store.pendingEvents([a, b, c], 2)).toHaveLength(2);
-
-      await store.markDispatched([a, b]);
-      await store.markDispatched([]);
-      expect((await store.pendingEvents([a, b, c])).map((e) => e.id)).toEqual([c]);
+      const mine = (await store.outbox.pending({ limit: 10_000 })).filter((e) => e.event.workspace === ws);
+      expect(mine.map((e) => e.event)).toEqual([1, 2, 3].map((n, i) => ({ ...event(n), id: [a, b, c][i] })));
+      expect(mine.map((e) => e.attempts)).toEqual([0, 0, 0]);
+      expect((await store.outbox.pending({ ids: [c, a] })).map((e) => e.event.id)).toEqual([a, c]);
+      expect(await store.outbox.pending({ ids: [] })).toEqual([]);
+      expect(await store.outbox.pending({ ids: [a, b, c], limit: 2 })).toHaveLength(2);
     });
   });
 
@@ -421,7 +419,7 @@ describe.each(storeBackends)('GovernanceStore contract: $name', (backend) => {
         await tx.insertMilestone(makeMilestone(ws, 1));
         await tx.insertLink({ workspace: ws, blockerId: 'T-1', blockedId: 'T-2', createdAt: T0 });
         await appendChained(tx, ws);
-        await tx.addEvent({ workspace: ws, type: 'issue.created', payload: {}, at: T0 });
+        await tx.addEvent({ workspace: ws, type: 'hierarchy.updated', payload: { ids: [] }, at: T0 });
         await tx.setPolicy(ws, { allowUnparentedTasks: true });
         throw boom;
       });
@@ -432,7 +430,9 @@ describe.each(storeBackends)('GovernanceStore contract: $name', (backend) => {
       expect(await reader.auditHead(ws)).toBeUndefined();
       expect(await reader.getPolicy(ws)).toEqual(DEFAULT_POLICY);
       expect(await reader.listWorkspaces(10_000)).not.toContain(ws);
-      expect((await store.pendingEvents(undefined, 10_000)).filter((e) => e.workspace === ws)).toEqual([]);
+      expect((await store.outbox.pending({ limit: 10_000 })).filter((e) => e.event.workspace === ws)).toEqual(
+        [],
+      );
       expect(await store.write(ws, (tx) => tx.nextSeq(ws, 'item'))).toBe(1);
     });
 

@@ -45,7 +45,9 @@ describe.each(storeBackends)('configuration use-cases: $name', (backend) => {
     opened = await backend.open();
     events = [];
     deps = { store: opened.store, clock: clock(), bus: createMemoryBus() };
-    deps.bus.subscribe((e) => events.push(e));
+    deps.bus.subscribe((e) => {
+      events.push(e);
+    });
   });
   afterAll(() => opened?.cleanup());
 
@@ -58,7 +60,7 @@ describe.each(storeBackends)('configuration use-cases: $name', (backend) => {
   async function expectNothingWritten(ws: string, before: { seq: number; events: number }) {
     expect(await auditSeq(ws)).toBe(before.seq);
     expect(events.length).toBe(before.events);
-    expect(await deps.store.pendingEvents()).toEqual([]);
+    expect(await deps.store.outbox.pending()).toEqual([]);
   }
 
   it('gives the defaults when nothing is stored', async () => {

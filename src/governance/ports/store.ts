@@ -2,6 +2,7 @@ import type { OverrideScope } from '../config/override.js';
 import type { AuditRecord, AuditEntity, ActorType } from '../model/audit.js';
 import type { DomainEvent } from '../model/events.js';
 import type { Milestone, MilestoneCompletion, MilestoneState } from '../model/milestone.js';
+import type { OutboxStore } from './events.js';
 import type { SpecStatus, SpecSummary, SpecVersion } from '../model/spec.js';
 import type { ItemLink, ItemType, Status, WorkItem } from '../model/work-item.js';
 import type { WorkspacePolicy } from '../model/workspace.js';
@@ -190,9 +191,8 @@ export interface GovernanceStore {
   readonly reader: StoreReader;
   /** Runs `fn` in one transaction holding the workspace's write lock; commits, or rolls back on throw. */
   write<T>(workspace: string, fn: (tx: StoreTx) => Promise<T>): Promise<T>;
-  /** Undispatched outbox events with id in `ids` (or all, oldest first, when ids is omitted). */
-  pendingEvents(ids?: readonly number[], limit?: number): Promise<DomainEvent[]>;
-  markDispatched(ids: readonly number[]): Promise<void>;
+  /** The outbox's delivery state, for the relay (events are added through `StoreTx.addEvent`). */
+  readonly outbox: OutboxStore;
   /** Cheap liveness check for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,10 +1,11 @@
 import { chainRecord } from '../audit/chain.js';
 import type { AuditDiff, AuditEntity, AuditRecord } from '../model/audit.js';
-import type { DomainEvent, DomainEventType } from '../model/events.js';
+import type { DomainEvent, DomainEventType, EventOf, EventPayloads } from '../model/events.js';
 import { assertWorkspace } from '../model/workspace.js';
 import type { Caller } from '../ports/caller.js';
 import type { CoreDeps } from '../ports/core-deps.js';
 import type { StoreTx } from '../ports/store.js';
+import { createOutboxRelay } from './outbox-relay.js';
 
 export interface AuditEntry {
   entityType: AuditEntity;
@@ -22,12 +23,13 @@ export interface WriteScope {
   workspace: string;
   now: string;
   audit(entry: AuditEntry): Promise<AuditRecord>;
-  emit(type: DomainEventType, payload: Record<string, unknown>): Promise<void>;
+  emit<K extends DomainEventType>(type: K, payload: EventPayloads[K]): Promise<void>;
 }
 
 /**
  * Runs a change in one transaction: the change, its audit records and its outbox events
- * commit together or not at all. Events are dispatched to the bus after commit.
+ * commit together or not at all. After the commit the outbox relay publishes the events to the
+ * bus; one that fails stays in the outbox and is retried, and the write still succeeds.
  */
 export async function runWrite<T>(
   deps: CoreDeps,
@@ -66,30 +68,17 @@ export async function runWrite<T>(
         head = { seq: record.seq, hash: record.hash };
         return record;
       },
-      emit: async (type, payload) => {
-        const event: DomainEvent = { workspace, type, payload, at: now };
+      emit: async <K extends DomainEventType>(type: K, payload: EventPayloads[K]) => {
+        const event = { workspace, type, payload, at: now } as EventOf<K> as DomainEvent;
         event.id = await tx.addEvent(event);
         events.push(event);
       },
     };
     return fn(scope);
   });
-  await publish(deps, events);
+  // Awaited: a subscriber (resource notifications) hears of the change before the caller does.
+  if (events.length > 0) await createOutboxRelay(deps, { pollMs: 0 }).publish(events.map((e) => e.id!));
   return result;
-}
-
-/** Publishes committed events, then marks them dispatched; a failure leaves them pending. */
-async function publish(deps: CoreDeps, events: readonly DomainEvent[]): Promise<void> {
-  if (events.length === 0) return;
-  for (const e of events) await deps.bus.publish(e);
-  await deps.store.markDispatched(events.map((e) => e.id!));
-}
-
-/** Publishes every event still pending in the outbox (left by a crash or a failed publish). */
-export async function dispatchEvents(deps: CoreDeps): Promise<number> {
-  const events = await deps.store.pendingEvents();
-  await publish(deps, events);
-  return events.length;
 }
 
 /** Field diff between two versions of an entity, over the given fields. */

@@ -4,7 +4,7 @@ import pg from 'pg';
 import type { GovernanceStore } from '../../governance/ports/store.js';
 import { withErrorMapping } from '../sql/errors.js';
 import { migrate } from '../sql/migrate.js';
-import { markDispatched, pendingEvents } from '../sql/outbox.js';
+import { sqlOutbox } from '../sql/outbox.js';
 import { SqlReader } from '../sql/reader.js';
 import type { Database } from '../sql/schema.js';
 import { SqlTx } from '../sql/writer.js';
@@ -88,8 +88,11 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<G
         await lock(advisoryKey(schema, workspace)).execute(trx);
         return fn(new SqlTx(trx, 'postgres', workspace));
       }),
-    pendingEvents: (ids, limit) => pendingEvents(db, ids, limit),
-    markDispatched: (ids) => markDispatched(db, ids, now()),
+    // Claims lock their rows FOR UPDATE SKIP LOCKED: concurrent relays take disjoint events.
+    outbox: withErrorMapping(
+      sqlOutbox(db, 'postgres', (fn) => db.transaction().execute(fn)),
+      mapPostgresError,
+    ),
     ping: async () => {
       await sql`select 1`.execute(db);
     },

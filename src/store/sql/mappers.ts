@@ -143,10 +143,12 @@ export const rowToAudit = (r: AuditRow): AuditRecord => ({
 
 type OutboxRow = Pick<OutboxTable, 'workspace' | 'type' | 'payload' | 'at'> & { id: number };
 
-export const rowToEvent = (r: OutboxRow): DomainEvent => ({
-  id: Number(r.id),
-  workspace: r.workspace,
-  type: r.type as DomainEventType,
-  payload: JSON.parse(r.payload) as Record<string, unknown>,
-  at: r.at,
-});
+// The payload is what `emit` wrote for this type, checked against the event map then.
+export const rowToEvent = (r: OutboxRow): DomainEvent =>
+  ({
+    id: Number(r.id),
+    workspace: r.workspace,
+    type: r.type as DomainEventType,
+    payload: JSON.parse(r.payload) as unknown,
+    at: r.at,
+  }) as DomainEvent;

@@ -6,7 +6,7 @@ import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { GovernanceStore } from '../../governance/ports/store.js';
 import { withErrorMapping } from '../sql/errors.js';
 import { migrate } from '../sql/migrate.js';
-import { markDispatched, pendingEvents } from '../sql/outbox.js';
+import { sqlOutbox } from '../sql/outbox.js';
 import { SqlReader } from '../sql/reader.js';
 import type { Database } from '../sql/schema.js';
 import { SqlTx } from '../sql/writer.js';
@@ -136,10 +136,8 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Gover
     kind: 'sqlite',
     reader: withErrorMapping(new SqlReader(db, 'sqlite'), mapSqliteError),
     write: (workspace, fn) => immediate((conn) => fn(new SqlTx(conn, 'sqlite', workspace))),
-    pendingEvents: (ids, limit) => pendingEvents(db, ids, limit),
-    markDispatched: async (ids) => {
-      if (ids.length > 0) await immediate((conn) => markDispatched(conn, ids, now()));
-    },
+    // Claims run under the write lock, so two processes on one file never claim the same event.
+    outbox: withErrorMapping(sqlOutbox(db, 'sqlite', immediate), mapSqliteError),
     ping: async () => {
       await sql`select 1`.execute(db);
     },
