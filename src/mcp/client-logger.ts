@@ -4,12 +4,21 @@ import {
   SetLevelRequestSchema,
   type LoggingLevel,
 } from '@modelcontextprotocol/sdk/types.js';
+import * as z from 'zod';
 import { DomainError } from '../governance/errors.js';
+import { canonicalLevel } from '../shared/log-levels.js';
 import type { Logger } from './deps.js';
 
 const SEVERITY = new Map(LoggingLevelSchema.options.map((l, i) => [l, i]));
 /** Until the client picks a level, only warnings and errors are mirrored to it. */
 const DEFAULT_LEVEL: LoggingLevel = 'warning';
+
+/** logging/setLevel with the SDK's levels, plus `warn` for `warning` (as --log-level takes it). */
+const SetLevelAnySpelling = SetLevelRequestSchema.extend({
+  params: SetLevelRequestSchema.shape.params.extend({
+    level: z.preprocess((v) => (typeof v === 'string' ? canonicalLevel(v) : v), LoggingLevelSchema),
+  }),
+});
 
 /**
  * A logger that writes to the process log (stderr) and mirrors entries at or above the level the
@@ -17,7 +26,7 @@ const DEFAULT_LEVEL: LoggingLevel = 'warning';
  */
 export function clientLogger(base: Logger, server: Server): Logger {
   let min = SEVERITY.get(DEFAULT_LEVEL)!;
-  server.setRequestHandler(SetLevelRequestSchema, (req) => {
+  server.setRequestHandler(SetLevelAnySpelling, (req) => {
     min = SEVERITY.get(req.params.level) ?? min;
     return {};
   });

@@ -1,4 +1,5 @@
 import {
+  EmptyResultSchema,
   LoggingMessageNotificationSchema,
   McpError,
   ResourceUpdatedNotificationSchema,
@@ -349,6 +350,31 @@ describe('logging', () => {
     } finally {
       restore();
     }
+  });
+
+  // One spelling, `warning`; `warn` (as --log-level takes it) is the same level. The client starts
+  // at `critical`, so only a level that really took effect lets the error through.
+  it.each([
+    { level: 'warn', errorSent: true },
+    { level: 'warning', errorSent: true },
+    { level: 'emergency', errorSent: false },
+  ])('logging/setLevel $level sends errors: $errorSent', async ({ level, errorSent }) => {
+    await c().client.setLoggingLevel('critical');
+    await c().client.request({ method: 'logging/setLevel', params: { level } }, EmptyResultSchema);
+    const restore = breakReads();
+    try {
+      expect(await c().err('get_item', { workspace: WS, id: 'E-1' })).toBe('INTERNAL');
+      await c().client.ping();
+      expect(messages.map((m) => m.level)).toEqual(errorSent ? ['error'] : []);
+    } finally {
+      restore();
+    }
+  });
+
+  it('refuses a level it does not know', async () => {
+    await expect(
+      c().client.request({ method: 'logging/setLevel', params: { level: 'verbose' } }, EmptyResultSchema),
+    ).rejects.toBeInstanceOf(McpError);
   });
 
   it('sends nothing below the level the client set', async () => {
