@@ -13,7 +13,8 @@ export default defineConfig({
     reporters: ['default', './test/helpers/summary-reporter.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // Builds dist/ when stale, for the e2e suites that spawn the built server.
-    globalSetup: ['test/e2e/global-setup.ts'],
+    // Builds dist/ when stale, for the e2e suites that spawn the built server; picks the
+    // PostgreSQL of the run (a server, or an embedded PGlite outside CI).
+    globalSetup: ['test/e2e/global-setup.ts', 'test/helpers/postgres-setup.ts'],
   },
 });

@@ -3,8 +3,9 @@
  * all of them: `describe.each(storeBackends)('$name', (backend) => ...)`.
  *
  * - sqlite: a new temp directory per open, removed by cleanup.
- * - postgres: TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test), a new random
- *   schema per open, dropped with CASCADE by cleanup.
+ * - postgres: the PostgreSQL chosen for the run by test/helpers/postgres-setup.ts (TEST_DATABASE_URL
+ *   when it answers, else an embedded PGlite outside CI), a new random schema per open, dropped
+ *   with CASCADE by cleanup.
  *
  * Always call cleanup (it closes the store too), e.g. in afterEach/afterAll.
  */
@@ -14,6 +15,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
+import { inject } from 'vitest';
 import type { GovernanceStore } from '../../src/governance/ports/store.js';
 import { createPostgresStore } from '../../src/store/postgres/index.js';
 import { createSqliteStore } from '../../src/store/sqlite/index.js';
@@ -31,7 +33,14 @@ export interface StoreBackend {
   open(): Promise<OpenedStore>;
 }
 
-export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const TEST_POSTGRES = inject('postgres');
+export const TEST_DATABASE_URL = TEST_POSTGRES.url;
+/**
+ * Set when the run's PostgreSQL is the embedded PGlite: one session that the socket server shares
+ * between connections, so session-level behaviour (locks held by another connection, blocking
+ * waits) is not PostgreSQL's. Skip such a test with `it.skipIf(ON_PGLITE)` and say why.
+ */
+export const ON_PGLITE = TEST_POSTGRES.kind === 'pglite';
 
 export const sqliteBackend: StoreBackend = {
   name: 'sqlite',
@@ -79,9 +88,19 @@ export const postgresBackend: StoreBackend = {
       async exec(sql, params = []) {
         let n = 0;
         const text = sql.replace(/\?/g, () => `$${++n}`);
+        // `set local` in a transaction: on PGlite's shared session a plain `set` could be
+        // overtaken by another connection's before the statement runs.
         return withClient(async (client) => {
-          await client.query(`set search_path to "${schema}"`);
-          return (await client.query(text, params)).rowCount ?? 0;
+          await client.query('begin');
+          try {
+            await client.query(`set local search_path to "${schema}"`);
+            const changed = (await client.query(text, params)).rowCount ?? 0;
+            await client.query('commit');
+            return changed;
+          } catch (e) {
+            await client.query('rollback');
+            throw e;
+          }
         });
       },
     };
