@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DomainEvent } from '../../src/governance/model/events.js';
 import type { EventBus } from '../../src/governance/ports/events.js';
 import type { GovernanceStore } from '../../src/governance/ports/store.js';
@@ -134,6 +134,47 @@ describe.each<Kind>(['sqlite', 'postgres'])('outbox relay: %s', (kind) => {
     }
     expect(await twins.a.outbox.pending()).toEqual([]);
     expect(await relay.drain()).toBe(0);
+  });
+
+  it('retries on its own timer, and stops polling when stopped', async () => {
+    const timers: { fn: () => void; ms: number }[] = [];
+    const schedule = (fn: () => void, ms: number) => {
+      const t = { fn, ms };
+      timers.push(t);
+      return { cancel: () => void timers.splice(timers.indexOf(t) >>> 0, 1) };
+    };
+    const polls = () => timers.filter((t) => t.ms === 1_000);
+    let refusals = 1;
+    const r = recordingBus(() => refusals-- > 0);
+    const [id] = await addEvents(twins.a, 'acme/web', 1);
+    const relay = relayOn(twins.a, r.bus, clock, { pollMs: 1_000, schedule });
+
+    relay.start();
+    await vi.waitFor(() => expect(polls()).toHaveLength(1));
+    expect(r.ids()).toEqual([id]);
+    expect((await twins.a.outbox.pending()).map((e) => e.attempts)).toEqual([1]);
+
+    clock.advance(1_000);
+    const poll = polls()[0]!;
+    timers.splice(timers.indexOf(poll), 1);
+    poll.fn();
+    await vi.waitFor(() => expect(polls()).toHaveLength(1));
+    expect(r.ids()).toEqual([id, id]);
+    expect(await twins.a.outbox.pending()).toEqual([]);
+
+    await relay.stop();
+    expect(polls()).toEqual([]);
+  });
+
+  it('counts a subscriber that never acknowledges as a failure', async () => {
+    const bus = createMemoryBus();
+    bus.subscribe(() => new Promise<void>(() => undefined));
+    const [id] = await addEvents(twins.a, 'acme/web', 1);
+    const relay = relayOn(twins.a, bus, clock, { publishTimeoutMs: 50 });
+    expect(await relay.publish([id!])).toBe(0);
+    expect(await twins.a.outbox.pending()).toMatchObject([
+      { attempts: 1, lastError: 'not acknowledged within 50 ms', claimedBy: null },
+    ]);
   });
 
   it('holds back a failed event’s workspace, in order, and not the others', async () => {
