@@ -7,7 +7,7 @@ import {
   specSimilarity,
 } from '../../src/governance/model/spec-identity.js';
 import { specUri } from '../../src/resources/uris.js';
-import { useClient, WS, type Connected } from '../helpers/mcp.js';
+import { useClient, WS, type BackendName, type Connected } from '../helpers/mcp.js';
 
 const AS_OF = '2027-02-10';
 
@@ -20,8 +20,8 @@ const readSpec = async (c: Connected, specId: string) => {
   return JSON.parse((r.contents[0] as { text: string }).text) as { specId: string; version: number };
 };
 
-describe('spec identity: default ids never pair unrelated documents', () => {
-  const c = useClient();
+describe.each<BackendName>(['sqlite', 'postgres'])('spec identity on %s', (backend) => {
+  const c = useClient({ backend });
 
   it.each([
     {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { connectClient, useClient, WS, type Connected } from '../helpers/mcp.js';
+import { connectClient, useClient, WS, type BackendName, type Connected } from '../helpers/mcp.js';
 
 const AS_OF = '2027-02-10';
 /** The task's title carries its tag, so the spec changes its title along with its priority. */
@@ -39,8 +39,8 @@ async function edit(c: Connected, patch: Record<string, unknown>): Promise<void>
   });
 }
 
-describe('apply_spec merges three ways against the last applied version', () => {
-  const c = useClient();
+describe.each<BackendName>(['sqlite', 'postgres'])('apply_spec merges three ways on %s', (backend) => {
+  const c = useClient({ backend });
 
   it.each([
     {
@@ -55,10 +55,10 @@ describe('apply_spec merges three ways against the last applied version', () => 
     },
     {
       name: 'a field edited by hand that the spec did not touch is kept',
-      edit: { agent: 'agent:billing' },
+      edit: { agent: 'agent:qa' },
       next: OTHER,
       onConflict: undefined,
-      want: { priority: 'medium', agent: 'agent:billing' },
+      want: { priority: 'medium', agent: 'agent:qa' },
       updated: [],
       conflicts: [],
       reason: null,
@@ -134,7 +134,7 @@ describe('apply_spec merge (property)', () => {
         tag,
         tag,
         fc.option(fc.constantFrom('critical', 'high', 'medium', 'low'), { nil: undefined }),
-        fc.option(fc.constantFrom('agent:a', 'agent:b'), { nil: undefined }),
+        fc.option(fc.constantFrom('agent:qa', 'agent:security'), { nil: undefined }),
         async (from, to, priority, agent) => {
           const c = await connectClient();
           try {

@@ -1,3 +1,4 @@
+import { mergeReason } from '../decompose/merge.js';
 import type { SpecPlan } from '../decompose/types.js';
 import { DomainError } from '../errors.js';
 import type { ImportedPlan } from '../import/types.js';
@@ -10,7 +11,14 @@ import { NEEDS_REASON } from '../rules/status.js';
 import { AUDITED_ITEM_FIELDS } from './create-item.js';
 import { addLink } from './links.js';
 import { requireItem } from './lookups.js';
-import { planSteps, statusPath, type PlanSteps, type SkipReason } from './plan-steps.js';
+import {
+  planSteps,
+  statusPath,
+  type FieldConflict,
+  type MergeBase,
+  type PlanSteps,
+  type SkipReason,
+} from './plan-steps.js';
 import { rollUp } from './rollup.js';
 import { transitionItem } from './set-item-status.js';
 import { diffFields, runWrite, type WriteScope } from './write-scope.js';
@@ -25,6 +33,8 @@ export interface ApplyPlanCommand {
   /** Names where the plan came from (`spec`, `taskmaster`, `speckit`); prefixes the items' source refs. */
   origin: string;
   dryRun: boolean;
+  /** The last applied version's values: fields people edited are kept, not brought back to the plan. */
+  merge?: MergeBase;
 }
 
 export interface ApplyReport {
@@ -33,6 +43,8 @@ export interface ApplyReport {
   created: { planId: string; id: string | null }[];
   updated: { planId: string; id: string; fields: string[] }[];
   unchanged: number;
+  /** Fields both edited in the hierarchy and changed by the plan since the merge base. */
+  conflicts: FieldConflict[];
   links: { added: number; skipped: { fromId: string; toId: string; reason: SkipReason }[] };
   /** Items brought to the status their source gave them (imports only). */
   statuses: number;
@@ -48,9 +60,10 @@ export async function applyPlan(deps: CoreDeps, caller: Caller, cmd: ApplyPlanCo
   assertWorkspace(cmd.workspace);
   assertSize(cmd.plan);
   if (cmd.dryRun) {
-    return report(await planSteps(deps, deps.store.reader, cmd.workspace, cmd.plan, cmd.origin), true);
+    const steps = await planSteps(deps, deps.store.reader, cmd.workspace, cmd.plan, cmd.origin, cmd.merge);
+    return report(steps, true);
   }
-  return runWrite(deps, caller, cmd.workspace, (s) => writePlan(s, cmd.plan, cmd.origin));
+  return runWrite(deps, caller, cmd.workspace, (s) => writePlan(s, cmd.plan, cmd.origin, cmd.merge));
 }
 
 /** The write half of applyPlan, inside a write another use-case opened (apply_spec also stores the spec). */
@@ -58,9 +71,10 @@ export async function writePlan(
   s: WriteScope,
   plan: SpecPlan | ImportedPlan,
   origin: string,
+  merge?: MergeBase,
 ): Promise<ApplyReport> {
   assertSize(plan);
-  const steps = await planSteps(s.deps, s.tx, s.workspace, plan, origin);
+  const steps = await planSteps(s.deps, s.tx, s.workspace, plan, origin, merge);
   const ids = await execute(s, steps, origin);
   return report(steps, false, ids);
 }
@@ -87,6 +101,7 @@ function report(steps: PlanSteps, dryRun: boolean, ids?: Map<string, string>): A
     created: steps.creations.map((c) => ({ planId: c.planId, id: ids?.get(c.ref) ?? null })),
     updated: steps.updates.map((u) => ({ planId: u.planId, id: u.before.id, fields: u.fields })),
     unchanged: steps.unchanged,
+    conflicts: steps.conflicts,
     links: { added: steps.links.length, skipped: steps.skipped },
     statuses: steps.statuses.length,
   };
@@ -133,7 +148,7 @@ async function execute(s: WriteScope, steps: PlanSteps, origin: string): Promise
           sourceRef: { old: u.before.sourceRef ?? null, new: next.sourceRef ?? null },
         }),
       },
-      reason: `changed in the ${origin} plan (${next.sourceRef ?? ''})`,
+      reason: `${mergeReason(u.decisions, origin)} (${next.sourceRef ?? ''})`,
     });
     await s.emit('issue.updated', { id: next.id, changed: u.fields });
     touched.add(next.id);

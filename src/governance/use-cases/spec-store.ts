@@ -5,12 +5,12 @@
  * stores nothing; a dry run stores nothing either.
  */
 import { createHash } from 'node:crypto';
+import type { OnConflict } from '../decompose/merge.js';
 import { scanLines } from '../decompose/scan.js';
 import type { SpecPlan } from '../decompose/types.js';
 import type { AuditDiff } from '../model/audit.js';
 import {
   assertSpecId,
-  slugify,
   specStatus,
   stageStates,
   stageStatus,
@@ -19,12 +19,15 @@ import {
   type SpecVersion,
   type StageUpdate,
 } from '../model/spec.js';
+import { defaultSpecId, RELATED_MIN, specSimilarity, specUnrelated } from '../model/spec-identity.js';
 import { LIMITS } from '../model/work-item.js';
 import { assertWorkspace } from '../model/workspace.js';
 import type { Caller } from '../ports/caller.js';
 import type { CoreDeps } from '../ports/core-deps.js';
+import type { StoreReader } from '../ports/store.js';
 import { applyPlan, writePlan, type ApplyReport } from './apply-plan.js';
 import type { GenerationMeta } from './model-json.js';
+import { planFields, type MergeBase } from './plan-steps.js';
 import { runWrite, type WriteScope } from './write-scope.js';
 
 /**
@@ -41,8 +44,14 @@ export interface ValidationContext {
 
 export interface ApplySpecCommand {
   workspace: string;
-  /** Default: the first heading, slugified (`spec` when there is none). */
+  /**
+   * Default: the first heading, slugified in any script, with a content hash when it is generic
+   * (`PRD`, `Spec`, none). A default id whose stored text is unrelated is refused (SPEC.UNRELATED);
+   * an explicit one replaces it on purpose.
+   */
   specId?: string;
+  /** Fields both edited in the hierarchy and changed by the spec: `keep` (default) or take the `spec`'s. */
+  onConflict?: OnConflict;
   text: string;
   plan: SpecPlan;
   generation: GenerationMeta;
@@ -76,9 +85,6 @@ function firstHeading(text: string): string | undefined {
     ?.text.trim();
 }
 
-/** The spec id apply_spec uses when none is given: deterministic in the text's first heading. */
-const specIdOf = (heading: string | undefined): string => slugify(heading ?? '') || 'spec';
-
 interface Draft {
   specId: string;
   title: string;
@@ -91,7 +97,7 @@ interface Draft {
 /** Bytes and lines come from the plan: both kinds of plan carry the decomposer's text stats. */
 function draftOf(cmd: ApplySpecCommand): Draft {
   const heading = firstHeading(cmd.text);
-  const specId = assertSpecId(cmd.specId ?? specIdOf(heading));
+  const specId = assertSpecId(cmd.specId ?? defaultSpecId(heading, cmd.text));
   const title = heading ?? cmd.plan.items[0]?.title ?? specId;
   return {
     specId,
@@ -121,22 +127,48 @@ export async function applySpec(
 ): Promise<ApplySpecResult> {
   const workspace = assertWorkspace(cmd.workspace);
   const draft = draftOf(cmd);
+  const onConflict = cmd.onConflict ?? 'keep';
   if (cmd.dryRun) {
+    const prev = await deps.store.reader.getSpec(workspace, draft.specId);
+    await assertRelated(deps.store.reader, workspace, prev, draft, cmd);
     const report = await applyPlan(deps, caller, {
       workspace,
       plan: cmd.plan,
       origin: specOrigin(draft.specId),
       dryRun: true,
+      merge: mergeBase(prev, onConflict),
     });
-    const prev = await deps.store.reader.getSpec(workspace, draft.specId);
     const same = prev !== undefined && sameAsStored(prev, draft, cmd.generation);
     const version = same ? prev.version : (prev?.version ?? 0) + 1;
     return { report, spec: { specId: draft.specId, version, newVersion: !same, status: null } };
   }
   return runWrite(deps, caller, workspace, async (s) => {
-    const report = await writePlan(s, cmd.plan, specOrigin(draft.specId));
+    const prev = await s.tx.getSpec(workspace, draft.specId);
+    await assertRelated(s.tx, workspace, prev, draft, cmd);
+    const report = await writePlan(s, cmd.plan, specOrigin(draft.specId), mergeBase(prev, onConflict));
     return { report, spec: await storeVersion(s, caller.actor.id, draft, cmd, report) };
   });
+}
+
+/** A default id names the stored spec only if the text is a version of it; an explicit one always does. */
+async function assertRelated(
+  r: StoreReader,
+  workspace: string,
+  prev: SpecVersion | undefined,
+  d: Draft,
+  cmd: ApplySpecCommand,
+): Promise<void> {
+  if (cmd.specId !== undefined || !prev || prev.textHash === d.textHash) return;
+  const stored = await r.getSpecText(workspace, d.specId, prev.version);
+  if (stored === undefined) return;
+  const similarity = specSimilarity(stored, cmd.text);
+  if (similarity < RELATED_MIN) throw specUnrelated(d.specId, prev.version, similarity);
+}
+
+/** The plan values the latest version wrote, by item id: the base of the three-way merge. */
+function mergeBase(prev: SpecVersion | undefined, onConflict: OnConflict): MergeBase {
+  const byItemId = new Map(prev?.items.flatMap((i) => (i.applied ? [[i.id, i.applied] as const] : [])));
+  return { byItemId, onConflict };
 }
 
 async function storeVersion(
@@ -238,7 +270,8 @@ async function itemRefs(s: WriteScope, specId: string, plan: SpecPlan): Promise<
     const item = byRef.get(refOf(p.id));
     if (!item) return [];
     const { startLine, endLine } = p.source;
-    return [{ planId: p.id, id: item.id, type: item.type, title: item.title, startLine, endLine }];
+    const ref = { planId: p.id, id: item.id, type: item.type, title: item.title, startLine, endLine };
+    return [{ ...ref, applied: planFields(p) }];
   });
 }
 

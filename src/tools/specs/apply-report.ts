@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { SPEC_STAGES, STAGE_STATES, stageStates } from '../../governance/model/spec.js';
+import { PLAN_FIELDS } from '../../governance/use-cases/plan-steps.js';
 import type { ApplyReport } from '../../governance/use-cases/apply-plan.js';
 import type { ApplySpecResult } from '../../governance/use-cases/spec-store.js';
 
@@ -45,6 +46,8 @@ export function applySummary(r: ApplyReport): string {
     : `Applied: ${counts}`;
 }
 
+const fieldValue = z.union([z.string(), z.number(), z.array(z.string()), z.null()]);
+
 /**
  * What apply_spec adds: the stored spec version and the state of each processing stage (details,
  * times and counts are in the spec resource).
@@ -56,11 +59,30 @@ export const applySpecOut = applyReportOut.extend({
     newVersion: z.boolean(),
     status: z.record(z.enum(SPEC_STAGES), z.enum(STAGE_STATES)).nullable(),
   }),
+  conflicts: z
+    .array(
+      z.object({
+        planId: z.string(),
+        id: z.string(),
+        field: z.enum(PLAN_FIELDS),
+        spec: fieldValue,
+        current: fieldValue,
+        resolved: z.enum(['current', 'spec']),
+      }),
+    )
+    .describe(
+      'Fields edited in the hierarchy and changed by the spec since the last applied version ' +
+        `(first ${CAP}); left as they are unless onConflict: "spec"`,
+    ),
 });
 
 export function toApplySpecOut(r: ApplySpecResult): z.infer<typeof applySpecOut> {
   const { status, ...spec } = r.spec;
-  return { ...toApplyReportOut(r.report), spec: { ...spec, status: status && stageStates(status) } };
+  return {
+    ...toApplyReportOut(r.report),
+    spec: { ...spec, status: status && stageStates(status) },
+    conflicts: r.report.conflicts.slice(0, CAP) as z.infer<typeof applySpecOut>['conflicts'],
+  };
 }
 
 export function applySpecSummary(r: ApplySpecResult): string {
@@ -72,5 +94,6 @@ export function applySpecSummary(r: ApplySpecResult): string {
     : newVersion
       ? `stored spec ${specId} version ${version}`
       : `spec ${specId} unchanged at version ${version}`;
-  return `${applySummary(r.report)}; ${spec}`;
+  const n = r.report.conflicts.length;
+  return `${applySummary(r.report)}; ${spec}${n ? `; ${n} conflict(s) between edits and the spec` : ''}`;
 }

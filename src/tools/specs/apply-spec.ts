@@ -11,9 +11,21 @@ import { asOf, method, specText } from './plan-schemas.js';
 const specId = z
   .string()
   .max(SPEC_ID_MAX)
-  .regex(new RegExp(SPEC_ID_PATTERN))
+  .regex(new RegExp(SPEC_ID_PATTERN, 'u'))
   .optional()
-  .describe('Id the spec is stored under (a-z, 0-9, inner -); default: the first heading, slugified');
+  .describe(
+    'Id the spec is stored under (lower-case letters of any script, digits, inner -); default: the ' +
+      'first heading slugified, plus a content hash when it is generic (PRD, Spec, none). Passing it ' +
+      'replaces the stored spec of that id even when the text is unrelated',
+  );
+
+const onConflict = z
+  .enum(['keep', 'spec'])
+  .default('keep')
+  .describe(
+    'A field edited in the hierarchy that the spec also changed since the last applied version: ' +
+      'keep the edit (default) or take the spec value',
+  );
 
 // A write tool of its own rather than an `apply` flag on decompose_spec: --read-only keeps the preview.
 export const applySpecTool = defineTool({
@@ -21,11 +33,20 @@ export const applySpecTool = defineTool({
   title: 'Apply spec',
   description:
     "Write a spec's plan into the hierarchy in one transaction (create, update, link; never delete) " +
-    'and store the spec version with its status. Re-applying the same plan changes nothing.',
+    'and store the spec version with its status. Re-applying merges three ways against the last ' +
+    'applied version: fields edited since are kept, conflicts reported. The same plan twice changes nothing.',
   toolset: 'specs',
   effect: 'write',
   openWorld: true,
-  input: z.object({ workspace: s.workspace, text: specText, specId, asOf, method, dryRun: s.dryRun }),
+  input: z.object({
+    workspace: s.workspace,
+    text: specText,
+    specId,
+    onConflict,
+    asOf,
+    method,
+    dryRun: s.dryRun,
+  }),
   output: applySpecOut,
   async handler(input, { deps, caller, models, signal }) {
     const { config } = await deps.config.effective(input.workspace);
@@ -38,6 +59,7 @@ export const applySpecTool = defineTool({
     const r = await applySpec(deps, caller, {
       workspace: input.workspace,
       specId: input.specId,
+      onConflict: input.onConflict,
       text: input.text,
       plan,
       generation,

@@ -29,7 +29,11 @@ export const diffSpecTool = defineTool({
     ),
     linksAdded: z.number(),
     linksRemoved: z.number(),
-    similarity: z.number().describe('Share of lines the two texts have in common, 0..1'),
+    similarity: z
+      .number()
+      .describe(
+        'How much the two texts have in common, 0..1: the better of line and word overlap, title aside',
+      ),
     unrelated: z
       .boolean()
       .describe(
