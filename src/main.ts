@@ -65,7 +65,7 @@ async function main(): Promise<void> {
 
   if (config.command === 'stdio') {
     const { serveStdio } = await import('./transports/stdio.js');
-    await serveStdio(deps, options, log);
+    await serveStdio(deps, options, config.stdio, log);
     return;
   }
   const { serveHttp } = await import('./transports/http.js');

@@ -30,6 +30,16 @@ export interface HttpConfig {
   allowedHosts: string[];
   sessionIdleSeconds: number;
   maxBodyBytes: number;
+  /**
+   * Open sessions per bearer token; without authentication, for the whole server, whose least
+   * recently used idle session then makes room for a new one.
+   */
+  maxSessions: number;
+}
+
+export interface StdioConfig {
+  /** Longer lines are discarded and answered with a JSON-RPC error (GF_MAX_BODY_BYTES, as for HTTP). */
+  maxLineBytes: number;
 }
 
 export type StoreConfig =
@@ -61,6 +71,7 @@ export interface GitHubConfig {
 export interface ServeConfig {
   command: 'http' | 'stdio';
   http: HttpConfig;
+  stdio: StdioConfig;
   store: StoreConfig;
   /** Absent: configuration documents stay in the SQL store. */
   documents?: DocumentsConfig;
@@ -114,6 +125,7 @@ const SOURCES = {
   allowedHosts: { env: 'GF_ALLOWED_HOSTS' },
   sessionIdleSeconds: { env: 'GF_SESSION_IDLE_SECONDS' },
   maxBodyBytes: { env: 'GF_MAX_BODY_BYTES' },
+  maxSessions: { env: 'GF_MAX_SESSIONS' },
   actorType: { env: 'GF_ACTOR_TYPE' },
   actorId: { env: 'GF_ACTOR_ID' },
   actorName: { env: 'GF_ACTOR_NAME' },
@@ -263,6 +275,7 @@ const settings = z.object({
   sessionIdleSeconds: int(1, 7 * 24 * 3600).default(1800),
   // Room for a 1 MiB spec, twice over (diff_spec), once JSON-escaped.
   maxBodyBytes: int(256, 100 * 1024 * 1024).default(4 * 1024 * 1024),
+  maxSessions: int(1, 100_000).default(100),
   actorType: oneOf(ACTOR_TYPES).default('user'),
   actorId: z.string().trim().min(1).max(200, 'must be at most 200 characters').optional(),
   actorName: z.string().trim().min(1).max(200, 'must be at most 200 characters').optional(),
@@ -374,7 +387,9 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv, system: Syste
       allowedHosts: s.allowedHosts,
       sessionIdleSeconds: s.sessionIdleSeconds,
       maxBodyBytes: s.maxBodyBytes,
+      maxSessions: s.maxSessions,
     },
+    stdio: { maxLineBytes: s.maxBodyBytes },
     store,
     ...(s.mongodbUrl ? { documents: { kind: 'mongodb' as const, url: s.mongodbUrl, db: s.mongodbDb } } : {}),
     readOnly: s.readOnly,

@@ -26,7 +26,9 @@ Environment:
   GF_ALLOWED_ORIGINS    Extra allowed browser Origins, comma separated (e.g. https://app.example.com)
   GF_ALLOWED_HOSTS      Extra allowed Host header values, comma separated (e.g. mcp.example.com)
   GF_SESSION_IDLE_SECONDS  Idle HTTP sessions expire after this long (default 1800)
-  GF_MAX_BODY_BYTES     Largest accepted request body (default 4194304)
+  GF_MAX_BODY_BYTES     Largest accepted HTTP request body or stdio message line (default 4194304)
+  GF_MAX_SESSIONS       Open HTTP sessions per bearer token; without auth, for the whole server, where the
+                        least recently used idle session makes room (default 100)
   GF_ACTOR_TYPE         user|agent_service|system, recorded in the audit trail (default user)
   GF_ACTOR_ID           Actor id (default local:<os user name>)
   GF_ACTOR_NAME         Actor display name

@@ -17,6 +17,8 @@ export interface HttpHandle {
   url: string;
   /** Graceful stop: refuse new requests, finish running ones (10 s at most), close sessions and the store. */
   close(): Promise<void>;
+  /** Closes sessions idle for GF_SESSION_IDLE_SECONDS by `deps.clock` now (the timer does it too); returns how many. */
+  sweep(): number;
 }
 
 interface Session {
@@ -24,8 +26,12 @@ interface Session {
   /** Index of the bearer token that opened the session; -1 without authentication. */
   identity: number;
   transport: StreamableHTTPServerTransport;
+  /** When a request last arrived or ended, by `deps.clock`. */
   lastSeen: number;
-  /** Open requests, the notification stream (GET) included: a session with one is never idle. */
+  /**
+   * Requests being answered. The notification stream (GET) is not one: a session with only that
+   * open still goes idle, so an abandoned client cannot hold a session (and its memory) forever.
+   */
   active: number;
 }
 
@@ -33,8 +39,6 @@ const identityOf = (res: Response): number =>
   typeof res.locals.identity === 'number' ? res.locals.identity : -1;
 
 const DRAIN_MS = 10_000;
-/** Beyond this, new sessions are refused (503) rather than letting memory grow without bound. */
-const MAX_SESSIONS = 1000;
 const READY_TIMEOUT_MS = 5_000;
 
 /**
@@ -49,26 +53,40 @@ export async function serveHttp(
 ): Promise<HttpHandle> {
   const { default: express } = await import('express');
   const sessions = new Map<string, Session>();
+  /** Sessions by the identity that opened them, those still initializing included (they count). */
+  const owned = new Map<number, Set<Session>>();
+  const now = () => Date.parse(deps.clock.now());
   let shuttingDown = false;
   let inFlight = 0;
   const drain = new Drain(() => inFlight === 0);
 
   /** Counts the request until its response is done; `work` excludes notification streams from draining. */
-  const track = (res: Response, session: Session | undefined, work: boolean) => {
-    if (work) inFlight++;
-    if (session) session.active++;
+  const track = (res: Response, session: Session, work: boolean) => {
+    session.lastSeen = now();
+    if (!work) return;
+    inFlight++;
+    session.active++;
     res.once('close', () => {
-      if (work) inFlight--;
-      if (session) {
-        session.active--;
-        session.lastSeen = Date.now();
-      }
+      inFlight--;
+      session.active--;
+      session.lastSeen = now();
       drain.poke();
     });
   };
 
-  const closeSession = (s: Session) =>
-    s.server.close().catch((err: unknown) => log.warn({ err }, 'closing a session failed'));
+  /** Forgets the session at once (so it no longer counts) and closes it. */
+  const closeSession = (s: Session) => {
+    forget(s);
+    return s.server.close().catch((err: unknown) => log.warn({ err }, 'closing a session failed'));
+  };
+  const forget = (s: Session) => {
+    const id = s.transport.sessionId;
+    owned.get(s.identity)?.delete(s);
+    if (id && sessions.get(id) === s) {
+      sessions.delete(id);
+      log.info({ session: id, sessions: sessions.size }, 'session closed');
+    }
+  };
 
   // Each bearer token acts as its own actor; GF_AUTH_TOKEN acts as the configured one.
   const identities = [
@@ -87,13 +105,36 @@ export async function serveHttp(
     });
     // Set before connect(): the protocol chains its own handler after ours. Runs for DELETE,
     // expiry and shutdown alike; closing the transport also detaches the server from the bus.
-    transport.onclose = () => {
-      const id = transport.sessionId;
-      if (id && sessions.delete(id)) log.info({ session: id, sessions: sessions.size }, 'session closed');
-    };
-    const session: Session = { server, transport, identity, lastSeen: Date.now(), active: 0 };
+    transport.onclose = () => forget(session);
+    const session: Session = { server, transport, identity, lastSeen: now(), active: 0 };
+    let mine = owned.get(identity);
+    if (!mine) owned.set(identity, (mine = new Set()));
+    mine.add(session);
     await server.connect(transport);
     return session;
+  };
+
+  /**
+   * Whether `identity` may open one more session. Each token has its own GF_MAX_SESSIONS, so one
+   * token's flood never refuses another's. Without authentication everyone is one identity: there
+   * the least recently used idle session is closed to make room, and only a table of busy sessions
+   * refuses.
+   */
+  const admit = (identity: number): 'ok' | 'token-full' | 'busy' => {
+    const mine = owned.get(identity);
+    if (!mine || mine.size < cfg.maxSessions) return 'ok';
+    if (identities.length > 0) return 'token-full';
+    let lru: Session | undefined;
+    for (const s of mine) {
+      if (s.active === 0 && s.transport.sessionId && (!lru || s.lastSeen < lru.lastSeen)) lru = s;
+    }
+    if (!lru) return 'busy';
+    log.info(
+      { session: lru.transport.sessionId, maxSessions: cfg.maxSessions },
+      'session evicted (least recently used)',
+    );
+    void closeSession(lru);
+    return 'ok';
   };
 
   const app = express();
@@ -164,8 +205,28 @@ export async function serveHttp(
       );
     }
     if (req.headers['mcp-session-id'] === undefined && isInitializeRequest(req.body)) {
-      if (sessions.size >= MAX_SESSIONS) {
-        return rpcError(res, 503, RPC.serverError, 'Too many sessions; retry later');
+      const admitted = admit(identityOf(res));
+      if (admitted === 'token-full') {
+        log.warn(
+          { identity: identityOf(res), maxSessions: cfg.maxSessions },
+          'initialize refused: token at its session limit',
+        );
+        return rpcError(
+          res,
+          429,
+          RPC.serverError,
+          `Too many sessions for this token: the limit is ${cfg.maxSessions} (GF_MAX_SESSIONS); ` +
+            `end unused ones with DELETE or let them expire (${cfg.sessionIdleSeconds} s idle)`,
+        );
+      }
+      if (admitted === 'busy') {
+        res.setHeader('Retry-After', '1');
+        return rpcError(
+          res,
+          503,
+          RPC.serverError,
+          `Too many sessions: all ${cfg.maxSessions} (GF_MAX_SESSIONS) are busy; retry shortly`,
+        );
       }
       const s = await newSession(identityOf(res));
       track(res, s, true);
@@ -204,18 +265,19 @@ export async function serveHttp(
   port = (httpServer.address() as AddressInfo).port;
 
   const idleMs = cfg.sessionIdleSeconds * 1000;
-  const sweeper = setInterval(
-    () => {
-      const now = Date.now();
-      for (const [id, s] of sessions) {
-        if (s.active === 0 && now - s.lastSeen >= idleMs) {
-          log.info({ session: id, idleSeconds: cfg.sessionIdleSeconds }, 'session expired');
-          void closeSession(s);
-        }
+  const sweep = () => {
+    const t = now();
+    let expired = 0;
+    for (const [id, s] of sessions) {
+      if (s.active === 0 && t - s.lastSeen >= idleMs) {
+        log.info({ session: id, idleSeconds: cfg.sessionIdleSeconds }, 'session expired');
+        void closeSession(s);
+        expired++;
       }
-    },
-    Math.min(60_000, Math.max(250, idleMs / 4)),
-  );
+    }
+    return expired;
+  };
+  const sweeper = setInterval(sweep, Math.min(60_000, Math.max(250, idleMs / 4)));
   sweeper.unref();
 
   let closing: Promise<void> | undefined;
@@ -247,7 +309,7 @@ export async function serveHttp(
     },
     'listening',
   );
-  return { url, close };
+  return { url, close, sweep };
 }
 
 function listen(server: HttpServer, host: string, port: number): Promise<HttpServer> {

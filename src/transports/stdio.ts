@@ -1,6 +1,7 @@
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import type { StdioConfig } from '../config/config.js';
 import type { Deps, Logger } from '../mcp/deps.js';
 import { buildServer, type ServerOptions } from '../server.js';
+import { LineTransport } from './line-transport.js';
 import { Drain, exitOnShutdown } from './shutdown.js';
 import { TrackingTransport } from './tracking-transport.js';
 
@@ -14,12 +15,18 @@ const DRAIN_MS = 10_000;
 export async function serveStdio(
   deps: Deps,
   options: ServerOptions,
+  cfg: StdioConfig,
   log: Logger,
 ): Promise<{ close(): Promise<void> }> {
   const server = buildServer(deps, options);
   let stdoutGone = false;
   const drain = new Drain(() => stdoutGone || transport.inFlight === 0);
-  const transport = new TrackingTransport(new StdioServerTransport(), () => drain.poke());
+  const lines = new LineTransport(process.stdin, process.stdout, {
+    maxLineBytes: cfg.maxLineBytes,
+    onOversized: ({ bytes, limit, id }) =>
+      log.warn({ bytes, limit, id }, 'message over GF_MAX_BODY_BYTES discarded; answered with an error'),
+  });
+  const transport = new TrackingTransport(lines, () => drain.poke());
   await server.connect(transport);
 
   let closing: Promise<void> | undefined;
@@ -41,6 +48,9 @@ export async function serveStdio(
     log.warn({ err }, 'stdout closed');
     stop('stdout closed');
   });
-  log.info({ transport: 'stdio', readOnly: options.readOnly ?? false }, 'ready');
+  log.info(
+    { transport: 'stdio', readOnly: options.readOnly ?? false, maxLineBytes: cfg.maxLineBytes },
+    'ready',
+  );
   return { close };
 }

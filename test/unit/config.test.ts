@@ -40,7 +40,9 @@ describe('loadConfig', () => {
         allowedHosts: [],
         sessionIdleSeconds: 1800,
         maxBodyBytes: 4_194_304,
+        maxSessions: 100,
       },
+      stdio: { maxLineBytes: 4_194_304 },
       store: { kind: 'sqlite', dataDir: '/home/alice/.local/share/governance-factory' },
       readOnly: false,
       toolsets: undefined,
@@ -113,18 +115,6 @@ describe('loadConfig', () => {
         http: expect.objectContaining({ host: 'localhost', port: 9000 }),
       },
     },
-    // One spelling, `warning` (MCP's); `warn` is the same level.
-    ...[
-      { argv: ['--log-level', 'warning'], env: {} },
-      { argv: ['--log-level', 'warn'], env: {} },
-      { argv: [], env: { GF_LOG_LEVEL: 'warn' } },
-      { argv: [], env: { GF_LOG_LEVEL: 'warning' } },
-    ].map(({ argv, env }) => ({
-      name: `log level ${argv[1] ?? `GF_LOG_LEVEL=${env.GF_LOG_LEVEL}`}`,
-      argv,
-      env,
-      expected: { logLevel: 'warning' },
-    })),
     {
       name: '--read-only',
       argv: ['--read-only'],
@@ -153,6 +143,7 @@ describe('loadConfig', () => {
         GF_ALLOWED_HOSTS: 'MCP.example.com, mcp.example.com:443',
         GF_SESSION_IDLE_SECONDS: '60',
         GF_MAX_BODY_BYTES: '4096',
+        GF_MAX_SESSIONS: '5',
       },
       expected: {
         http: {
@@ -164,7 +155,9 @@ describe('loadConfig', () => {
           allowedHosts: ['mcp.example.com', 'mcp.example.com:443'],
           sessionIdleSeconds: 60,
           maxBodyBytes: 4096,
+          maxSessions: 5,
         },
+        stdio: { maxLineBytes: 4096 },
       },
     },
     {
@@ -278,12 +271,6 @@ describe('loadConfig', () => {
     },
     { name: 'unknown log level', argv: [], env: { GF_LOG_LEVEL: 'verbose' }, says: /GF_LOG_LEVEL "verbose"/ },
     {
-      name: 'unknown log level names the one spelling',
-      argv: ['--log-level', 'warnings'],
-      env: {},
-      says: /--log-level "warnings": .*is not one of fatal, error, warning, info/,
-    },
-    {
       name: 'bad boolean',
       argv: [],
       env: { GF_READ_ONLY: 'sure' },
@@ -318,6 +305,12 @@ describe('loadConfig', () => {
       argv: [],
       env: { GF_MAX_BODY_BYTES: '10' },
       says: /GF_MAX_BODY_BYTES "10": must be at least/,
+    },
+    {
+      name: 'no sessions at all',
+      argv: [],
+      env: { GF_MAX_SESSIONS: '0' },
+      says: /GF_MAX_SESSIONS "0": must be at least 1/,
     },
     { name: 'unknown flag', argv: ['--prot', '1'], env: {}, says: /Unknown option '--prot'/ },
     {
