@@ -27,6 +27,7 @@ import { createMemoryBus } from './store/memory/event-bus.js';
 import { lazyOpenAiProvider } from './llm/lazy.js';
 import { lazyGitHubPolicySource } from './github/lazy.js';
 import { lazyFilePolicySource } from './store/files/lazy.js';
+import { lazyAuditSigner } from './store/files/audit-signer.js';
 import { lazyOnce } from './shared/lazy-once.js';
 
 const NAME = 'governance-factory';
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
     } satisfies LevelLogger;
   });
   const deps = buildDeps(config, log);
+  scheduleCheckpoints(deps, config.audit.checkpointMinutes, log);
   const options: ServerOptions = {
     readOnly: config.readOnly,
     ...(config.toolsets ? { toolsets: config.toolsets } : {}),
@@ -109,6 +111,12 @@ function buildDeps(config: ServeConfig, log: Logger): Deps {
     serverInfo: { name: NAME, version: pkg.version },
     ...(config.model ? { provider: provider(config.model, log) } : {}),
     policySources: policySources(config, log),
+    auditSigner: lazyAuditSigner({
+      ...(config.audit.signingKey ? { key: config.audit.signingKey } : {}),
+      file: config.audit.keyFile,
+      onCreated: (file, publicKey) =>
+        log.warn({ file, publicKey }, 'created a new audit signing key; keep a copy of its public key'),
+    }),
   };
 }
 
@@ -134,6 +142,30 @@ function policySources(config: ServeConfig, log: Logger): PolicySources {
 }
 
 /** Lazy: opens (and migrates) on first use, then publishes events a previous run left in the outbox. */
+/**
+ * Signs every audit head that moved since its last checkpoint, every `minutes` while the server runs.
+ * Unref'd: it never keeps a finished process alive. A run still going when the next is due skips it.
+ */
+function scheduleCheckpoints(deps: Deps, minutes: number, log: Logger): void {
+  const signer = deps.auditSigner;
+  if (minutes === 0 || !signer) return;
+  let running = false;
+  const run = async () => {
+    const { checkpointAll } = await import('./governance/use-cases/checkpoint-audit.js');
+    const n = await checkpointAll(deps, signer, (workspace, err) =>
+      log.warn({ err, workspace }, 'audit checkpoint refused or failed'),
+    );
+    if (n > 0) log.info({ checkpoints: n }, 'signed audit checkpoints');
+  };
+  setInterval(() => {
+    if (running) return;
+    running = true;
+    run()
+      .catch((err: unknown) => log.warn({ err }, 'audit checkpoints failed'))
+      .finally(() => (running = false));
+  }, minutes * 60_000).unref();
+}
+
 function openStore(cfg: StoreConfig, bus: EventBus, log: Logger): GovernanceStore {
   const open =
     cfg.kind === 'postgres'

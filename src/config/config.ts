@@ -5,6 +5,7 @@ import * as z from 'zod';
 import { ACTOR_TYPES, type Actor } from '../governance/model/audit.js';
 import { TOOLSETS, type Toolset } from '../mcp/toolsets.js';
 import { canonicalLevel } from '../shared/log-levels.js';
+import { parseEd25519PrivateKey } from '../shared/ed25519-key.js';
 import { isLoopbackHost, normalizeOrigin, unbracket } from './net.js';
 
 /** A configuration the server cannot start with; the message names the variable or flag to fix. */
@@ -86,6 +87,17 @@ export interface ServeConfig {
   github?: GitHubConfig;
   /** GF_POLICY_DIR, absolute: a directory of repository checkouts holding policy files. */
   policyDir?: string;
+  audit: AuditConfig;
+}
+
+/** Where the audit signing key comes from, and how often heads are checkpointed. */
+export interface AuditConfig {
+  /** GF_AUDIT_SIGNING_KEY (an Ed25519 private key, checked here): wins over the key file. */
+  signingKey?: string;
+  /** GF_AUDIT_KEY_FILE, absolute; created on first use when missing and no key is given. */
+  keyFile: string;
+  /** GF_AUDIT_CHECKPOINT_MINUTES: a checkpoint of every moved head this often; 0 turns it off. */
+  checkpointMinutes: number;
 }
 
 export type Config = ServeConfig | { command: 'help' } | { command: 'version' };
@@ -138,6 +150,9 @@ const SOURCES = {
   githubToken: { env: 'GITHUB_TOKEN' },
   githubApiUrl: { env: 'GITHUB_API_URL' },
   policyDir: { env: 'GF_POLICY_DIR' },
+  auditSigningKey: { env: 'GF_AUDIT_SIGNING_KEY' },
+  auditKeyFile: { env: 'GF_AUDIT_KEY_FILE' },
+  auditCheckpointMinutes: { env: 'GF_AUDIT_CHECKPOINT_MINUTES' },
 } as const satisfies Record<string, { flag?: string; env: string }>;
 type Key = keyof typeof SOURCES;
 
@@ -150,6 +165,7 @@ const SECRET: ReadonlySet<Key> = new Set<Key>([
   'openaiBaseUrl',
   'openaiApiKey',
   'githubToken',
+  'auditSigningKey',
 ]);
 
 const int = (min: number, max: number) =>
@@ -299,6 +315,18 @@ const settings = z.object({
     .transform((v) => v.replace(/\/+$/, ''))
     .default('https://api.github.com'),
   policyDir: z.string().trim().min(1, 'must not be empty').optional(),
+  auditSigningKey: z
+    .string()
+    .superRefine((v, ctx) => {
+      try {
+        parseEd25519PrivateKey(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    })
+    .optional(),
+  auditKeyFile: z.string().trim().min(1, 'must not be empty').optional(),
+  auditCheckpointMinutes: int(0, 7 * 24 * 60).default(15),
 });
 
 function isHttpUrl(value: string): boolean {
@@ -373,9 +401,10 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv, system: Syste
 
   const model = modelProvider(s);
   const username = system.username();
+  const dataDir = resolveDir(s.dataDir ?? defaultDataDir(env, system), system);
   const store: StoreConfig = s.databaseUrl
     ? { kind: 'postgres', url: s.databaseUrl, schema: s.databaseSchema }
-    : { kind: 'sqlite', dataDir: resolveDir(s.dataDir ?? defaultDataDir(env, system), system) };
+    : { kind: 'sqlite', dataDir };
   return {
     command,
     http: {
@@ -403,6 +432,13 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv, system: Syste
     ...(model ? { model } : {}),
     ...(s.githubToken ? { github: { token: s.githubToken, apiUrl: s.githubApiUrl } } : {}),
     ...(s.policyDir ? { policyDir: resolveDir(s.policyDir, system) } : {}),
+    audit: {
+      ...(s.auditSigningKey ? { signingKey: s.auditSigningKey } : {}),
+      keyFile: s.auditKeyFile
+        ? resolveDir(s.auditKeyFile, system)
+        : path.join(dataDir, 'audit-signing-key.pem'),
+      checkpointMinutes: s.auditCheckpointMinutes,
+    },
   };
 }
 

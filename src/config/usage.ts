@@ -44,6 +44,10 @@ Environment:
   GITHUB_API_URL        GitHub REST API (default https://api.github.com; GHES: https://HOST/api/v3)
   GF_POLICY_DIR         Directory of checkouts to read .github/governance.yml from (validate_policy,
                         sync_policy): <dir>/<owner>/<repo> or <dir>/<repo>
+  GF_AUDIT_SIGNING_KEY  Ed25519 private key (PEM or base64 PKCS#8) that signs audit checkpoints and exports;
+                        unset, the key file is used (created with mode 0600 on first use)
+  GF_AUDIT_KEY_FILE     That key file (default <data dir>/audit-signing-key.pem); keep it off the database host
+  GF_AUDIT_CHECKPOINT_MINUTES  Sign every moved audit head this often while running (default 15, 0 = off)
 
 Logs go to stderr; in stdio mode stdout carries only the protocol.
 `;

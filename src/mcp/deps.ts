@@ -2,6 +2,7 @@ import type { Actor } from '../governance/model/audit.js';
 import type { CoreDeps } from '../governance/ports/core-deps.js';
 import type { ModelPort } from '../governance/ports/model.js';
 import type { PolicySources } from '../governance/ports/policy-source.js';
+import type { AuditSigner } from '../governance/ports/signer.js';
 import type { ConfigService } from '../governance/use-cases/config-service.js';
 
 /** Minimal structured logger (pino-compatible); always writes to stderr. */
@@ -22,6 +23,8 @@ export interface Deps extends CoreDeps {
   config: ConfigService;
   /** The OpenAI-compatible provider the configuration names; absent, no spec leaves the server that way. */
   provider?: ModelPort;
+  /** Signs audit checkpoints and exports with a key kept outside the store; absent, nothing is signed. */
+  auditSigner?: AuditSigner;
   /** Where validate_policy may read `.github/governance.yml`: each present only when configured. */
   policySources?: PolicySources;
 }

@@ -82,6 +82,18 @@ export const toolCatalog: readonly ToolSpec[] = [
     load: async () => (await import('./audit/verify-audit.js')).verifyAuditTool,
   },
   {
+    name: 'export_audit',
+    toolset: 'audit',
+    effect: 'read',
+    load: async () => (await import('./audit/export-audit.js')).exportAuditTool,
+  },
+  {
+    name: 'checkpoint_audit',
+    toolset: 'audit',
+    effect: 'write',
+    load: async () => (await import('./audit/checkpoint-audit.js')).checkpointAuditTool,
+  },
+  {
     name: 'decompose_spec',
     toolset: 'specs',
     effect: 'read',

@@ -1,5 +1,7 @@
 import type { AnyTool } from '../mcp/define-tool.js';
 import { queryAuditTool } from './audit/query-audit.js';
+import { checkpointAuditTool } from './audit/checkpoint-audit.js';
+import { exportAuditTool } from './audit/export-audit.js';
 import { verifyAuditTool } from './audit/verify-audit.js';
 import { createItemTool } from './items/create-item.js';
 import { getItemTreeTool } from './items/get-item-tree.js';
@@ -37,6 +39,8 @@ export const allTools: readonly AnyTool[] = [
   listMilestonesTool,
   queryAuditTool,
   verifyAuditTool,
+  exportAuditTool,
+  checkpointAuditTool,
   decomposeSpecTool,
   diffSpecTool,
   applySpecTool,

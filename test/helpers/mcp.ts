@@ -27,6 +27,8 @@ import type { Toolset } from '../../src/mcp/toolsets.js';
 import { createConfigService } from '../../src/governance/use-cases/config-service.js';
 import { buildServer } from '../../src/server.js';
 import { createMemoryBus } from '../../src/store/memory/event-bus.js';
+import { ed25519Signer, generateAuditKey } from '../../src/store/files/audit-signer.js';
+import type { AuditSigner } from '../../src/governance/ports/signer.js';
 import { postgresBackend, sqliteBackend, type StoreBackend } from './store-backends.js';
 
 /** The workspace most tests use. */
@@ -103,6 +105,8 @@ export interface ConnectOptions {
   sampling?: SamplingHandler;
   /** deps.provider: an OpenAI-compatible provider the "configuration" names. */
   provider?: ModelPort;
+  /** deps.auditSigner (default: a fresh Ed25519 key per connection, or the shared one's); null for none. */
+  auditSigner?: AuditSigner | null;
 }
 
 export interface Connected {
@@ -165,6 +169,11 @@ export async function connectClient(opts: ConnectOptions = {}): Promise<Connecte
     serverInfo: { name: 'governance-factory', version: '0.0.0-test' },
     ...(opts.provider && { provider: opts.provider }),
   };
+  const signer =
+    opts.auditSigner === undefined
+      ? (opts.share?.deps.auditSigner ?? ed25519Signer(generateAuditKey()))
+      : opts.auditSigner;
+  if (signer) deps.auditSigner = signer;
   const server = buildServer(deps, {
     ...(opts.readOnly !== undefined && { readOnly: opts.readOnly }),
     ...(opts.toolsets !== undefined && { toolsets: opts.toolsets }),

@@ -8,7 +8,11 @@ describe('tools/list per configuration', () => {
     { config: 'default', opts: {}, tools: ALL },
     { config: 'readOnly', opts: { readOnly: true }, tools: READ },
     { config: 'readOnly: false', opts: { readOnly: false }, tools: ALL },
-    { config: "toolsets ['audit']", opts: { toolsets: ['audit'] }, tools: ['query_audit', 'verify_audit'] },
+    {
+      config: "toolsets ['audit']",
+      opts: { toolsets: ['audit'] },
+      tools: ['query_audit', 'verify_audit', 'export_audit', 'checkpoint_audit'],
+    },
     {
       config: "toolsets ['milestones']",
       opts: { toolsets: ['milestones'] },
@@ -37,7 +41,7 @@ describe('tools/list per configuration', () => {
     {
       config: "readOnly + ['audit', 'milestones']",
       opts: { readOnly: true, toolsets: ['audit', 'milestones'] },
-      tools: ['list_milestones', 'query_audit', 'verify_audit'],
+      tools: ['list_milestones', 'query_audit', 'verify_audit', 'export_audit'],
     },
     { config: 'no toolsets', opts: { toolsets: [] }, tools: [] },
   ])('$config', async ({ opts, tools }) => {

@@ -48,6 +48,10 @@ describe('loadConfig', () => {
       toolsets: undefined,
       logLevel: 'info',
       actor: { type: 'user', id: 'local:alice', name: 'alice' },
+      audit: {
+        keyFile: '/home/alice/.local/share/governance-factory/audit-signing-key.pem',
+        checkpointMinutes: 15,
+      },
     });
   });
 
@@ -115,6 +119,18 @@ describe('loadConfig', () => {
         http: expect.objectContaining({ host: 'localhost', port: 9000 }),
       },
     },
+    // One spelling, `warning` (MCP's); `warn` is the same level.
+    ...[
+      { argv: ['--log-level', 'warning'], env: {} },
+      { argv: ['--log-level', 'warn'], env: {} },
+      { argv: [], env: { GF_LOG_LEVEL: 'warn' } },
+      { argv: [], env: { GF_LOG_LEVEL: 'warning' } },
+    ].map(({ argv, env }) => ({
+      name: `log level ${argv[1] ?? `GF_LOG_LEVEL=${env.GF_LOG_LEVEL}`}`,
+      argv,
+      env,
+      expected: { logLevel: 'warning' },
+    })),
     {
       name: '--read-only',
       argv: ['--read-only'],
@@ -270,6 +286,12 @@ describe('loadConfig', () => {
       says: /--toolsets .*"issues" is not one of items, milestones, audit/,
     },
     { name: 'unknown log level', argv: [], env: { GF_LOG_LEVEL: 'verbose' }, says: /GF_LOG_LEVEL "verbose"/ },
+    {
+      name: 'unknown log level names the one spelling',
+      argv: ['--log-level', 'warnings'],
+      env: {},
+      says: /--log-level "warnings": .*is not one of fatal, error, warning, info/,
+    },
     {
       name: 'bad boolean',
       argv: [],

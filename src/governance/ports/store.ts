@@ -1,5 +1,6 @@
 import type { OverrideScope } from '../config/override.js';
 import type { AuditRecord, AuditEntity, ActorType } from '../model/audit.js';
+import type { AuditCheckpoint } from '../model/audit-checkpoint.js';
 import type { DomainEvent } from '../model/events.js';
 import type { Milestone, MilestoneCompletion, MilestoneState } from '../model/milestone.js';
 import type { OutboxStore } from './events.js';
@@ -109,6 +110,10 @@ export interface StoreReader {
   auditRange(workspace: string, afterSeq: number, limit: number): Promise<AuditRecord[]>;
   /** The head the store recorded with the last append, or undefined for an empty chain. */
   auditHead(workspace: string): Promise<{ seq: number; hash: string } | undefined>;
+  /** Signed checkpoints with seq > afterSeq, ascending, at most `limit`. */
+  auditCheckpoints(workspace: string, afterSeq: number, limit: number): Promise<AuditCheckpoint[]>;
+  /** The latest checkpoint, or undefined when none was written. */
+  lastAuditCheckpoint(workspace: string): Promise<AuditCheckpoint | undefined>;
 
   /** The latest version of a configuration override, or undefined when none was ever stored. */
   getConfigDoc(scope: OverrideScope, key: string): Promise<ConfigDoc | undefined>;
@@ -150,6 +155,8 @@ export interface StoreTx extends StoreReader {
 
   /** Appends a fully formed (hashed) record and moves the workspace's audit head to it. */
   appendAudit(record: AuditRecord): Promise<void>;
+  /** Stores a signed checkpoint of the workspace's audit head (its seq must be the next one). */
+  appendAuditCheckpoint(checkpoint: AuditCheckpoint): Promise<void>;
   /** Writes an event to the outbox; returns its id. */
   addEvent(event: DomainEvent): Promise<number>;
 

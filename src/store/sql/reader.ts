@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { OverrideScope } from '../../governance/config/override.js';
 import type { AuditRecord } from '../../governance/model/audit.js';
+import type { AuditCheckpoint } from '../../governance/model/audit-checkpoint.js';
 import type { SpecSummary, SpecVersion } from '../../governance/model/spec.js';
 import type { Milestone, MilestoneCompletion, MilestoneState } from '../../governance/model/milestone.js';
 import type { ItemLink, WorkItem } from '../../governance/model/work-item.js';
@@ -15,6 +16,7 @@ import type {
   StoreReader,
   TreeQuery,
 } from '../../governance/ports/store.js';
+import { lastCheckpoint, listCheckpoints } from './checkpoints.js';
 import { getConfigDoc, listConfigVersions } from './config-docs.js';
 import { num, rowToAudit, rowToItem, rowToLink, rowToMilestone } from './mappers.js';
 import { getSpec, getSpecText, listSpecs } from './specs.js';
@@ -325,6 +327,14 @@ export class SqlReader implements StoreReader {
       .where('workspace', '=', workspace)
       .executeTakeFirst();
     return row && { seq: Number(row.seq), hash: row.hash };
+  }
+
+  auditCheckpoints(workspace: string, afterSeq: number, limit: number): Promise<AuditCheckpoint[]> {
+    return listCheckpoints(this.db, workspace, afterSeq, limit);
+  }
+
+  lastAuditCheckpoint(workspace: string): Promise<AuditCheckpoint | undefined> {
+    return lastCheckpoint(this.db, workspace);
   }
 
   getConfigDoc(scope: OverrideScope, key: string): Promise<ConfigDoc | undefined> {

@@ -12,6 +12,7 @@ export interface Database {
   milestones: MilestoneTable;
   audit_log: AuditTable;
   audit_heads: AuditHeadTable;
+  audit_checkpoints: AuditCheckpointTable;
   outbox: OutboxTable;
   config_versions: ConfigVersionTable;
   specs: SpecTable;
@@ -103,6 +104,21 @@ export interface AuditHeadTable {
   workspace: string;
   seq: number;
   hash: string;
+}
+
+/** Signed checkpoints of a workspace's audit head (migration 0005); rows are never updated. */
+export interface AuditCheckpointTable {
+  workspace: string;
+  seq: number;
+  head_seq: number;
+  head_hash: string;
+  records: number;
+  at: string;
+  prev_digest: string;
+  key_id: string;
+  digest: string;
+  /** Base64 Ed25519 signature. */
+  signature: string;
 }
 
 export interface OutboxTable {

@@ -2,12 +2,14 @@ import type { Kysely } from 'kysely';
 import type { OverrideScope } from '../../governance/config/override.js';
 import { DomainError } from '../../governance/errors.js';
 import type { AuditRecord } from '../../governance/model/audit.js';
+import type { AuditCheckpoint } from '../../governance/model/audit-checkpoint.js';
 import type { DomainEvent } from '../../governance/model/events.js';
 import type { Milestone } from '../../governance/model/milestone.js';
 import type { SpecStatus, SpecVersion } from '../../governance/model/spec.js';
 import type { ItemLink, WorkItem } from '../../governance/model/work-item.js';
 import type { WorkspacePolicy } from '../../governance/model/workspace.js';
 import type { ConfigDoc, StoreTx } from '../../governance/ports/store.js';
+import { insertCheckpoint } from './checkpoints.js';
 import { putConfigDoc } from './config-docs.js';
 import { auditToRow, itemToRow, linkToRow, milestoneToRow } from './mappers.js';
 import type { SqlDialectName } from './migrations.js';
@@ -164,6 +166,11 @@ export class SqlTx extends SqlReader implements StoreTx {
       .values({ workspace: record.workspace, seq: record.seq, hash: record.hash })
       .onConflict((oc) => oc.column('workspace').doUpdateSet({ seq: record.seq, hash: record.hash }))
       .execute();
+  }
+
+  async appendAuditCheckpoint(checkpoint: AuditCheckpoint): Promise<void> {
+    this.own(checkpoint.workspace);
+    await insertCheckpoint(this.db, checkpoint);
   }
 
   async addEvent(event: DomainEvent): Promise<number> {

@@ -1,12 +1,26 @@
 import * as z from 'zod';
-import { verifyAudit } from '../../governance/use-cases/verify-audit.js';
+import { CHECKPOINT_PROBLEMS, verifyAudit } from '../../governance/use-cases/verify-audit.js';
+import { requireWorkspace } from '../../governance/use-cases/workspaces.js';
 import { defineTool } from '../../mcp/define-tool.js';
 import * as s from '../schemas.js';
+
+const mismatch = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('field'),
+    itemId: z.string(),
+    field: z.string(),
+    stored: z.unknown(),
+    replayed: z.unknown(),
+  }),
+  z.object({ kind: z.literal('unrecorded'), itemId: z.string() }),
+  z.object({ kind: z.literal('missing'), itemId: z.string() }),
+]);
 
 export const verifyAuditTool = defineTool({
   name: 'verify_audit',
   title: 'Verify audit trail',
-  description: 'Check the hash chain; names the first bad record.',
+  description:
+    'Check the hash chain, the signed checkpoints and that replaying the records rebuilds every stored item.',
   toolset: 'audit',
   effect: 'read',
   input: z.object({ workspace: s.workspace }),
@@ -21,16 +35,41 @@ export const verifyAuditTool = defineTool({
         detail: z.string(),
       })
       .nullable(),
+    checkpoints: z.object({
+      checked: z.number(),
+      lastHeadSeq: z.number().nullable(),
+      problem: z
+        .object({ seq: z.number(), problem: z.enum(CHECKPOINT_PROBLEMS), detail: z.string() })
+        .nullable(),
+    }),
+    state: z.object({ items: z.number(), mismatches: z.number(), details: z.array(mismatch) }),
+    key: z.object({ keyId: z.string(), publicKey: z.string() }).nullable(),
   }),
   async handler(input, { deps, progress }) {
-    const { workspace: _w, ...v } = await verifyAudit(deps.store.reader, input.workspace, (done, total) =>
-      progress(done, total, 'verifying'),
+    const publicKey = await deps.auditSigner?.publicKey();
+    const { workspace: _w, ...v } = await verifyAudit(
+      deps.store.reader,
+      input.workspace,
+      (done, total) => progress(done, total, 'verifying'),
+      publicKey,
     );
-    return {
-      data: v,
-      summary: v.ok
-        ? `Audit chain intact: ${v.checked} record(s)`
-        : `Audit chain broken at #${v.firstBad!.seq} (${v.firstBad!.problem}): ${v.firstBad!.detail}`,
-    };
+    if (v.checked === 0) await requireWorkspace(deps.store.reader, input.workspace);
+    return { data: v, summary: summary(v) };
   },
 });
+
+function summary(v: Omit<Awaited<ReturnType<typeof verifyAudit>>, 'workspace'>): string {
+  if (v.ok) {
+    return `Audit trail intact: ${v.checked} record(s), ${v.checkpoints.checked} checkpoint(s), ${v.state.items} item(s) explained`;
+  }
+  const parts: string[] = [];
+  if (v.firstBad)
+    parts.push(`chain broken at #${v.firstBad.seq} (${v.firstBad.problem}): ${v.firstBad.detail}`);
+  const cp = v.checkpoints.problem;
+  if (cp) parts.push(`checkpoint ${cp.seq} ${cp.problem}: ${cp.detail}`);
+  if (v.state.mismatches > 0) {
+    const ids = [...new Set(v.state.details.map((d) => d.itemId))].slice(0, 10).join(', ');
+    parts.push(`${v.state.mismatches} item difference(s) the trail does not explain (${ids})`);
+  }
+  return `Audit trail not intact: ${parts.join('; ')}`;
+}
