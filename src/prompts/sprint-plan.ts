@@ -1,5 +1,11 @@
 import { DomainError } from '../governance/errors.js';
-import { OPEN_STATUSES, PRIORITIES, type ItemLink, type WorkItem } from '../governance/model/work-item.js';
+import {
+  isOpen,
+  OPEN_STATUSES,
+  PRIORITIES,
+  type ItemLink,
+  type WorkItem,
+} from '../governance/model/work-item.js';
 import type { StoreReader } from '../governance/ports/store.js';
 import { listMilestones } from '../governance/use-cases/list-milestones.js';
 import { treePage } from '../governance/use-cases/read-items.js';
@@ -98,11 +104,11 @@ export const sprintPlanPrompt = definePrompt({
     });
     const open = new Map(page.items.map((t) => [t.id, t]));
     const links = (await r.listLinks(workspace)).filter((l) => open.has(l.blockedId));
-    // A blocker outside the page may be done (no longer blocking), a feature, or past the cap.
+    // A blocker outside the page may be done or cancelled (no longer blocking), a feature, or past the cap.
     const outside = [...new Set(links.map((l) => l.blockerId).filter((id) => !open.has(id)))];
     const statusOf = new Map((await r.getItems(workspace, outside)).map((i) => [i.id, i.status]));
     const blocking = links.filter(
-      (l) => open.has(l.blockerId) || (statusOf.get(l.blockerId) ?? 'done') !== 'done',
+      (l) => open.has(l.blockerId) || isOpen(statusOf.get(l.blockerId) ?? 'done'),
     );
     const tasks = blockersFirst(page.items, blocking).map((t) => ({
       id: t.id,

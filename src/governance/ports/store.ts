@@ -82,6 +82,8 @@ export interface StoreReader {
   getItems(workspace: string, ids: readonly string[]): Promise<WorkItem[]>;
   /** Items whose `sourceRef` is one of `refs` (unknown refs are left out), in no promised order. */
   findItemsBySourceRefs(workspace: string, refs: readonly string[]): Promise<WorkItem[]>;
+  /** Items whose `sourceRef` starts with `origin + ':'` (everything one plan origin wrote), in seq order. */
+  findItemsByOrigin(workspace: string, origin: string): Promise<WorkItem[]>;
   /** Children of `parentId` (null: the roots) in seq order. */
   listChildren(workspace: string, parentId: string | null): Promise<WorkItem[]>;
   childStats(workspace: string, parentId: string): Promise<ChildStats>;

@@ -19,6 +19,14 @@ import {
   type PlanSteps,
   type SkipReason,
 } from './plan-steps.js';
+import { applyMilestones, previewMilestones, type PlanMilestones } from './plan-milestones.js';
+import {
+  findOrphans,
+  previewOrphans,
+  settleOrphans,
+  type Orphan,
+  type OrphanPolicy,
+} from './plan-orphans.js';
 import { rollUp } from './rollup.js';
 import { transitionItem } from './set-item-status.js';
 import { diffFields, runWrite, type WriteScope } from './write-scope.js';
@@ -35,6 +43,8 @@ export interface ApplyPlanCommand {
   dryRun: boolean;
   /** The last applied version's values: fields people edited are kept, not brought back to the plan. */
   merge?: MergeBase;
+  /** What to do with items of `origin` the plan no longer has: `keep` (default) or `cancel`. */
+  orphans?: OrphanPolicy;
 }
 
 export interface ApplyReport {
@@ -48,6 +58,10 @@ export interface ApplyReport {
   links: { added: number; skipped: { fromId: string; toId: string; reason: SkipReason }[] };
   /** Items brought to the status their source gave them (imports only). */
   statuses: number;
+  /** Items `origin` wrote that the plan no longer has (its source disappeared); never deleted. */
+  orphaned: Orphan[];
+  /** Epic milestones the plan names, created and attached when milestones.autoCreate is on. */
+  milestones: PlanMilestones;
 }
 
 /**
@@ -61,9 +75,16 @@ export async function applyPlan(deps: CoreDeps, caller: Caller, cmd: ApplyPlanCo
   assertSize(cmd.plan);
   if (cmd.dryRun) {
     const steps = await planSteps(deps, deps.store.reader, cmd.workspace, cmd.plan, cmd.origin, cmd.merge);
-    return report(steps, true);
+    const r = deps.store.reader;
+    return {
+      ...report(steps, true),
+      orphaned: previewOrphans(await findOrphans(r, cmd.workspace, cmd.origin, steps), cmd.orphans ?? 'keep'),
+      milestones: await previewMilestones(deps, r, cmd.workspace, cmd.plan, cmd.origin),
+    };
   }
-  return runWrite(deps, caller, cmd.workspace, (s) => writePlan(s, cmd.plan, cmd.origin, cmd.merge));
+  return runWrite(deps, caller, cmd.workspace, (s) =>
+    writePlan(s, cmd.plan, cmd.origin, cmd.merge, cmd.orphans),
+  );
 }
 
 /** The write half of applyPlan, inside a write another use-case opened (apply_spec also stores the spec). */
@@ -72,11 +93,17 @@ export async function writePlan(
   plan: SpecPlan | ImportedPlan,
   origin: string,
   merge?: MergeBase,
+  orphans: OrphanPolicy = 'keep',
 ): Promise<ApplyReport> {
   assertSize(plan);
   const steps = await planSteps(s.deps, s.tx, s.workspace, plan, origin, merge);
+  const orphaned = await findOrphans(s.tx, s.workspace, origin, steps);
   const ids = await execute(s, steps, origin);
-  return report(steps, false, ids);
+  return {
+    ...report(steps, false, ids),
+    orphaned: await settleOrphans(s, orphaned, orphans, origin),
+    milestones: await applyMilestones(s, plan, origin),
+  };
 }
 
 function assertSize(plan: SpecPlan): void {
@@ -95,7 +122,11 @@ function assertSize(plan: SpecPlan): void {
   );
 }
 
-function report(steps: PlanSteps, dryRun: boolean, ids?: Map<string, string>): ApplyReport {
+function report(
+  steps: PlanSteps,
+  dryRun: boolean,
+  ids?: Map<string, string>,
+): Omit<ApplyReport, 'orphaned' | 'milestones'> {
   return {
     dryRun,
     created: steps.creations.map((c) => ({ planId: c.planId, id: ids?.get(c.ref) ?? null })),

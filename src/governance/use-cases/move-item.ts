@@ -1,4 +1,4 @@
-import type { WorkItem } from '../model/work-item.js';
+import { isOpen, type WorkItem } from '../model/work-item.js';
 import type { Caller } from '../ports/caller.js';
 import type { CoreDeps } from '../ports/core-deps.js';
 import { assertParent, childPath } from '../rules/hierarchy.js';
@@ -32,7 +32,7 @@ export async function moveItem(deps: CoreDeps, caller: Caller, cmd: MoveItemComm
     await assertItemVersion(s.tx, item, cmd.expectedVersion);
     const parent = cmd.parentId ? await requireItem(s.tx, s.workspace, cmd.parentId) : undefined;
     assertParent(item.type, parent, await hierarchyPolicy(s.tx, s.workspace, deps), {
-      childOpen: item.status !== 'done',
+      childOpen: isOpen(item.status),
     });
     if ((parent?.id ?? null) === item.parentId) return { item, moved: false, descendants: 0, rolledUp: [] };
 

@@ -52,8 +52,7 @@ export async function setItemStatus(
       return { item: next, changed: true, rolledUp: [], warnings: [] };
     }
     // Checked before the move so that an enforced refusal writes nothing.
-    const warnings =
-      cmd.status === 'done' && item.status !== 'done' ? await checkDependencies(s, item) : [];
+    const warnings = cmd.status === 'done' && item.status !== 'done' ? await checkDependencies(s, item) : [];
     return { ...(await transitionItem(s, item, cmd.status, reason)), changed: true, warnings };
   });
 }

@@ -26,6 +26,7 @@ import type { Caller } from '../ports/caller.js';
 import type { CoreDeps } from '../ports/core-deps.js';
 import type { StoreReader } from '../ports/store.js';
 import { applyPlan, writePlan, type ApplyReport } from './apply-plan.js';
+import type { OrphanPolicy } from './plan-orphans.js';
 import type { GenerationMeta } from './model-json.js';
 import { planFields, type MergeBase } from './plan-steps.js';
 import { runWrite, type WriteScope } from './write-scope.js';
@@ -52,6 +53,8 @@ export interface ApplySpecCommand {
   specId?: string;
   /** Fields both edited in the hierarchy and changed by the spec: `keep` (default) or take the `spec`'s. */
   onConflict?: OnConflict;
+  /** Items of this spec whose section is gone from the text: `keep` (default) or `cancel` them. */
+  orphans?: OrphanPolicy;
   text: string;
   plan: SpecPlan;
   generation: GenerationMeta;
@@ -137,6 +140,7 @@ export async function applySpec(
       origin: specOrigin(draft.specId),
       dryRun: true,
       merge: mergeBase(prev, onConflict),
+      ...(cmd.orphans && { orphans: cmd.orphans }),
     });
     const same = prev !== undefined && sameAsStored(prev, draft, cmd.generation);
     const version = same ? prev.version : (prev?.version ?? 0) + 1;
@@ -145,7 +149,8 @@ export async function applySpec(
   return runWrite(deps, caller, workspace, async (s) => {
     const prev = await s.tx.getSpec(workspace, draft.specId);
     await assertRelated(s.tx, workspace, prev, draft, cmd);
-    const report = await writePlan(s, cmd.plan, specOrigin(draft.specId), mergeBase(prev, onConflict));
+    const origin = specOrigin(draft.specId);
+    const report = await writePlan(s, cmd.plan, origin, mergeBase(prev, onConflict), cmd.orphans);
     return { report, spec: await storeVersion(s, caller.actor.id, draft, cmd, report) };
   });
 }

@@ -294,6 +294,17 @@ export class SqlReader implements StoreReader {
     return out;
   }
 
+  /** Items whose source ref starts with `origin:` (what one plan origin wrote), in seq order. */
+  async findItemsByOrigin(workspace: string, origin: string): Promise<WorkItem[]> {
+    const [from, to] = [`${origin}:`, `${origin};`]; // ';' is the character after ':'
+    const rows = await this.items(workspace)
+      .where('source_ref', '>=', from)
+      .where('source_ref', '<', to)
+      .orderBy('seq')
+      .execute();
+    return rows.map(rowToItem);
+  }
+
   async queryAudit(workspace: string, q: AuditQuery): Promise<AuditRecord[]> {
     let query = this.db.selectFrom('audit_log').selectAll().where('workspace', '=', workspace);
     if (q.entityType !== undefined) query = query.where('entity_type', '=', q.entityType);

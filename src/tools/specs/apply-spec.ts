@@ -5,7 +5,7 @@ import { specValidation } from '../../governance/use-cases/spec-validation.js';
 import { applySpec } from '../../governance/use-cases/spec-store.js';
 import { defineTool } from '../../mcp/define-tool.js';
 import * as s from '../schemas.js';
-import { applySpecOut, applySpecSummary, toApplySpecOut } from './apply-report.js';
+import { applySpecOut, applySpecSummary, orphansIn, toApplySpecOut } from './apply-report.js';
 import { asOf, method, specText } from './plan-schemas.js';
 
 const specId = z
@@ -43,6 +43,7 @@ export const applySpecTool = defineTool({
     text: specText,
     specId,
     onConflict,
+    orphans: orphansIn,
     asOf,
     method,
     dryRun: s.dryRun,
@@ -60,6 +61,7 @@ export const applySpecTool = defineTool({
       workspace: input.workspace,
       specId: input.specId,
       onConflict: input.onConflict,
+      orphans: input.orphans,
       text: input.text,
       plan,
       generation,

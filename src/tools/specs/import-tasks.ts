@@ -4,14 +4,14 @@ import { importSpecKit, importTaskMaster } from '../../governance/import/index.j
 import { applyPlan } from '../../governance/use-cases/apply-plan.js';
 import { defineTool } from '../../mcp/define-tool.js';
 import * as s from '../schemas.js';
-import { applyReportOut, applySummary, toApplyReportOut } from './apply-report.js';
+import { applyReportOut, applySummary, orphansIn, toApplyReportOut } from './apply-report.js';
 
 export const importTasksTool = defineTool({
   name: 'import_tasks',
   title: 'Import tasks',
   description:
     'Import a Task Master tasks.json or a spec-kit tasks.md into the hierarchy in one transaction, ' +
-    'statuses included. Never deletes; re-importing is a no-op.',
+    'statuses included. Never deletes (tasks gone from the file are reported, or cancelled with orphans: "cancel"); re-importing is a no-op.',
   toolset: 'specs',
   effect: 'write',
   idempotent: true,
@@ -21,6 +21,7 @@ export const importTasksTool = defineTool({
     // Above 5 MiB of characters so the importer, which counts bytes, gives the precise error.
     content: z.string().max(5_500_000).describe('The file, up to 5 MiB'),
     tag: z.string().trim().min(1).max(100).optional().describe('Task Master tag (default master)'),
+    orphans: orphansIn,
     dryRun: s.dryRun,
   }),
   output: applyReportOut,
@@ -42,6 +43,7 @@ export const importTasksTool = defineTool({
       plan,
       origin: input.format,
       dryRun: input.dryRun,
+      orphans: input.orphans,
     });
     return { data: toApplyReportOut(r), summary: applySummary(r) };
   },
