@@ -353,8 +353,12 @@ describe('config updates with an external document store: compensation around th
     expect(docs.versions('repo', ws)).toEqual([1]);
     expect(docs.removed).toEqual([]);
     expect(await auditSeq(ws)).toBe(1);
-    const left = (await opened.store.outbox.pending({ limit: 10_000 })).filter((e) => e.event.workspace === ws);
-    expect(left.map((e) => [e.event.type, e.attempts, e.lastError])).toEqual([['config.updated', 1, 'bus down']]);
+    const left = (await opened.store.outbox.pending({ limit: 10_000 })).filter(
+      (e) => e.event.workspace === ws,
+    );
+    expect(left.map((e) => [e.event.type, e.attempts, e.lastError])).toEqual([
+      ['config.updated', 1, 'bus down'],
+    ]);
   });
 });
 
