@@ -29,7 +29,9 @@ interface Schema {
   type?: string | string[];
   description?: string;
   enum?: unknown[];
+  const?: unknown;
   anyOf?: Schema[];
+  oneOf?: Schema[];
   items?: Schema;
   properties?: Record<string, Schema>;
   required?: string[];
@@ -146,12 +148,18 @@ const table = (head: string[], rows: string[][]): string =>
   [head, head.map(() => '---'), ...rows].map((r) => `| ${r.map(cell).join(' | ')} |`).join('\n');
 const BIG = Number.MAX_SAFE_INTEGER;
 
-/** `X | null` written either way (anyOf or a type list) becomes its non-null part plus a flag. */
+/**
+ * `X | null` written any way (null anywhere in an anyOf or oneOf, or a type list) becomes its
+ * non-null part plus a flag; the outer description wins, as in the advertised schema.
+ */
 function unwrapNull(s: Schema): { s: Schema; nullable: boolean } {
-  const [first, second] = s.anyOf ?? [];
-  if (s.anyOf?.length === 2 && first && second?.type === 'null') {
-    const { anyOf: _a, ...rest } = s;
-    return { s: { ...rest, ...first, description: s.description ?? first.description }, nullable: true };
+  const alts = s.anyOf ?? s.oneOf;
+  const isNull = (x: Schema) => x.type === 'null';
+  if (alts?.some(isNull)) {
+    const { anyOf: _a, oneOf: _o, ...rest } = s;
+    const left = alts.filter((x) => !isNull(x));
+    const only = left.length === 1 ? left[0]! : { [s.anyOf ? 'anyOf' : 'oneOf']: left };
+    return { s: { ...only, ...rest, description: s.description ?? only.description }, nullable: true };
   }
   if (Array.isArray(s.type) && s.type.includes('null')) {
     const types = s.type.filter((t) => t !== 'null');
@@ -180,15 +188,22 @@ function typeOf(schema: Schema, link = true): string {
   const extra = s.additionalProperties;
   let t: string;
   const linked = link && s.type === 'object' ? shapeLink(s) : undefined;
+  const alts = s.anyOf ?? s.oneOf;
   if (linked) t = linked;
-  else if (s.anyOf) t = s.anyOf.map((x) => typeOf(x, link)).join(' | ');
+  else if (alts) t = alts.map((x) => typeOf(x, link)).join(' | ');
+  else if (s.const !== undefined) t = code(s.const);
   else if (s.type === 'array') {
     const inner = typeOf(s.items ?? {}, link);
     t = inner.includes(' | ') || inner.includes(' without ') ? `(${inner})[]` : `${inner}[]`;
   } else if (s.type === 'object' && typeof extra === 'object' && !s.properties)
     t = `map of ${typeOf(extra, link)}`;
-  else if (s.type === 'object' && s.properties) t = `{ ${Object.keys(s.properties).join(', ')} }`;
-  else if (Array.isArray(s.type)) t = s.type.join(' | ');
+  else if (s.type === 'object' && s.properties) {
+    // A discriminator (a const field) is shown with its value: `{ kind: "text", yaml }`.
+    const keys = Object.entries(s.properties).map(([k, v]) =>
+      v.const === undefined ? k : `${k}: ${JSON.stringify(v.const)}`,
+    );
+    t = `{ ${keys.join(', ')} }`;
+  } else if (Array.isArray(s.type)) t = s.type.join(' | ');
   else t = s.type ?? 'any';
   return nullable ? `${t} | null` : t;
 }
@@ -198,6 +213,7 @@ function constraints(schema: Schema): string {
   const out: string[] = [];
   const enumOf = (e: unknown[]) => `one of ${e.map(code).join(', ')}`;
   if (s.enum) out.push(enumOf(s.enum));
+  if (s.const !== undefined) out.push(`exactly ${code(s.const)}`);
   if (s.items?.enum) out.push(`each ${enumOf(s.items.enum)}`);
   const len = (x: Schema, what: string) => {
     if (x.minLength !== undefined && x.maxLength !== undefined)
@@ -220,6 +236,18 @@ interface FieldRow {
   name: string;
   s: Schema;
   required: boolean;
+  /** The union arm a field belongs to: `kind` = `github`. */
+  when?: string;
+}
+
+/** The arms of a union of objects told apart by a const field (a zod discriminated union). */
+function discriminated(s: Schema): { key: string; arms: { value: unknown; arm: Schema }[] } | undefined {
+  const arms = (s.anyOf ?? s.oneOf)?.map((a) => unwrapNull(a).s);
+  if (!arms?.length || !arms.every((a) => a.type === 'object' && a.properties)) return undefined;
+  const key = Object.keys(arms[0]!.properties!).find((k) =>
+    arms.every((a) => a.properties?.[k]?.const !== undefined),
+  );
+  return key ? { key, arms: arms.map((arm) => ({ value: arm.properties![key]!.const, arm })) } : undefined;
 }
 
 /** Rows for an object's fields; nested objects that are not shared shapes are flattened. */
@@ -229,6 +257,26 @@ function fieldRows(obj: Schema, prefix = ''): FieldRow[] {
     const name = `${prefix}${k}`;
     const row = { name, s: v, required: required.has(k) };
     const { s } = unwrapNull(v);
+    const union = discriminated(s);
+    if (union) {
+      // One row per field of each arm, marked with the arm it belongs to.
+      const { key, arms } = union;
+      const keyRow = {
+        name: `${name}.${key}`,
+        s: { type: 'string', enum: arms.map((a) => a.value) },
+        required: true,
+      };
+      const armRows = arms.flatMap(({ value, arm }) =>
+        fieldRows(
+          {
+            ...arm,
+            properties: Object.fromEntries(Object.entries(arm.properties!).filter(([k]) => k !== key)),
+          },
+          `${name}.`,
+        ).map((r) => ({ ...r, when: `${code(key)} = ${code(value)}` })),
+      );
+      return [row, keyRow, ...armRows];
+    }
     const inner = s.type === 'array' ? unwrapNull(s.items ?? {}).s : s;
     if (inner.type === 'object' && inner.properties && !shapeLink(inner)) {
       return [row, ...fieldRows(inner, `${name}${s.type === 'array' ? '[]' : ''}.`)];
@@ -243,14 +291,16 @@ function toolSection(tool: AnyTool): string {
   const hints = Object.entries(annotationsOf(tool))
     .map(([k, v]) => `${k}: ${String(v)}`)
     .join(', ');
+  const withArm = (f: FieldRow) =>
+    [f.when && `only with ${f.when}`, constraints(f.s)].filter(Boolean).join('; ');
   const inputRows = fieldRows(input).map((f) => [
     code(f.name),
     typeOf(f.s),
     f.required ? 'yes' : 'no',
     f.s.description ?? unwrapNull(f.s).s.description ?? '',
-    constraints(f.s),
+    withArm(f),
   ]);
-  const outputRows = fieldRows(output).map((f) => [code(f.name), typeOf(f.s), constraints(f.s)]);
+  const outputRows = fieldRows(output).map((f) => [code(f.name), typeOf(f.s), withArm(f)]);
   return [
     `### ${tool.name}`,
     `**${tool.title}.** ${tool.description}`,

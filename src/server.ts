@@ -13,7 +13,10 @@ export type ServerOptions = ToolSelection;
 
 const INSTRUCTIONS =
   'Governs a GitHub repository (workspace "owner/repo") as epics -> features -> tasks. ' +
+  "Changes are kept in this server's own store and are not on GitHub: there is no GitHub sync yet, " +
+  'so nothing reaches GitHub (no issues, labels or milestones are created there). ' +
   'Every change is validated against the governance rules and recorded in a hash-chained audit trail. ' +
+  'list_workspaces shows the workspaces that hold data. ' +
   'Errors carry a stable code and a hint; follow the hint.';
 
 /** Assembles one MCP server over shared deps. Each stdio process or HTTP session gets its own. */

@@ -22,6 +22,11 @@ export interface ToolResult<O> {
   data: O;
   /** One line for the text content. */
   summary: string;
+  /**
+   * The data rendered compactly under the summary (text.ts: one line per listed item, the key
+   * fields of a single one), for clients that forward only the text part; capped by renderText.
+   */
+  lines?: readonly string[];
 }
 
 export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> {

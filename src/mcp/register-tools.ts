@@ -20,6 +20,7 @@ import { inputProblem } from './input-guard.js';
 import type { ToolSpec } from './registry.js';
 import { advertisedEntry } from './advertised.js';
 import { samplingModel } from './sampling.js';
+import { renderText } from './text.js';
 
 /** Clients may pass their own correlation id under this `_meta` key to tie calls together. */
 export const CORRELATION_META_KEY = 'governance-factory/correlation-id';
@@ -102,9 +103,9 @@ export function registerTools(server: Server, opts: RegisterToolsOptions): void 
       if (problem) throw problem;
       const parsed = tool.input.safeParse(args);
       if (!parsed.success) throw inputError(parsed.error);
-      const { data, summary } = await tool.handler(parsed.data, ctx);
+      const { data, summary, lines } = await tool.handler(parsed.data, ctx);
       const structured = opts.validateOutput === false ? data : tool.output.parse(data);
-      return { content: [{ type: 'text', text: summary }], structuredContent: structured };
+      return { content: [{ type: 'text', text: renderText(summary, lines) }], structuredContent: structured };
     } catch (err) {
       return toErrorResult(err, log, tool.name);
     }

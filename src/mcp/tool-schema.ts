@@ -29,8 +29,9 @@ function compact(node: unknown): unknown {
   const alts = (node as JsonSchema).anyOf as JsonSchema[] | undefined;
   // `X | null` as a type list rather than anyOf: the same meaning in fewer bytes.
   if (alts?.length === 2 && alts[1]?.type === 'null' && typeof alts[0]?.type === 'string' && !alts[0].enum) {
+    // The outer keys win: a `.describe()` on the nullable field is what docs/tools.md shows too.
     const { anyOf: _a, ...rest } = node as JsonSchema;
-    return compact({ ...rest, ...alts[0], type: [alts[0].type, 'null'] });
+    return compact({ ...alts[0], ...rest, type: [alts[0].type, 'null'] });
   }
   const out: JsonSchema = {};
   for (const [k, v] of Object.entries(node)) {

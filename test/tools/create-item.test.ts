@@ -162,7 +162,7 @@ describe('get_item', () => {
 
   it.each([
     { case: 'unknown id', args: { workspace: WS, id: 'T-99' }, code: 'ITEM.NOT_FOUND' },
-    { case: 'other workspace', args: { workspace: 'acme/api', id: 'E-1' }, code: 'ITEM.NOT_FOUND' },
+    { case: 'other workspace', args: { workspace: 'acme/api', id: 'E-1' }, code: 'WORKSPACE.NOT_FOUND' },
     { case: 'empty id', args: { workspace: WS, id: '' }, code: 'INPUT.INVALID' },
     { case: 'missing workspace', args: { id: 'E-1' }, code: 'INPUT.INVALID' },
     { case: 'workspace with dot-dot', args: { workspace: 'acme/..', id: 'E-1' }, code: 'WORKSPACE.INVALID' },

@@ -153,10 +153,7 @@ describe('get_item_tree', () => {
     expect(await c().err('get_item_tree', { workspace: WS, ...args })).toBe(code);
   });
 
-  it('is empty for an unknown workspace', async () => {
-    expect(await c().ok('get_item_tree', { workspace: 'acme/nothing' })).toEqual({
-      items: [],
-      nextCursor: null,
-    });
+  it('refuses a workspace nothing was written to (test/tools/truthful-errors.test.ts)', async () => {
+    expect(await c().err('get_item_tree', { workspace: 'acme/nothing' })).toBe('WORKSPACE.NOT_FOUND');
   });
 });

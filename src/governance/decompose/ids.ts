@@ -34,10 +34,17 @@ function base32(bytes: Uint8Array, chars: number): string {
   return out;
 }
 
+const HASH_CHARS = 10;
+
 /** `E-`/`F-`/`T-` and 10 base32 characters (50 bits) of SHA-256 over the key. */
 export function hashId(type: ItemType, key: string): string {
-  return `${ID_PREFIX[type]}-${base32(hash('sha256', key, 'buffer'), 10)}`;
+  return `${ID_PREFIX[type]}-${base32(hash('sha256', key, 'buffer'), HASH_CHARS)}`;
 }
+
+const PREVIEW_ID_RE = new RegExp(`^[${Object.values(ID_PREFIX).join('')}]-[${BASE32}]{${HASH_CHARS}}$`);
+
+/** An id of a plan (hashId), which stored items never have: theirs are numbered (`T-12`). */
+export const isPreviewId = (id: string): boolean => PREVIEW_ID_RE.test(id);
 
 /** Hands out ids; the n-th (n >= 2) holder of the same key gets `#n` appended to it. */
 export class IdAllocator {

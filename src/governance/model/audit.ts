@@ -16,6 +16,26 @@ export interface ClientInfo {
 export const AUDIT_ENTITIES = ['item', 'link', 'milestone', 'workspace', 'spec'] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 
+/**
+ * Every action an audit record can carry: what use-cases write (typed by it) and what
+ * query_audit filters on, so a filter that can never match is refused rather than answered empty.
+ */
+export const AUDIT_ACTIONS = [
+  'item.created',
+  'item.updated',
+  'item.status_changed',
+  'item.moved',
+  'item.rolled_up',
+  'link.created',
+  'link.deleted',
+  'milestone.created',
+  'milestone.updated',
+  'spec.applied',
+  'spec.stage_updated',
+  'config.updated',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
 /** Field-level change: `{ field: { old, new } }`. A created entity has every field with old = null. */
 export type AuditDiff = Record<string, { old: unknown; new: unknown }>;
 

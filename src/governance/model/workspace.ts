@@ -22,3 +22,18 @@ export interface WorkspacePolicy {
 }
 
 export const DEFAULT_POLICY: WorkspacePolicy = { allowUnparentedTasks: false };
+
+/**
+ * A workspace the store knows, with what list_workspaces shows. A workspace is known once anything
+ * was written to it (an item, milestone, link, spec, configuration override or any audit record):
+ * every write appends an audit record, which registers the workspace in the same transaction.
+ */
+export interface WorkspaceSummary {
+  id: string;
+  items: number;
+  milestones: number;
+  specs: number;
+  auditRecords: number;
+  /** Time of the last audited change; null when nothing was audited. */
+  lastChangeAt: string | null;
+}

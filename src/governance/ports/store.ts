@@ -2,11 +2,11 @@ import type { OverrideScope } from '../config/override.js';
 import type { AuditRecord, AuditEntity, ActorType } from '../model/audit.js';
 import type { AuditCheckpoint } from '../model/audit-checkpoint.js';
 import type { DomainEvent } from '../model/events.js';
-import type { Milestone, MilestoneCompletion, MilestoneState } from '../model/milestone.js';
 import type { OutboxStore } from './events.js';
+import type { Milestone, MilestoneCompletion, MilestoneState } from '../model/milestone.js';
 import type { SpecStatus, SpecSummary, SpecVersion } from '../model/spec.js';
 import type { ItemLink, ItemType, Status, WorkItem } from '../model/work-item.js';
-import type { WorkspacePolicy } from '../model/workspace.js';
+import type { WorkspacePolicy, WorkspaceSummary } from '../model/workspace.js';
 
 /** Filters for a tree page. Items come in tree (path) order. */
 export interface TreeQuery {
@@ -72,11 +72,23 @@ export interface SpecQuery {
   prefix?: string;
 }
 
+/** A page of known workspaces. */
+export interface WorkspaceQuery {
+  limit: number;
+  /** Exclusive lower bound on the workspace id: the last id of the previous page. */
+  after?: string;
+  owner?: string;
+}
+
 /** Reads; outside a transaction they see the latest committed state. */
 export interface StoreReader {
   getPolicy(workspace: string): Promise<WorkspacePolicy>;
   /** Known workspaces in id order; only `owner/...` ones when `owner` is given. */
   listWorkspaces(limit: number, owner?: string): Promise<string[]>;
+  /** Whether anything was ever written to the workspace (see WorkspaceSummary). */
+  hasWorkspace(workspace: string): Promise<boolean>;
+  /** Known workspaces in id order after `after` (only `owner/...` ones when `owner` is given), with counts. */
+  workspaceSummaries(query: WorkspaceQuery): Promise<WorkspaceSummary[]>;
 
   getItem(workspace: string, id: string): Promise<WorkItem | undefined>;
   getItems(workspace: string, ids: readonly string[]): Promise<WorkItem[]>;

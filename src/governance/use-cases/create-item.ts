@@ -2,6 +2,7 @@ import type { ItemType, Priority, WorkItem } from '../model/work-item.js';
 import type { Caller } from '../ports/caller.js';
 import type { CoreDeps } from '../ports/core-deps.js';
 import { assertParent, placement } from '../rules/hierarchy.js';
+import { assertKnownAgent } from './agents.js';
 import { hierarchyPolicy } from './config-effective.js';
 import { requireItem, requireMilestone } from './lookups.js';
 import { rollUp } from './rollup.js';
@@ -40,6 +41,7 @@ export async function createItem(deps: CoreDeps, caller: Caller, cmd: CreateItem
     const parent = cmd.parentId ? await requireItem(s.tx, s.workspace, cmd.parentId) : undefined;
     assertParent(cmd.type, parent, await hierarchyPolicy(s.tx, s.workspace, deps), { childOpen: true });
     if (cmd.milestoneId) await requireMilestone(s.tx, s.workspace, cmd.milestoneId);
+    await assertKnownAgent(s.tx, s.workspace, deps, cmd.agent);
     const seq = await s.tx.nextSeq(s.workspace, 'item');
     const item: WorkItem = {
       workspace: s.workspace,

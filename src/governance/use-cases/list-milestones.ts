@@ -1,6 +1,7 @@
 import type { Milestone, MilestoneCompletion, MilestoneState } from '../model/milestone.js';
 import { assertWorkspace } from '../model/workspace.js';
 import type { CoreDeps } from '../ports/core-deps.js';
+import { requireWorkspace } from './workspaces.js';
 
 export interface MilestoneView extends Milestone {
   completion: MilestoneCompletion;
@@ -14,6 +15,7 @@ export async function listMilestones(
 ): Promise<MilestoneView[]> {
   assertWorkspace(workspace);
   const list = await deps.store.reader.listMilestones(workspace, state);
+  if (list.length === 0) await requireWorkspace(deps.store.reader, workspace);
   const completion = await deps.store.reader.milestoneCompletion(
     workspace,
     list.map((m) => m.id),

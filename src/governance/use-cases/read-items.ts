@@ -3,6 +3,7 @@ import type { ItemType, Status, WorkItem } from '../model/work-item.js';
 import { assertWorkspace } from '../model/workspace.js';
 import type { StoreReader } from '../ports/store.js';
 import { requireItem } from './lookups.js';
+import { requireWorkspace } from './workspaces.js';
 
 export interface ItemView {
   item: WorkItem;
@@ -73,6 +74,8 @@ export async function treePage(r: StoreReader, req: TreeRequest): Promise<TreePa
     afterPath: req.cursor ? decodeCursor(req.cursor) : undefined,
     limit: req.limit + 1,
   });
+  // An empty page is an answer only for a workspace that exists.
+  if (items.length === 0) await requireWorkspace(r, req.workspace);
   const more = items.length > req.limit;
   const page = more ? items.slice(0, req.limit) : items;
   return { items: page, nextCursor: more ? encodeCursor(page[page.length - 1]!.path) : null };

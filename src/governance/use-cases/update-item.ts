@@ -1,6 +1,7 @@
 import type { Priority, WorkItem } from '../model/work-item.js';
 import type { Caller } from '../ports/caller.js';
 import type { CoreDeps } from '../ports/core-deps.js';
+import { assertKnownAgent } from './agents.js';
 import { AUDITED_ITEM_FIELDS } from './create-item.js';
 import { requireItem, requireMilestone } from './lookups.js';
 import { assertItemVersion } from './version-conflict.js';
@@ -40,6 +41,7 @@ export async function updateItem(
     await assertItemVersion(s.tx, before, cmd.expectedVersion);
     const p = cmd.patch;
     if (p.milestoneId) await requireMilestone(s.tx, s.workspace, p.milestoneId);
+    if (p.agent !== before.agent) await assertKnownAgent(s.tx, s.workspace, deps, p.agent);
     const after: WorkItem = {
       ...before,
       ...(p.title !== undefined && { title: p.title }),

@@ -1,5 +1,5 @@
 import { chainRecord } from '../audit/chain.js';
-import type { AuditDiff, AuditEntity, AuditRecord } from '../model/audit.js';
+import type { AuditAction, AuditDiff, AuditEntity, AuditRecord } from '../model/audit.js';
 import type { DomainEvent, DomainEventType, EventOf, EventPayloads } from '../model/events.js';
 import { assertWorkspace } from '../model/workspace.js';
 import type { Caller } from '../ports/caller.js';
@@ -10,7 +10,7 @@ import { createOutboxRelay } from './outbox-relay.js';
 export interface AuditEntry {
   entityType: AuditEntity;
   entityId: string;
-  action: string;
+  action: AuditAction;
   diff: AuditDiff;
   reason?: string | null;
 }

@@ -7,7 +7,7 @@ import type { SpecSummary, SpecVersion } from '../../governance/model/spec.js';
 import type { Milestone, MilestoneCompletion, MilestoneState } from '../../governance/model/milestone.js';
 import type { ItemLink, WorkItem } from '../../governance/model/work-item.js';
 import { DEFAULT_POLICY } from '../../governance/model/workspace.js';
-import type { WorkspacePolicy } from '../../governance/model/workspace.js';
+import type { WorkspacePolicy, WorkspaceSummary } from '../../governance/model/workspace.js';
 import type {
   AuditQuery,
   ChildStats,
@@ -15,6 +15,7 @@ import type {
   SpecQuery,
   StoreReader,
   TreeQuery,
+  WorkspaceQuery,
 } from '../../governance/ports/store.js';
 import { lastCheckpoint, listCheckpoints } from './checkpoints.js';
 import { getConfigDoc, listConfigVersions } from './config-docs.js';
@@ -22,6 +23,7 @@ import { num, rowToAudit, rowToItem, rowToLink, rowToMilestone } from './mappers
 import { getSpec, getSpecText, listSpecs } from './specs.js';
 import type { SqlDialectName } from './migrations.js';
 import type { Database } from './schema.js';
+import { hasWorkspace, workspaceSummaries } from './workspaces.js';
 
 /** Keeps IN lists well under SQLite's and Postgres' bound-parameter limits. */
 const CHUNK = 500;
@@ -73,6 +75,14 @@ export class SqlReader implements StoreReader {
     if (owner !== undefined) query = query.where('id', '>=', `${owner}/`).where('id', '<', `${owner}0`);
     const rows = await query.orderBy('id').limit(limit).execute();
     return rows.map((r) => r.id);
+  }
+
+  hasWorkspace(workspace: string): Promise<boolean> {
+    return hasWorkspace(this.db, workspace);
+  }
+
+  workspaceSummaries(query: WorkspaceQuery): Promise<WorkspaceSummary[]> {
+    return workspaceSummaries(this.db, query);
   }
 
   async getItem(workspace: string, id: string): Promise<WorkItem | undefined> {

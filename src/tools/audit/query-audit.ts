@@ -1,7 +1,9 @@
 import * as z from 'zod';
-import { ACTOR_TYPES, AUDIT_ENTITIES } from '../../governance/model/audit.js';
+import { ACTOR_TYPES, AUDIT_ACTIONS, AUDIT_ENTITIES } from '../../governance/model/audit.js';
 import { assertWorkspace } from '../../governance/model/workspace.js';
+import { requireWorkspace } from '../../governance/use-cases/workspaces.js';
 import { defineTool } from '../../mcp/define-tool.js';
+import { auditLine } from '../../mcp/text.js';
 import * as s from '../schemas.js';
 
 const when = z.iso.datetime({ offset: true });
@@ -35,7 +37,7 @@ export const queryAuditTool = defineTool({
     entityType: z.enum(AUDIT_ENTITIES).optional(),
     entityId: z.string().max(100).optional().describe('Entity id'),
     actorId: z.string().max(200).optional(),
-    action: z.string().max(60).optional(),
+    action: z.enum(AUDIT_ACTIONS).optional(),
     since: when.optional().describe('ISO time'),
     until: when.optional().describe('ISO time'),
     beforeSeq: z.number().int().min(1).optional().describe('Older than'),
@@ -52,9 +54,14 @@ export const queryAuditTool = defineTool({
       until: iso(until),
       limit: q.limit + 1,
     });
+    if (rows.length === 0) await requireWorkspace(deps.store.reader, workspace);
     const page = rows.slice(0, q.limit);
     const records = page.map(({ workspace: _w, prevHash: _p, ...r }) => r);
     const nextBeforeSeq = rows.length > q.limit ? page[page.length - 1]!.seq : null;
-    return { data: { records, nextBeforeSeq }, summary: `${records.length} audit record(s)` };
+    return {
+      data: { records, nextBeforeSeq },
+      summary: `${records.length} audit record(s)${nextBeforeSeq === null ? '' : ', older with beforeSeq'}`,
+      lines: records.map(auditLine),
+    };
   },
 });

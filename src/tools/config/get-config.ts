@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { OVERRIDE_SCOPES } from '../../governance/config/override.js';
 import type { GovernanceConfig } from '../../governance/config/schema.js';
 import { defineTool } from '../../mcp/define-tool.js';
+import { fields } from '../../mcp/text.js';
 import * as s from '../schemas.js';
 
 /** Top-level sections a caller may ask for alone (`version` is the schema's, always 1). */
@@ -66,6 +67,14 @@ export const getConfigTool = defineTool({
         overrides: { org: org ?? null, repo: repo ?? null },
       },
       summary: `Configuration of ${input.workspace}${input.section ? ` (${input.section})` : ''}: org override v${versions.org ?? 0}, repo override v${versions.repo ?? 0}`,
+      lines: [
+        fields({
+          agents: Object.keys(effective.config.agents),
+          allowUnparentedTasks: effective.config.structure.allowUnparentedTasks,
+          maxTasksPerFeature: effective.config.generation.maxTasksPerFeature,
+        }),
+        `sections: ${Object.keys(pick(effective.config, input.section)).join(', ')}`,
+      ],
     };
   },
 });

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { createItem } from '../../governance/use-cases/create-item.js';
 import { defineTool } from '../../mcp/define-tool.js';
+import { itemDetail } from '../../mcp/text.js';
 import * as s from '../schemas.js';
 
 export const createItemTool = defineTool({
@@ -24,6 +25,10 @@ export const createItemTool = defineTool({
   output: z.object({ item: s.itemOut }),
   async handler(input, { deps, caller }) {
     const item = await createItem(deps, caller, input);
-    return { data: { item: s.toItemOut(item) }, summary: `Created ${item.type} ${item.id}: ${item.title}` };
+    return {
+      data: { item: s.toItemOut(item) },
+      summary: `Created ${item.type} ${item.id}: ${item.title}`,
+      lines: itemDetail(item),
+    };
   },
 });

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { TIERS } from '../../governance/compliance/policy.js';
 import { enhanceItem } from '../../governance/use-cases/enhance-item.js';
 import { defineTool } from '../../mcp/define-tool.js';
+import { itemLine } from '../../mcp/text.js';
 import * as s from '../schemas.js';
 import { generationOut, method } from '../specs/plan-schemas.js';
 
@@ -46,6 +47,11 @@ export const enhanceItemTool = defineTool({
         `${e.tier} (${e.minDays}-${e.maxDays} days, confidence ${r.confidence.toFixed(2)}) by ${by}` +
         `${r.generation.fallback ? ` after the model failed: ${r.generation.fallback}` : ''}; ` +
         `apply with update_item (expectedVersion ${r.item.version})`,
+      lines: [
+        itemLine(r.item),
+        ...r.acceptanceCriteria.map((a) => `criterion: ${a}`),
+        ...r.technicalNotes.map((n) => `note: ${n}`),
+      ],
     };
   },
 });

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { treePage } from '../../governance/use-cases/read-items.js';
 import { defineTool } from '../../mcp/define-tool.js';
+import { itemLine } from '../../mcp/text.js';
 import * as s from '../schemas.js';
 
 const node = z.object({
@@ -36,9 +37,11 @@ export const getItemTreeTool = defineTool({
   output: z.object({ items: z.array(node), nextCursor: z.string().nullable() }),
   async handler(input, { deps }) {
     const page = await treePage(deps.store.reader, input);
+    const top = Math.min(...page.items.map((i) => i.depth));
     return {
       data: { items: page.items.map((i) => node.parse(i)), nextCursor: page.nextCursor },
       summary: `${page.items.length} item(s)${page.nextCursor ? ', more with nextCursor' : ''}`,
+      lines: page.items.map((i) => itemLine(i, top)),
     };
   },
 });

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { getItemView } from '../../governance/use-cases/read-items.js';
 import { defineTool } from '../../mcp/define-tool.js';
+import { fields, itemDetail } from '../../mcp/text.js';
 import * as s from '../schemas.js';
 
 export const getItemTool = defineTool({
@@ -21,6 +22,10 @@ export const getItemTool = defineTool({
     return {
       data: { ...v, item: s.toItemOut(v.item) },
       summary: `${v.item.id} [${v.item.status}, ${v.item.progress}%] ${v.item.title}`,
+      lines: [
+        ...itemDetail(v.item),
+        fields({ blocks: v.blocks, dependsOn: v.dependsOn, children: v.childIds }),
+      ].filter(Boolean),
     };
   },
 });

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { moveItem } from '../../governance/use-cases/move-item.js';
 import { defineTool } from '../../mcp/define-tool.js';
+import { itemDetail } from '../../mcp/text.js';
 import * as s from '../schemas.js';
 
 export const moveItemTool = defineTool({
@@ -25,6 +26,10 @@ export const moveItemTool = defineTool({
       summary: r.moved
         ? `Moved ${input.id} under ${input.parentId ?? 'the root'}`
         : `${input.id} already there`,
+      lines: [
+        ...itemDetail(r.item),
+        ...r.rolledUp.map((u) => `rolled up ${u.id} [${u.status}, ${u.progress}%]`),
+      ],
     };
   },
 });

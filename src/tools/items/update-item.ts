@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { updateItem } from '../../governance/use-cases/update-item.js';
 import { defineTool } from '../../mcp/define-tool.js';
+import { itemDetail } from '../../mcp/text.js';
 import * as s from '../schemas.js';
 
 export const updateItemTool = defineTool({
@@ -29,6 +30,7 @@ export const updateItemTool = defineTool({
     return {
       data: { item: s.toItemOut(r.item), changed: r.changed },
       summary: r.changed.length ? `Updated ${id}: ${r.changed.join(', ')}` : `${id} unchanged`,
+      lines: itemDetail(r.item),
     };
   },
 });

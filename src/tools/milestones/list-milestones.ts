@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { MILESTONE_STATES } from '../../governance/model/milestone.js';
 import { listMilestones } from '../../governance/use-cases/list-milestones.js';
 import { defineTool } from '../../mcp/define-tool.js';
+import { milestoneLine } from '../../mcp/text.js';
 import * as s from '../schemas.js';
 
 export const milestoneOut = z.object({
@@ -30,6 +31,7 @@ export const listMilestonesTool = defineTool({
     return {
       data: { milestones: list.map(({ workspace: _w, ...m }) => m) },
       summary: `${list.length} milestone(s)`,
+      lines: list.map(milestoneLine),
     };
   },
 });

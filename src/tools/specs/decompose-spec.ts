@@ -4,6 +4,7 @@ import type { SpecPlan } from '../../governance/decompose/index.js';
 import { DomainError } from '../../governance/errors.js';
 import { planSpec } from '../../governance/use-cases/plan-spec.js';
 import { defineTool, type ToolContext } from '../../mcp/define-tool.js';
+import { itemLine } from '../../mcp/text.js';
 import { asOf, generationOut, method, planItemOut, specText } from './plan-schemas.js';
 import * as s from '../schemas.js';
 
@@ -134,7 +135,9 @@ export const decomposeSpecTool = defineTool({
       },
       summary:
         `${st.epics} epic(s), ${st.features} feature(s), ${st.tasks} task(s), ${st.links} link(s), ` +
-        `${st.warnings} warning(s); items ${offset + 1}-${end} of ${plan.items.length}; ${by}`,
+        `${st.warnings} warning(s); items ${offset + 1}-${end} of ${plan.items.length}; ${by}; ` +
+        'preview ids, nothing stored: apply_spec writes the plan',
+      lines: items.map((i) => itemLine(i)),
     };
   },
 });

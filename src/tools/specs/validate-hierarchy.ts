@@ -5,8 +5,10 @@ import { nodeFromPlanItem } from '../../governance/compliance/nodes.js';
 import { RULE_IDS, RULES, SEVERITIES } from '../../governance/compliance/types.js';
 import { createValidator } from '../../governance/compliance/validate-hierarchy.js';
 import { rulePlan } from '../../governance/use-cases/plan-spec.js';
+import { requireWorkspace } from '../../governance/use-cases/workspaces.js';
 import { DomainError } from '../../governance/errors.js';
 import { defineTool } from '../../mcp/define-tool.js';
+import { violationLine } from '../../mcp/text.js';
 import * as s from '../schemas.js';
 import { asOf, specText } from './plan-schemas.js';
 
@@ -83,6 +85,7 @@ export const validateHierarchyTool = defineTool({
         onProgress: (done, total) => progress(done, total, `${done} item(s) checked`),
         signal,
       });
+      if (checked === 0) await requireWorkspace(deps.store.reader, input.workspace);
     } else {
       // The plan apply_spec would write by rules: this workspace's options and templates.
       const plan = rulePlan(input.source.text, input.source.asOf ?? today, config);
@@ -108,6 +111,7 @@ export const validateHierarchyTool = defineTool({
         `${page.compliant ? 'Compliant' : 'Not compliant'}: ${checked} item(s), ${error} error(s), ` +
         `${warning} warning(s), ${info} info; showing ${page.violations.length} of ${page.matched}` +
         (page.nextOffset === null ? '' : ', more with nextCursor'),
+      lines: page.violations.map(violationLine),
     };
   },
 });
