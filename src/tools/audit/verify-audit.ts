@@ -53,7 +53,10 @@ export const verifyAuditTool = defineTool({
       (done, total) => progress(done, total, 'verifying'),
       publicKey,
     );
-    if (v.checked === 0) await requireWorkspace(deps.store.reader, input.workspace);
+    // Checkpoints without records are a wiped workspace, which must be reported, not called unknown.
+    if (v.checked === 0 && v.checkpoints.checked === 0) {
+      await requireWorkspace(deps.store.reader, input.workspace);
+    }
     return { data: v, summary: summary(v) };
   },
 });
