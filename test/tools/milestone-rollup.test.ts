@@ -1,72 +1,78 @@
 import { describe, expect, it } from 'vitest';
 import { CHECKOUT_SPEC_BARE } from '../fixtures/checkout-spec.js';
-import { driveTo, useClient, WS, type Connected } from '../helpers/mcp.js';
-
-const c = useClient();
+import { driveTo, useClient, WS, type BackendName, type Connected } from '../helpers/mcp.js';
 
 const create = async (cc: Connected, type: string, title: string, parentId?: string): Promise<string> =>
   (await cc.ok('create_item', { workspace: WS, type, title, ...(parentId && { parentId }) })).item
     .id as string;
 
-const completion = async (id = 'M-1') =>
-  (await c().ok('list_milestones', { workspace: WS })).milestones.find((m: { id: string }) => m.id === id)
+const completionOf = async (cc: Connected, id = 'M-1') =>
+  (await cc.ok('list_milestones', { workspace: WS })).milestones.find((m: { id: string }) => m.id === id)
     .completion;
 
-const attach = async (id: string, milestoneId: string) => {
-  const { item } = await c().ok('get_item', { workspace: WS, id });
-  await c().ok('update_item', { workspace: WS, id, expectedVersion: item.version, milestoneId });
+const attachTo = async (cc: Connected, id: string, milestoneId: string) => {
+  const { item } = await cc.ok('get_item', { workspace: WS, id });
+  await cc.ok('update_item', { workspace: WS, id, expectedVersion: item.version, milestoneId });
 };
 
 /** An epic with 3 features of 6 tasks each: 18 tasks. */
-async function epicOf18(): Promise<{ epic: string; tasks: string[] }> {
-  const epic = await create(c(), 'epic', 'Checkout');
+async function epicOf18(cc: Connected): Promise<{ epic: string; tasks: string[] }> {
+  const epic = await create(cc, 'epic', 'Checkout');
   const tasks: string[] = [];
   for (const f of ['Cart', 'Payment', 'Receipts']) {
-    const fid = await create(c(), 'feature', f, epic);
-    for (let i = 1; i <= 6; i++) tasks.push(await create(c(), 'task', `${f} task ${i}`, fid));
+    const fid = await create(cc, 'feature', f, epic);
+    for (let i = 1; i <= 6; i++) tasks.push(await create(cc, 'task', `${f} task ${i}`, fid));
   }
   return { epic, tasks };
 }
 
-describe('list_milestones: completion over the tasks under attached items', () => {
-  it('counts the 18 tasks under an epic on the milestone, each once: 1 done is 5.6%, not 50%', async () => {
-    const { epic, tasks } = await epicOf18();
-    await c().ok('upsert_milestone', { workspace: WS, title: 'M one' });
-    await attach(epic, 'M-1');
-    // The same task also attached directly: still counted once.
-    await attach(tasks[0]!, 'M-1');
-    await driveTo(c(), tasks[0]!, 'done');
-    expect(await completion()).toEqual({ total: 18, done: 1, percent: 5.6 });
-  });
+describe.each<BackendName>(['sqlite', 'postgres'])(
+  'list_milestones on %s: completion over the tasks under attached items',
+  (backend) => {
+    const c = useClient({ backend });
+    const completion = (id?: string) => completionOf(c(), id);
+    const attach = (id: string, milestoneId: string) => attachTo(c(), id, milestoneId);
 
-  it.each([
-    { case: 'nothing done', done: 0, cancelled: 0, want: { total: 18, done: 0, percent: 0 } },
-    { case: 'a cancelled task', done: 1, cancelled: 1, want: { total: 17, done: 1, percent: 5.9 } },
-    { case: 'all but one done', done: 17, cancelled: 0, want: { total: 18, done: 17, percent: 94.4 } },
-    { case: 'the rest cancelled', done: 17, cancelled: 1, want: { total: 17, done: 17, percent: 100 } },
-  ])('$case: $want', async ({ done, cancelled, want }) => {
-    const { epic, tasks } = await epicOf18();
-    await c().ok('upsert_milestone', { workspace: WS, title: 'M one' });
-    await attach(epic, 'M-1');
-    for (const id of tasks.slice(0, done)) await driveTo(c(), id, 'done');
-    for (const id of tasks.slice(done, done + cancelled)) await driveTo(c(), id, 'cancelled');
-    expect(await completion()).toEqual(want);
-  });
+    it('counts the 18 tasks under an epic on the milestone, each once: 1 done is 5.6%, not 50%', async () => {
+      const { epic, tasks } = await epicOf18(c());
+      await c().ok('upsert_milestone', { workspace: WS, title: 'M one' });
+      await attach(epic, 'M-1');
+      // The same task also attached directly: still counted once.
+      await attach(tasks[0]!, 'M-1');
+      await driveTo(c(), tasks[0]!, 'done');
+      expect(await completion()).toEqual({ total: 18, done: 1, percent: 5.6 });
+    });
 
-  it('counts a feature attached on its own by its tasks, and a leaf feature as one', async () => {
-    const epic = await create(c(), 'epic', 'E');
-    const f1 = await create(c(), 'feature', 'With tasks', epic);
-    const f2 = await create(c(), 'feature', 'Leaf', epic);
-    const t = [await create(c(), 'task', 'a', f1), await create(c(), 'task', 'b', f1)];
-    await c().ok('upsert_milestone', { workspace: WS, title: 'M one' });
-    await attach(f1, 'M-1');
-    await attach(f2, 'M-1');
-    await driveTo(c(), t[0]!, 'done');
-    expect(await completion()).toEqual({ total: 3, done: 1, percent: 33.3 });
-  });
-});
+    it.each([
+      { case: 'nothing done', done: 0, cancelled: 0, want: { total: 18, done: 0, percent: 0 } },
+      { case: 'a cancelled task', done: 1, cancelled: 1, want: { total: 17, done: 1, percent: 5.9 } },
+      { case: 'all but one done', done: 17, cancelled: 0, want: { total: 18, done: 17, percent: 94.4 } },
+      { case: 'the rest cancelled', done: 17, cancelled: 1, want: { total: 17, done: 17, percent: 100 } },
+    ])('$case: $want', async ({ done, cancelled, want }) => {
+      const { epic, tasks } = await epicOf18(c());
+      await c().ok('upsert_milestone', { workspace: WS, title: 'M one' });
+      await attach(epic, 'M-1');
+      for (const id of tasks.slice(0, done)) await driveTo(c(), id, 'done');
+      for (const id of tasks.slice(done, done + cancelled)) await driveTo(c(), id, 'cancelled');
+      expect(await completion()).toEqual(want);
+    });
+
+    it('counts a feature attached on its own by its tasks, and a leaf feature as one', async () => {
+      const epic = await create(c(), 'epic', 'E');
+      const f1 = await create(c(), 'feature', 'With tasks', epic);
+      const f2 = await create(c(), 'feature', 'Leaf', epic);
+      const t = [await create(c(), 'task', 'a', f1), await create(c(), 'task', 'b', f1)];
+      await c().ok('upsert_milestone', { workspace: WS, title: 'M one' });
+      await attach(f1, 'M-1');
+      await attach(f2, 'M-1');
+      await driveTo(c(), t[0]!, 'done');
+      expect(await completion()).toEqual({ total: 3, done: 1, percent: 33.3 });
+    });
+  },
+);
 
 describe('apply_spec: epic milestones with milestones.autoCreate', () => {
+  const c = useClient();
   const apply = (dryRun: boolean) =>
     c().ok('apply_spec', {
       workspace: WS,
