@@ -21,7 +21,11 @@ describe('built server over stdio', () => {
   it.each([
     { name: 'default', args: [], tools: ALL_TOOLS },
     { name: '--read-only', args: ['--read-only'], tools: READ_TOOLS },
-    { name: '--toolsets audit', args: ['--toolsets', 'audit'], tools: ['query_audit', 'verify_audit', 'export_audit', 'checkpoint_audit'] },
+    {
+      name: '--toolsets audit',
+      args: ['--toolsets', 'audit'],
+      tools: ['query_audit', 'verify_audit', 'export_audit', 'checkpoint_audit'],
+    },
   ])('lists exactly the tools ($name)', async ({ args, tools }) => {
     const s = await connectStdio({ args, env: { GF_DATA_DIR: data.dir } });
     try {
