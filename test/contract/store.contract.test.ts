@@ -325,11 +325,53 @@ describe.each(storeBackends)('GovernanceStore contract: $name', (backend) => {
       });
       const completion = await reader.milestoneCompletion(ws, ['M-1', 'M-2', 'M-3']);
       expect(Object.fromEntries(completion)).toEqual({
-        'M-1': { total: 3, done: 2, percent: 66 },
+        'M-1': { total: 3, done: 2, percent: 66.7 },
         'M-2': { total: 1, done: 1, percent: 100 },
         'M-3': { total: 0, done: 0, percent: 0 },
       });
       expect((await reader.milestoneCompletion(ws, [])).size).toBe(0);
+    });
+
+    it('counts the leaves under attached items once, without cancelled ones', async () => {
+      const ws = freshWorkspace();
+      await store.write(ws, async (tx) => {
+        // E-1 (on M-1) > F-2 > T-3 done, T-4 cancelled, T-5 planning; F-6 > T-7 cancelled only.
+        await tx.insertItem(makeItem(ws, [1], { milestoneId: 'M-1' }));
+        await tx.insertItem(makeItem(ws, [1, 2], { parentId: 'E-1' }));
+        await tx.insertItem(makeItem(ws, [1, 2, 3], { parentId: 'F-2', status: 'done', milestoneId: 'M-1' }));
+        await tx.insertItem(makeItem(ws, [1, 2, 4], { parentId: 'F-2', status: 'cancelled' }));
+        await tx.insertItem(makeItem(ws, [1, 2, 5], { parentId: 'F-2' }));
+        await tx.insertItem(makeItem(ws, [1, 6], { parentId: 'E-1', milestoneId: 'M-2' }));
+        await tx.insertItem(makeItem(ws, [1, 6, 7], { parentId: 'F-6', status: 'cancelled' }));
+        // E-10's path shares the prefix digits of E-1's but is no descendant of it.
+        await tx.insertItem(makeItem(ws, [10], { status: 'done' }));
+      });
+      const completion = await reader.milestoneCompletion(ws, ['M-1', 'M-2']);
+      expect(Object.fromEntries(completion)).toEqual({
+        // T-3 and T-5, plus F-6 (a leaf once its only child is cancelled); T-3 counted once.
+        'M-1': { total: 3, done: 1, percent: 33.3 },
+        'M-2': { total: 1, done: 0, percent: 0 },
+      });
+      expect(await reader.childStats(ws, 'F-2')).toEqual({
+        total: 2,
+        done: 1,
+        progressSum: 0,
+        open: 1,
+        started: 0,
+      });
+    });
+
+    it('finds the items of one plan origin only', async () => {
+      const ws = freshWorkspace();
+      await store.write(ws, async (tx) => {
+        await tx.insertItem(makeItem(ws, [1], { sourceRef: 'spec:shop:E-a' }));
+        await tx.insertItem(makeItem(ws, [1, 2], { parentId: 'E-1', sourceRef: 'spec:shop:F-b' }));
+        await tx.insertItem(makeItem(ws, [3], { sourceRef: 'spec:shop-two:E-c' }));
+        await tx.insertItem(makeItem(ws, [4], { sourceRef: 'spec:sho:E-d' }));
+        await tx.insertItem(makeItem(ws, [5]));
+      });
+      expect(ids(await reader.findItemsByOrigin(ws, 'spec:shop'))).toEqual(['E-1', 'F-2']);
+      expect(await reader.findItemsByOrigin(ws, 'taskmaster')).toEqual([]);
     });
   });
 
