@@ -29,6 +29,7 @@ import { lazyGitHubPolicySource } from './github/lazy.js';
 import { lazyFilePolicySource } from './store/files/lazy.js';
 import { lazyAuditSigner } from './store/files/audit-signer.js';
 import { lazyOnce } from './shared/lazy-once.js';
+import { keeps } from './shared/log-levels.js';
 
 const NAME = 'governance-factory';
 
@@ -47,17 +48,21 @@ async function main(): Promise<void> {
   // stderr only: under stdio, stdout belongs to the protocol. pino loads just after start-up.
   // pino spells the warning level `warn`.
   const level = config.logLevel === 'warning' ? 'warn' : config.logLevel;
-  const log = deferredLogger(async () => {
-    const { default: pino } = await import('pino');
-    const p = pino({ name: NAME, level }, pino.destination(2));
-    // A plain object: pino's type has a string index (custom levels), which TS reads as a thenable.
-    return {
-      debug: (o, m) => p.debug(o, m),
-      info: (o, m) => p.info(o, m),
-      warn: (o, m) => p.warn(o, m),
-      error: (o, m) => p.error(o, m),
-    } satisfies LevelLogger;
-  });
+  const log = deferredLogger(
+    async () => {
+      const { default: pino } = await import('pino');
+      const p = pino({ name: NAME, level }, pino.destination(2));
+      // A plain object: pino's type has a string index (custom levels), which TS reads as a thenable.
+      return {
+        debug: (o, m) => p.debug(o, m),
+        info: (o, m) => p.info(o, m),
+        warn: (o, m) => p.warn(o, m),
+        error: (o, m) => p.error(o, m),
+      } satisfies LevelLogger;
+    },
+    undefined,
+    keeps(config.logLevel),
+  );
   const deps = buildDeps(config, log);
   scheduleCheckpoints(deps, config.audit.checkpointMinutes, log);
   const options: ServerOptions = {

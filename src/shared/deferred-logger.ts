@@ -14,9 +14,14 @@ export interface LevelLogger {
  * A logger whose implementation loads after start-up: entries made before it is loaded are queued
  * (with the time they were made) and replayed in order. Loading starts after `delayMs`, or at once
  * on a warning or error. Whatever is still queued when the process exits is written to stderr as
- * plain JSON lines, so nothing is lost. This keeps the logging library off the cold-start path.
+ * plain JSON lines, so nothing the log level keeps is lost. This keeps the logging library off the cold-start path.
  */
-export function deferredLogger(load: () => Promise<LevelLogger>, delayMs = 300): LevelLogger {
+export function deferredLogger(
+  load: () => Promise<LevelLogger>,
+  delayMs = 300,
+  /** The level filter for what the exit hook writes (the loaded logger applies its own). */
+  keep: (level: Level) => boolean = () => true,
+): LevelLogger {
   let real: LevelLogger | undefined;
   let loading: Promise<void> | undefined;
   const queue: Entry[] = [];
@@ -33,6 +38,7 @@ export function deferredLogger(load: () => Promise<LevelLogger>, delayMs = 300):
   setTimeout(start, delayMs).unref();
   process.once('exit', () => {
     for (const [level, obj, msg, at] of queue.splice(0)) {
+      if (!keep(level)) continue;
       const body = typeof obj === 'string' ? { msg: obj } : { ...obj, ...(msg ? { msg } : {}) };
       writeSync(2, `${JSON.stringify({ level, time: at, ...body }, errorReplacer)}\n`);
     }

@@ -7,3 +7,20 @@ const ALIASES: Readonly<Record<string, string>> = { warn: 'warning' };
 
 /** The canonical spelling of a level name; anything that is not an alias comes back unchanged. */
 export const canonicalLevel = (level: string): string => ALIASES[level] ?? level;
+
+/** Process log levels from the most verbose; `silent` keeps nothing. */
+const RANK: Readonly<Record<string, number>> = {
+  trace: 0,
+  debug: 1,
+  info: 2,
+  warning: 3,
+  error: 4,
+  fatal: 5,
+  silent: 6,
+};
+
+/** Whether an entry at `level` is kept by a log set to `min` (either spelling of warning). */
+export const keeps =
+  (min: string) =>
+  (level: string): boolean =>
+    (RANK[canonicalLevel(level)] ?? RANK.fatal!) >= (RANK[canonicalLevel(min)] ?? 0);

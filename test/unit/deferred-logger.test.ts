@@ -50,4 +50,27 @@ describe('deferredLogger', () => {
     expect(r.stdout).toBe('');
     expect(JSON.parse(r.stderr.trim())).toMatchObject({ level: 'info', step: 'shutdown', msg: 'closing' });
   });
+
+  it.each([
+    { min: 'warning', written: ['warn', 'error'] },
+    { min: 'warn', written: ['warn', 'error'] },
+    { min: 'error', written: ['error'] },
+    { min: 'silent', written: [] },
+  ])('writes only entries at or above the log level ($min) at exit', ({ min, written }) => {
+    const code = `
+      import { deferredLogger } from './src/shared/deferred-logger.ts';
+      import { keeps } from './src/shared/log-levels.ts';
+      const log = deferredLogger(() => new Promise(() => {}), 60_000, keeps(${JSON.stringify(min)}));
+      log.debug('d'); log.info('i'); log.warn('w'); log.error('e');
+      process.exit(0);`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(0);
+    const levels = r.stderr
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => (JSON.parse(l) as { level: string }).level);
+    expect(levels).toEqual(written);
+  });
 });
