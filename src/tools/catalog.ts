@@ -52,6 +52,12 @@ export const toolCatalog: readonly ToolSpec[] = [
     load: async () => (await import('./items/get-item-tree.js')).getItemTreeTool,
   },
   {
+    name: 'list_workspaces',
+    toolset: 'items',
+    effect: 'read',
+    load: async () => (await import('./workspaces/list-workspaces.js')).listWorkspacesTool,
+  },
+  {
     name: 'enhance_item',
     toolset: 'items',
     effect: 'read',

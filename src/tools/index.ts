@@ -12,6 +12,7 @@ import { moveItemTool } from './items/move-item.js';
 import { setItemStatusTool } from './items/set-item-status.js';
 import { unlinkItemsTool } from './items/unlink-items.js';
 import { updateItemTool } from './items/update-item.js';
+import { listWorkspacesTool } from './workspaces/list-workspaces.js';
 import { listMilestonesTool } from './milestones/list-milestones.js';
 import { upsertMilestoneTool } from './milestones/upsert-milestone.js';
 import { getConfigTool } from './config/get-config.js';
@@ -34,6 +35,7 @@ export const allTools: readonly AnyTool[] = [
   linkItemsTool,
   unlinkItemsTool,
   getItemTreeTool,
+  listWorkspacesTool,
   enhanceItemTool,
   upsertMilestoneTool,
   listMilestonesTool,

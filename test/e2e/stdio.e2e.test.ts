@@ -118,7 +118,8 @@ describe('built server over stdio', () => {
         jsonrpc: '2.0',
         id: 3,
         method: 'tools/call',
-        params: { name: 'get_item_tree', arguments: { workspace: WS } },
+        // A read that answers on an empty store (get_item_tree there is WORKSPACE.NOT_FOUND).
+        params: { name: 'list_workspaces', arguments: {} },
       },
     ];
     proc.stdin.end(messages.map((m) => JSON.stringify(m)).join('\n') + '\n');

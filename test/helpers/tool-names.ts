@@ -8,6 +8,7 @@ export const ALL_TOOLS = [
   'link_items',
   'unlink_items',
   'get_item_tree',
+  'list_workspaces',
   'enhance_item',
   'upsert_milestone',
   'list_milestones',
@@ -29,6 +30,7 @@ export const ALL_TOOLS = [
 export const READ_TOOLS = [
   'get_item',
   'get_item_tree',
+  'list_workspaces',
   'enhance_item',
   'list_milestones',
   'query_audit',

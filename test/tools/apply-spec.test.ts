@@ -63,7 +63,8 @@ describe('apply_spec', () => {
     expect(r.created.every((x: { id: string | null }) => x.id === null)).toBe(true);
     expect(r.links.added).toBe(1);
     expect(await c().auditSeq()).toBe(0);
-    expect(await tree(c())).toEqual([]);
+    // Nothing written: not even the workspace exists.
+    expect(await c().err('get_item_tree', { workspace: WS })).toBe('WORKSPACE.NOT_FOUND');
   });
 
   it('reports in a dry run exactly what the write then does', async () => {

@@ -141,11 +141,8 @@ describe('query_audit', () => {
     expect(await c().err('query_audit', { workspace: WS, ...args })).toBe('INPUT.INVALID');
   });
 
-  it('is empty for an unknown workspace', async () => {
-    expect(await c().ok('query_audit', { workspace: 'acme/none' })).toEqual({
-      records: [],
-      nextBeforeSeq: null,
-    });
+  it('refuses a workspace nothing was written to (test/tools/truthful-errors.test.ts)', async () => {
+    expect(await c().err('query_audit', { workspace: 'acme/none' })).toBe('WORKSPACE.NOT_FOUND');
   });
 });
 
@@ -204,13 +201,9 @@ describe('client identity', () => {
 });
 
 describe('verify_audit', () => {
-  it('passes on an empty chain', async () => {
-    expect(await c().ok('verify_audit', { workspace: WS })).toEqual({
-      ok: true,
-      checked: 0,
-      headSeq: 0,
-      firstBad: null,
-    });
+  it('refuses a workspace nothing was written to (test/tools/truthful-errors.test.ts)', async () => {
+    expect(await c().err('verify_audit', { workspace: WS })).toBe('WORKSPACE.NOT_FOUND');
+  });
   });
 
   it('passes on a fresh chain after every kind of change', async () => {

@@ -179,8 +179,10 @@ describe('list_milestones', () => {
     expect((await summary(state ? { state } : {})).map(([id]: [string]) => id)).toEqual(ids);
   });
 
-  it('is empty for a workspace without milestones, and refuses a bad workspace', async () => {
+  it('is empty for a workspace without milestones, and refuses an unknown or bad workspace', async () => {
+    await c().ok('create_item', { workspace: 'acme/none', type: 'epic', title: 'E' });
     expect(await c().ok('list_milestones', { workspace: 'acme/none' })).toEqual({ milestones: [] });
+    expect(await c().err('list_milestones', { workspace: 'acme/nothing' })).toBe('WORKSPACE.NOT_FOUND');
     expect(await c().err('list_milestones', { workspace: 'acme' })).toBe('INPUT.INVALID');
   });
 });

@@ -97,12 +97,8 @@ describe('resources', () => {
       depth: 1,
       progress: 33,
     });
-    expect(await read('governance://acme/nothing/tree')).toEqual({
-      workspace: 'acme/nothing',
-      total: 0,
-      truncated: false,
-      items: [],
-    });
+    // Empty only for a workspace that exists (as get_item_tree).
+    await expect(read('governance://acme/nothing/tree')).rejects.toThrow(/WORKSPACE\.NOT_FOUND/);
   });
 
   it('reads one item with its links and children', async () => {

@@ -202,7 +202,8 @@ describe('stored specs', () => {
       const paths = (f.details?.issues as { path: string }[]).map((x) => x.path);
       expect(new Set(paths)).toEqual(new Set(['specId']));
       expect(await c().auditSeq()).toBe(0);
-      expect((await c().ok('get_item_tree', { workspace: WS })).items).toEqual([]);
+      // Nothing written: not even the workspace exists.
+      expect(await c().err('get_item_tree', { workspace: WS })).toBe('WORKSPACE.NOT_FOUND');
     },
   );
 

@@ -30,13 +30,14 @@ describe('tools/list per configuration', () => {
         'link_items',
         'unlink_items',
         'get_item_tree',
+        'list_workspaces',
         'enhance_item',
       ],
     },
     {
       config: "readOnly + ['items']",
       opts: { readOnly: true, toolsets: ['items'] },
-      tools: ['get_item', 'get_item_tree', 'enhance_item'],
+      tools: ['get_item', 'get_item_tree', 'list_workspaces', 'enhance_item'],
     },
     {
       config: "readOnly + ['audit', 'milestones']",
@@ -83,6 +84,7 @@ describe('annotations follow the declared effect', () => {
     { name: 'link_items', hints: { destructiveHint: false, idempotentHint: true, openWorldHint: false } },
     { name: 'unlink_items', hints: { openWorldHint: false } },
     { name: 'get_item_tree', hints: { readOnlyHint: true, openWorldHint: false } },
+    { name: 'list_workspaces', hints: { readOnlyHint: true, openWorldHint: false } },
     {
       name: 'upsert_milestone',
       hints: { destructiveHint: false, idempotentHint: true, openWorldHint: false },

@@ -4,6 +4,7 @@ import { planSpec } from '../../governance/use-cases/plan-spec.js';
 import { specValidation } from '../../governance/use-cases/spec-validation.js';
 import { applySpec } from '../../governance/use-cases/spec-store.js';
 import { defineTool } from '../../mcp/define-tool.js';
+import { applyLines } from '../../mcp/text.js';
 import * as s from '../schemas.js';
 import { applySpecOut, applySpecSummary, orphansIn, toApplySpecOut } from './apply-report.js';
 import { asOf, method, specText } from './plan-schemas.js';
@@ -34,7 +35,8 @@ export const applySpecTool = defineTool({
   description:
     "Write a spec's plan into the hierarchy in one transaction (create, update, link; never delete) " +
     'and store the spec version with its status. Re-applying merges three ways against the last ' +
-    'applied version: fields edited since are kept, conflicts reported. The same plan twice changes nothing.',
+    'applied version: fields edited since are kept, conflicts reported. The same plan twice changes nothing. ' +
+    "Writes to this server's store only: nothing reaches GitHub yet.",
   toolset: 'specs',
   effect: 'write',
   openWorld: true,
@@ -68,6 +70,10 @@ export const applySpecTool = defineTool({
       dryRun: input.dryRun,
       validate: specValidation(config, plan),
     });
-    return { data: toApplySpecOut(r), summary: applySpecSummary(r) };
+    const data = toApplySpecOut(r);
+    const where = r.report.dryRun
+      ? ''
+      : "; kept in this server's store, not on GitHub (nothing reaches GitHub yet)";
+    return { data, summary: `${applySpecSummary(r)}${where}`, lines: applyLines(data) };
   },
 });

@@ -3,6 +3,7 @@ import { DomainError } from '../../governance/errors.js';
 import { importSpecKit, importTaskMaster } from '../../governance/import/index.js';
 import { applyPlan } from '../../governance/use-cases/apply-plan.js';
 import { defineTool } from '../../mcp/define-tool.js';
+import { applyLines } from '../../mcp/text.js';
 import * as s from '../schemas.js';
 import { applyReportOut, applySummary, orphansIn, toApplyReportOut } from './apply-report.js';
 
@@ -45,6 +46,7 @@ export const importTasksTool = defineTool({
       dryRun: input.dryRun,
       orphans: input.orphans,
     });
-    return { data: toApplyReportOut(r), summary: applySummary(r) };
+    const data = toApplyReportOut(r);
+    return { data, summary: applySummary(r), lines: applyLines(data) };
   },
 });
