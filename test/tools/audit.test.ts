@@ -204,7 +204,6 @@ describe('verify_audit', () => {
   it('refuses a workspace nothing was written to (test/tools/truthful-errors.test.ts)', async () => {
     expect(await c().err('verify_audit', { workspace: WS })).toBe('WORKSPACE.NOT_FOUND');
   });
-  });
 
   it('passes on a fresh chain after every kind of change', async () => {
     await seedHierarchy(c());
