@@ -277,10 +277,11 @@ export class SqlReader implements StoreReader {
         .where('a.workspace', '=', workspace)
         .where('a.milestone_id', 'in', part)
         .where('i.status', '<>', 'cancelled')
-        .where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom('items as c')
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('items as c')
                 .select('c.id')
                 .whereRef('c.workspace', '=', 'i.workspace')
                 .whereRef('c.parent_id', '=', 'i.id')
