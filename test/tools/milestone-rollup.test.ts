@@ -93,6 +93,9 @@ describe('apply_spec: epic milestones with milestones.autoCreate', () => {
     await autoCreate(true);
     const dry = await apply(true);
     expect(dry.milestones.created).toEqual([{ id: null, title: 'Q1-2027-checkout' }]);
+    expect(dry.milestones.attached).toEqual([
+      { itemId: expect.stringMatching(/^E-[a-z0-9]{10}$/), milestoneId: null, title: 'Q1-2027-checkout' },
+    ]);
     expect((await c().ok('list_milestones', { workspace: WS })).milestones).toEqual([]);
 
     const before = await c().auditSeq();

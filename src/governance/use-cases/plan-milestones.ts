@@ -19,7 +19,10 @@ import type { WriteScope } from './write-scope.js';
 export interface PlanMilestones {
   /** Milestones created (on a dry run: to create, with a null id). */
   created: { id: string | null; title: string }[];
-  /** Epics given a milestone (on a dry run: would be; the milestone id is null when still to create). */
+  /**
+   * Epics given a milestone (on a dry run: would be, an epic still to create named by its plan id;
+   * the milestone id is null when still to create).
+   */
   attached: { itemId: string; milestoneId: string | null; title: string }[];
 }
 
@@ -40,6 +43,7 @@ async function milestonePolicy(
 }
 
 interface Want {
+  planId: string;
   title: string;
   epic: WorkItem | undefined;
 }
@@ -53,6 +57,7 @@ async function wanted(r: StoreReader, workspace: string, plan: SpecPlan, origin:
   );
   const byRef = new Map(stored.map((i) => [i.sourceRef, i]));
   return epics.map((p) => ({
+    planId: p.id,
     title: p.milestone!.trim().slice(0, LIMITS.title),
     epic: byRef.get(`${origin}:${p.id}`),
   }));
@@ -77,7 +82,7 @@ export async function previewMilestones(
     }
     if (!w.epic || w.epic.milestoneId === null) {
       out.attached.push({
-        itemId: w.epic?.id ?? '',
+        itemId: w.epic?.id ?? w.planId,
         milestoneId: seen.get(w.title)?.id ?? null,
         title: w.title,
       });
