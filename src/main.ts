@@ -146,7 +146,6 @@ function policySources(config: ServeConfig, log: Logger): PolicySources {
   };
 }
 
-/** Lazy: opens (and migrates) on first use, then publishes events a previous run left in the outbox. */
 /**
  * Signs every audit head that moved since its last checkpoint, every `minutes` while the server runs.
  * Unref'd: it never keeps a finished process alive. A run still going when the next is due skips it.
@@ -171,6 +170,10 @@ function scheduleCheckpoints(deps: Deps, minutes: number, log: Logger): void {
   }, minutes * 60_000).unref();
 }
 
+/**
+ * Lazy: opens (and migrates) on first use, then starts the outbox relay, which publishes what a
+ * previous run left pending and retries failed publications; closing the store stops it.
+ */
 function openStore(cfg: StoreConfig, bus: EventBus, log: Logger): GovernanceStore {
   const open =
     cfg.kind === 'postgres'
@@ -192,14 +195,28 @@ function openStore(cfg: StoreConfig, bus: EventBus, log: Logger): GovernanceStor
     }
     log.info({ store: cfg.kind, ...where, ms: Math.round(performance.now() - started) }, 'store opened');
     // The opened store, not the lazy one: going through the lazy store here would wait on itself.
-    try {
-      const { dispatchEvents } = await import('./governance/use-cases/write-scope.js');
-      const n = await dispatchEvents({ store, bus, clock: systemClock });
-      if (n > 0) log.info({ events: n }, 'published events left pending by an earlier run');
-    } catch (err) {
-      log.warn({ err }, 'could not flush pending events; they stay in the outbox');
-    }
-    return store;
+    const { createOutboxRelay } = await import('./governance/use-cases/outbox-relay.js');
+    const relay = createOutboxRelay(
+      { store, bus, clock: systemClock },
+      {
+        onError: (err, entry) =>
+          log.warn(
+            {
+              err,
+              ...(entry && { event: entry.event.id, type: entry.event.type, attempts: entry.attempts + 1 }),
+            },
+            entry ? 'event publication failed; it will be retried' : 'outbox relay failed',
+          ),
+      },
+    );
+    relay.start();
+    return {
+      ...store,
+      close: async () => {
+        await relay.stop();
+        await store.close();
+      },
+    };
   });
 }
 
@@ -209,8 +226,7 @@ function closingAlso(store: GovernanceStore, other: () => Promise<void>): Govern
     kind: store.kind,
     reader: store.reader,
     write: (ws, fn) => store.write(ws, fn),
-    pendingEvents: (ids, limit) => store.pendingEvents(ids, limit),
-    markDispatched: (ids) => store.markDispatched(ids),
+    outbox: store.outbox,
     ping: () => store.ping(),
     close: async () => {
       await Promise.all([store.close(), other()]);

@@ -4,8 +4,8 @@ import { parseArgs } from 'node:util';
 import * as z from 'zod';
 import { ACTOR_TYPES, type Actor } from '../governance/model/audit.js';
 import { TOOLSETS, type Toolset } from '../mcp/toolsets.js';
-import { canonicalLevel } from '../shared/log-levels.js';
 import { parseEd25519PrivateKey } from '../shared/ed25519-key.js';
+import { canonicalLevel } from '../shared/log-levels.js';
 import { isLoopbackHost, normalizeOrigin, unbracket } from './net.js';
 
 /** A configuration the server cannot start with; the message names the variable or flag to fix. */

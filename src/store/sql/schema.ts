@@ -128,7 +128,15 @@ export interface OutboxTable {
   /** JSON payload. */
   payload: string;
   at: string;
+  /** When the relay published it (the event's subscribers all acknowledged). */
   dispatched_at: string | null;
+  /** The relay holding the lease (see OutboxStore). */
+  claimed_by: string | null;
+  lease_until: string | null;
+  /** Failed publications. */
+  attempts: Generated<number>;
+  next_attempt_at: string | null;
+  last_error: string | null;
 }
 
 export interface ConfigVersionTable {
@@ -144,15 +152,7 @@ export interface ConfigVersionTable {
 }
 
 /** One applied version of a spec (migration 0004); only `status` and `updated_*` ever change. */
-  /** When the relay published it (the event's subscribers all acknowledged). */
 export interface SpecTable {
-  /** The relay holding the lease (see OutboxStore). */
-  claimed_by: string | null;
-  lease_until: string | null;
-  /** Failed publications. */
-  attempts: Generated<number>;
-  next_attempt_at: string | null;
-  last_error: string | null;
   workspace: string;
   spec_id: string;
   version: number;
