@@ -14,9 +14,10 @@ function build(n: number): AuditRecord[] {
         {
           workspace: 'acme/web',
           at: `2026-01-01T00:00:${String(i).padStart(2, '0')}.000Z`,
-          entityType: 'item',
+          // Milestones: the chain alone is under test here, not the replay of items.
+          entityType: 'milestone',
           entityId: `T-${i}`,
-          action: 'item.created',
+          action: 'milestone.created',
           diff: { title: { old: null, new: `Task ${i}` } },
           actor: { type: 'user', id: 'u1', name: 'U' },
           client: { name: 'c', version: '1' },
@@ -37,6 +38,9 @@ function reader(records: AuditRecord[], head?: { seq: number; hash: string }): S
     auditHead: async () => head,
     auditRange: async (_ws: string, after: number, limit: number) =>
       records.filter((r) => r.seq > after).slice(0, limit),
+    auditCheckpoints: async () => [],
+    treePage: async () => [],
+    getItems: async () => [],
   } as unknown as StoreReader;
 }
 
