@@ -20,9 +20,12 @@ import { TOOLSETS } from '../src/mcp/toolsets.js';
 import { allPrompts } from '../src/prompts/index.js';
 import { allResources } from '../src/resources/index.js';
 import { auditOut } from '../src/tools/audit/query-audit.js';
-import { allTools } from '../src/tools/index.js';
+import { loadTools } from '../src/mcp/registry.js';
+import { toolCatalog } from '../src/tools/catalog.js';
 import { milestoneOut } from '../src/tools/milestones/list-milestones.js';
 import { itemOut } from '../src/tools/schemas.js';
+
+const allTools = await loadTools(toolCatalog);
 
 /** The parts of a JSON Schema (as zod emits it) that the reference shows. */
 interface Schema {

@@ -26,7 +26,7 @@ export function buildServer(deps: Deps, options: ServerOptions = {}): McpServer 
     instructions: INSTRUCTIONS,
   });
   const log = clientLogger(deps.logger, mcp.server);
-  registerTools(mcp.server, { tools: selectTools(toolCatalog, options), deps, log });
+  registerTools(mcp, { tools: selectTools(toolCatalog, options), deps, log });
   const detach = registerResources(mcp, allResources, deps, log);
   registerPrompts(mcp, allPrompts, deps, log);
   const prevClose = mcp.server.onclose;

@@ -1,3 +1,4 @@
+import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { Protocol, type RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import {
@@ -33,84 +34,139 @@ export interface RegisterToolsOptions {
   validateOutput?: boolean;
 }
 
-/** Installs tools/list and tools/call on the low-level server: our own framework owns validation and errors. */
-export function registerTools(server: Server, opts: RegisterToolsOptions): void {
-  const { tools, deps, log } = opts;
-  const byName = new Map(tools.map((t) => [t.name, t]));
-  server.registerCapabilities({ tools: { listChanged: false } });
-  server.setRequestHandler(ListToolsRequestSchema, async () => ({
-    tools: await Promise.all(tools.map(advertisedEntry)),
-  }));
-  // On the protocol itself: Server's own tools/call wrapper parses params with the SDK's schema first
-  // and answers a bad `arguments` with -32603 and a schema dump; callParams answers -32602 instead.
-  const callTool = async (
-    raw: z.output<typeof ToolsCallSchema>,
-    extra: RequestHandlerExtra<ServerRequest, ServerNotification>,
-  ): Promise<CallToolResult> => {
-    const req = { method: raw.method, params: callParams(raw.params) };
-    const spec = byName.get(req.params.name);
-    if (!spec) {
-      return toErrorResult(
-        new DomainError(
-          'INPUT.INVALID',
-          `Unknown tool "${req.params.name.slice(0, 80)}"`,
-          'Call tools/list for the available tools.',
-        ),
-        log,
-        req.params.name,
+type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+/**
+ * The McpServer sees every argument object as valid: the tool's own zod schema, loaded with its
+ * definition on first call, validates it, so a bad input becomes our INPUT.INVALID with a hint.
+ */
+const ANY_ARGUMENTS = z.looseObject({});
+
+/**
+ * Registers the catalogued tools on the McpServer (so its tools/call path, enable/disable with
+ * list_changed, and task-capable tools all apply), with two things of ours around it:
+ * - tools/list answers the advertised entries (prebuilt in the bundle) of the registered, enabled tools;
+ * - tools/call params are checked before the SDK's request schema, so non-object arguments get
+ *   -32602 Invalid params with one line instead of -32603 and a schema dump, and an unknown tool
+ *   gets INPUT.INVALID with a hint.
+ */
+/** The registered tools by name: disabling, enabling or removing one updates tools/list and notifies clients. */
+export type RegisteredTools = ReadonlyMap<string, RegisteredTool>;
+
+export function registerTools(mcp: McpServer, opts: RegisterToolsOptions): RegisteredTools {
+  const server = mcp.server;
+  const registered = new Map<string, { spec: ToolSpec; handle: RegisteredTool }>();
+  const sdkCall = captureCallHandler(server, () => {
+    for (const spec of opts.tools) {
+      const handle = mcp.registerTool(spec.name, { inputSchema: ANY_ARGUMENTS }, (args, extra) =>
+        runTool(spec, args, extra, server, opts),
       );
+      registered.set(spec.name, { spec, handle });
     }
-    let tool;
-    try {
-      tool = await spec.load();
-    } catch (err) {
-      return toErrorResult(err, log, spec.name); // a module that cannot load: logged, INTERNAL
+  });
+  // With no tool selected the McpServer installs nothing; tools/list still answers (an empty list).
+  server.registerCapabilities({ tools: { listChanged: true } });
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({
+    tools: await Promise.all(
+      [...registered.values()].filter((t) => t.handle.enabled).map((t) => advertisedEntry(t.spec)),
+    ),
+  }));
+  const call = async (raw: z.output<typeof ToolsCallSchema>, extra: Extra): Promise<CallToolResult> => {
+    const req = { method: 'tools/call' as const, params: callParams(raw.params) };
+    const name = req.params.name;
+    if (!sdkCall || registered.get(name)?.handle.enabled !== true) {
+      const unknown = new DomainError(
+        'INPUT.INVALID',
+        `Unknown tool "${name.slice(0, 80)}"`,
+        'Call tools/list for the available tools.',
+      );
+      return toErrorResult(unknown, opts.log, name);
     }
-    const meta = req.params._meta;
-    const corr = meta?.[CORRELATION_META_KEY];
-    const info = server.getClientVersion();
-    const caller: Caller = {
-      actor: deps.actor,
-      // Only name and version: the rest of clientInfo is client-controlled and unbounded.
-      client: info ? { name: info.name.slice(0, 200), version: info.version.slice(0, 100) } : null,
-      tool: tool.name,
-      correlationId:
-        typeof corr === 'string' && corr.length > 0 && corr.length <= 100
-          ? corr
-          : globalThis.crypto.randomUUID(),
-    };
-    const progressToken = meta?.progressToken;
-    const ctx: ToolContext = {
-      deps,
-      caller,
-      log,
-      signal: extra.signal,
-      progress: async (progress, total, message) => {
-        if (progressToken === undefined) return;
-        await extra.sendNotification({
-          method: 'notifications/progress',
-          params: { progressToken: progressToken, progress, total, message },
-        });
-      },
-      models: {
-        ...(server.getClientCapabilities()?.sampling ? { sampling: samplingModel(extra) } : {}),
-        ...(deps.provider ? { provider: deps.provider } : {}),
-      },
-    };
-    try {
-      const args = req.params.arguments ?? {};
-      const problem = inputProblem(args);
-      if (problem) throw problem;
-      const parsed = tool.input.safeParse(args);
-      if (!parsed.success) throw inputError(parsed.error);
-      const { data, summary, lines } = await tool.handler(parsed.data, ctx);
-      const structured = opts.validateOutput === false ? data : tool.output.parse(data);
-      return { content: [{ type: 'text', text: renderText(summary, lines) }], structuredContent: structured };
-    } catch (err) {
-      return toErrorResult(err, log, tool.name);
-    }
+    return sdkCall(req, extra);
   };
-  Protocol.prototype.setRequestHandler.call(server, ToolsCallSchema, callTool);
+  Protocol.prototype.setRequestHandler.call(server, ToolsCallSchema, call);
+  return new Map([...registered].map(([name, t]) => [name, t.handle]));
+}
+
+type CallHandler = (req: CallToolRequest, extra: Extra) => Promise<CallToolResult>;
+
+/**
+ * Runs `register` while keeping the tools/call handler the McpServer installs instead of letting
+ * it reach the protocol: the SDK would parse params with its request schema before any handler runs
+ * and answer a bad `arguments` with -32603. The caller installs it behind its own params check.
+ */
+function captureCallHandler(server: Server, register: () => void): CallHandler | undefined {
+  let captured: CallHandler | undefined;
+  const install = server.setRequestHandler.bind(server);
+  const hook = (schema: { shape: { method: { value: unknown } } }, handler: unknown): void => {
+    if (schema.shape.method.value === 'tools/call') captured = handler as CallHandler;
+    else install(schema as never, handler as never);
+  };
+  server.setRequestHandler = hook as unknown as Server['setRequestHandler'];
+  try {
+    register();
+  } finally {
+    // Back to the prototype's method: only registration is intercepted.
+    delete (server as { setRequestHandler?: unknown }).setRequestHandler;
+  }
+  return captured;
+}
+
+async function runTool(
+  spec: ToolSpec,
+  args: Record<string, unknown>,
+  extra: Extra,
+  server: Server,
+  { deps, log, validateOutput }: RegisterToolsOptions,
+): Promise<CallToolResult> {
+  let tool;
+  try {
+    tool = await spec.load();
+  } catch (err) {
+    return toErrorResult(err, log, spec.name); // a module that cannot load: logged, INTERNAL
+  }
+  const meta = extra._meta;
+  const corr = meta?.[CORRELATION_META_KEY];
+  const info = server.getClientVersion();
+  const caller: Caller = {
+    actor: deps.actor,
+    // Only name and version: the rest of clientInfo is client-controlled and unbounded.
+    client: info ? { name: info.name.slice(0, 200), version: info.version.slice(0, 100) } : null,
+    tool: tool.name,
+    correlationId:
+      typeof corr === 'string' && corr.length > 0 && corr.length <= 100
+        ? corr
+        : globalThis.crypto.randomUUID(),
+  };
+  const progressToken = meta?.progressToken;
+  const ctx: ToolContext = {
+    deps,
+    caller,
+    log,
+    signal: extra.signal,
+    progress: async (progress, total, message) => {
+      if (progressToken === undefined) return;
+      await extra.sendNotification({
+        method: 'notifications/progress',
+        params: { progressToken: progressToken, progress, total, message },
+      });
+    },
+    models: {
+      ...(server.getClientCapabilities()?.sampling ? { sampling: samplingModel(extra) } : {}),
+      ...(deps.provider ? { provider: deps.provider } : {}),
+    },
+  };
+  try {
+    const problem = inputProblem(args);
+    if (problem) throw problem;
+    const parsed = tool.input.safeParse(args);
+    if (!parsed.success) throw inputError(parsed.error);
+    const { data, summary, lines } = await tool.handler(parsed.data, ctx);
+    const structured = validateOutput === false ? data : tool.output.parse(data);
+    return { content: [{ type: 'text', text: renderText(summary, lines) }], structuredContent: structured };
+  } catch (err) {
+    return toErrorResult(err, log, tool.name);
+  }
 }
 
 /** Any tools/call reaches the handler, which checks its params itself (callParams). */

@@ -27,3 +27,8 @@ export function selectTools<T extends Pick<ToolSpec, 'toolset' | 'effect'>>(
   const sets = new Set<Toolset>(sel.toolsets ?? TOOLSETS);
   return all.filter((t) => sets.has(t.toolset) && (!sel.readOnly || t.effect === 'read'));
 }
+
+/** The definitions of `specs`, in their order (for the build, the docs and the tests; never at start-up). */
+export function loadTools(specs: readonly ToolSpec[]): Promise<AnyTool[]> {
+  return Promise.all(specs.map((s) => s.load()));
+}

@@ -1,9 +1,12 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toolEntry } from '../../src/mcp/tool-schema.js';
-import { allTools } from '../../src/tools/index.js';
+import { loadTools } from '../../src/mcp/registry.js';
+import { toolCatalog } from '../../src/tools/catalog.js';
 import { ALL_TOOLS, READ_TOOLS } from '../helpers/tool-names.js';
 import { BIN, callOk, cleanEnv, connectStdio, requireBuild, ROOT, tempDir } from '../helpers/spawn-server.js';
+
+const allTools = await loadTools(toolCatalog);
 
 const WS = 'acme/web';
 

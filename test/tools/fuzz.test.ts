@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { ERROR_CODES } from '../../src/governance/errors.js';
 import { ITEM_TYPES, PRIORITIES, STATUSES } from '../../src/governance/model/work-item.js';
-import { allTools } from '../../src/tools/index.js';
+import { loadTools } from '../../src/mcp/registry.js';
+import { toolCatalog } from '../../src/tools/catalog.js';
 import {
   connectClient,
   driveTo,
@@ -21,6 +22,8 @@ import {
   type BackendName,
   type Connected,
 } from '../helpers/mcp.js';
+
+const allTools = await loadTools(toolCatalog);
 
 // FUZZ_RUNS=1000 FUZZ_BACKEND=postgres npx vitest run test/tools/fuzz.test.ts for a deeper run.
 const RUNS = Number(process.env.FUZZ_RUNS ?? 100);

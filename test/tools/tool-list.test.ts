@@ -1,7 +1,15 @@
-import { describe, expect, it } from 'vitest';
-import { allTools } from '../../src/tools/index.js';
-import { connectClient, type ConnectOptions } from '../helpers/mcp.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { ToolListChangedNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { describe, expect, it, vi } from 'vitest';
+import { registerTools } from '../../src/mcp/register-tools.js';
+import { loadTools } from '../../src/mcp/registry.js';
+import { toolCatalog } from '../../src/tools/catalog.js';
+import { connectClient, errorPayload, silentLogger, type ConnectOptions } from '../helpers/mcp.js';
 import { ALL_TOOLS as ALL, READ_TOOLS as READ } from '../helpers/tool-names.js';
+
+const allTools = await loadTools(toolCatalog);
 
 describe('tools/list per configuration', () => {
   it.each<{ config: string; opts: ConnectOptions; tools: string[] }>([
@@ -54,7 +62,7 @@ describe('tools/list per configuration', () => {
     }
   });
 
-  it('lists the definitions in allTools order', () => {
+  it('lists the definitions in catalog order', () => {
     expect(allTools.map((t) => t.name)).toEqual(ALL);
   });
 
@@ -111,16 +119,50 @@ describe('annotations follow the declared effect', () => {
 });
 
 describe('tool catalog', () => {
-  it('lists every definition once, in allTools order, with the same toolset and effect', async () => {
-    const { toolCatalog } = await import('../../src/tools/catalog.js');
-    expect(toolCatalog.map((s) => s.name)).toEqual(allTools.map((t) => t.name));
-    for (const spec of toolCatalog) {
-      const tool = await spec.load();
+  it('names each definition once, with the toolset and effect the definition declares', () => {
+    expect(new Set(toolCatalog.map((s) => s.name)).size).toBe(toolCatalog.length);
+    toolCatalog.forEach((spec, i) => {
+      const tool = allTools[i]!;
       expect({ name: tool.name, toolset: tool.toolset, effect: tool.effect }).toEqual({
         name: spec.name,
         toolset: spec.toolset,
         effect: spec.effect,
       });
+    });
+  });
+});
+
+describe('tools registered through the McpServer', () => {
+  it('a disabled tool leaves tools/list with a list_changed notice and is refused like an unknown one', async () => {
+    const base = await connectClient();
+    const mcp = new McpServer({ name: 'test', version: '0' });
+    const registered = registerTools(mcp, { tools: toolCatalog, deps: base.deps, log: silentLogger() });
+    const client = new Client({ name: 't', version: '1' });
+    let changed = 0;
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => void changed++);
+    const [a, b] = InMemoryTransport.createLinkedPair();
+    await Promise.all([mcp.connect(a), client.connect(b)]);
+    try {
+      expect(client.getServerCapabilities()?.tools).toEqual({ listChanged: true });
+      registered.get('create_item')!.disable();
+      await vi.waitFor(() => expect(changed).toBe(1));
+      const names = (await client.listTools()).tools.map((t) => t.name);
+      expect(names).toEqual(ALL.filter((n) => n !== 'create_item'));
+      const r = (await client.callTool({
+        name: 'create_item',
+        arguments: { workspace: 'acme/web', type: 'epic', title: 'E' },
+      })) as CallToolResult;
+      expect(errorPayload(r)?.code).toBe('INPUT.INVALID');
+      registered.get('create_item')!.enable();
+      const ok = (await client.callTool({
+        name: 'create_item',
+        arguments: { workspace: 'acme/web', type: 'epic', title: 'E' },
+      })) as CallToolResult;
+      expect(ok.isError).toBeFalsy();
+      expect((await client.listTools()).tools.map((t) => t.name)).toEqual(ALL);
+    } finally {
+      await client.close();
+      await base.close();
     }
   });
 });

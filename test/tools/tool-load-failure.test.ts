@@ -1,7 +1,7 @@
 /** A tool module that cannot load answers like any other failure: INTERNAL, logged, no crash. */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
 import { registerTools } from '../../src/mcp/register-tools.js';
@@ -11,7 +11,7 @@ describe('tools/call', () => {
   it('reports a tool whose module fails to load as INTERNAL and logs why', async () => {
     const base = await connectClient();
     const log = silentLogger();
-    const server = new Server({ name: 'test', version: '0' }, { capabilities: {} });
+    const server = new McpServer({ name: 'test', version: '0' });
     registerTools(server, {
       tools: [
         { name: 'broken', toolset: 'items', effect: 'read', load: () => Promise.reject(new Error('boom')) },

@@ -10,8 +10,11 @@ import { fileURLToPath } from 'node:url';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { annotationsOf, jsonSchemaOf, toolEntry } from '../../src/mcp/tool-schema.js';
-import { allTools } from '../../src/tools/index.js';
+import { loadTools } from '../../src/mcp/registry.js';
+import { toolCatalog } from '../../src/tools/catalog.js';
 import { connectClient, type Connected } from '../helpers/mcp.js';
+
+const allTools = await loadTools(toolCatalog);
 
 const DIR = fileURLToPath(new URL('../__toolsnaps__/', import.meta.url));
 const UPDATE = process.env.UPDATE_TOOLSNAPS === '1';
