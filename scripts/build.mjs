@@ -14,7 +14,7 @@
 // loads under stdio; the path that loads everything is no slower.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { chmod, readFile, rm } from 'node:fs/promises';
+import { chmod, copyFile, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -83,6 +83,11 @@ const result = await build({
 });
 
 await chmod(outfile, 0o755);
+// The audit export verifier ships as it is (plain Node, no dependencies) as a second bin, so an
+// auditor with only the package and the public key can check an export.
+const verifier = path.join(outdir, 'verify-audit-export.mjs');
+await copyFile(path.join(root, 'scripts', 'verify-audit-export.mjs'), verifier);
+await chmod(verifier, 0o755);
 
 const outputs = Object.entries(result.metafile.outputs).filter(([file]) => !file.endsWith('.map'));
 const kib = (bytes) => `${Math.ceil(bytes / 1024)} KiB`;

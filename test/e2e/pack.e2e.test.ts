@@ -25,6 +25,7 @@ describe('the packed package', () => {
   let files: string[];
   let pkgDir: string;
   let bin: string;
+  let verifier: string;
   let version: string;
 
   beforeAll(async () => {
@@ -59,6 +60,7 @@ describe('the packed package', () => {
     };
     version = manifest.version;
     bin = path.join(pkgDir, manifest.bin['governance-factory'] ?? 'missing-bin');
+    verifier = path.join(pkgDir, manifest.bin['governance-factory-verify-audit'] ?? 'missing-bin');
     for (const dep of Object.keys(manifest.dependencies)) {
       const link = path.join(app, 'node_modules', dep);
       await mkdir(path.dirname(link), { recursive: true });
@@ -70,10 +72,24 @@ describe('the packed package', () => {
   });
 
   it('ships the bundle, README, LICENSE and CHANGELOG, and no sources or tests', () => {
-    for (const f of ['package.json', 'dist/governance-factory.js', 'README.md', 'LICENSE', 'CHANGELOG.md']) {
+    for (const f of [
+      'package.json',
+      'dist/governance-factory.js',
+      'dist/verify-audit-export.mjs',
+      'README.md',
+      'LICENSE',
+      'CHANGELOG.md',
+    ]) {
       expect(files).toContain(f);
     }
     expect(files.filter((f) => /^(src|test|bench|scripts)\//.test(f))).toEqual([]);
+  });
+
+  it('ships the audit export verifier as a second bin that runs on plain Node', async () => {
+    expect((await readFile(verifier, 'utf8')).startsWith('#!/usr/bin/env node\n')).toBe(true);
+    const r = spawnSync(process.execPath, [verifier], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^usage: verify-audit-export/);
   });
 
   it('has a node shebang on the bin and prints the version', async () => {
