@@ -142,3 +142,7 @@ export const violationLine = (v: {
   message: string;
   fix: string;
 }): string => `${v.severity} ${v.rule} ${v.itemId}: ${v.message} (fix: ${v.fix})`;
+
+/** One line per configuration change: the path, the old and the new value. */
+export const changeLine = (c: { path: string; old: unknown; new: unknown }): string =>
+  `${c.path}: ${JSON.stringify(c.old) ?? 'unset'} -> ${JSON.stringify(c.new) ?? 'unset'}`;

@@ -83,6 +83,37 @@ describe('text content', () => {
     },
     { tool: 'validate_hierarchy', args: { source: { kind: 'stored' } }, want: ['warning '] },
     { tool: 'get_config', args: {}, want: ['agents: agent:orchestrator, agent:dev'] },
+    {
+      tool: 'set_item_status',
+      args: { id: 'T-3', status: 'in_progress' },
+      want: [
+        'T-3 task [in_progress] Cart task 1',
+        'version: 2',
+        'rolled up F-2 [in_progress]',
+        'rolled up E-1',
+      ],
+    },
+    {
+      tool: 'upsert_milestone',
+      args: { id: 'M-1', title: 'v1', dueOn: '2025-04-01' },
+      want: ['M-1 [open] v1', 'dueOn: 2025-04-01; version: 2; changed: dueOn'],
+    },
+    {
+      tool: 'link_items',
+      args: { fromId: 'T-3', kind: 'blocks', toId: 'T-4' },
+      want: ['T-3 blocks T-4'],
+    },
+    { tool: 'verify_audit', args: {}, want: ['Audit trail intact: 10 record(s)'] },
+    {
+      tool: 'update_config',
+      args: {
+        scope: 'repo',
+        expectedVersion: 0,
+        reason: 'deeper',
+        override: { generation: { maxTasksPerFeature: 6 } },
+      },
+      want: ['generation.maxTasksPerFeature: null -> 6'],
+    },
   ])('$tool renders its data', async ({ tool, args, want }) => {
     await seedHierarchy(c());
     await c().ok('upsert_milestone', { workspace: WS, title: 'v1', dueOn: '2025-03-01' });
@@ -94,5 +125,13 @@ describe('text content', () => {
     await seedHierarchy(c());
     const t = textOf(await c().call('list_workspaces', {}));
     expect(t).toContain(`${WS}: items: 9; milestones: 0; specs: 0; lastChange: `);
+  });
+
+  it('verify_audit lists each item the trail does not explain', async () => {
+    await seedHierarchy(c());
+    await c().exec("UPDATE items SET title = 'Forged' WHERE id = 'T-4'");
+    const t = await text('verify_audit', {});
+    expect(t).toContain('Audit trail not intact');
+    expect(t).toContain('T-4 title: stored "Forged", trail says "Cart task 2"');
   });
 });

@@ -57,9 +57,23 @@ export const verifyAuditTool = defineTool({
     if (v.checked === 0 && v.checkpoints.checked === 0) {
       await requireWorkspace(deps.store.reader, input.workspace);
     }
-    return { data: v, summary: summary(v) };
+    return { data: v, summary: summary(v), lines: lines(v) };
   },
 });
+
+/** The problems one per line: the chain, the checkpoints, then each item the trail does not explain. */
+function lines(v: Omit<Awaited<ReturnType<typeof verifyAudit>>, 'workspace'>): string[] {
+  const cp = v.checkpoints.problem;
+  return [
+    ...(v.firstBad ? [`record #${v.firstBad.seq} ${v.firstBad.problem}: ${v.firstBad.detail}`] : []),
+    ...(cp ? [`checkpoint ${cp.seq} ${cp.problem}: ${cp.detail}`] : []),
+    ...v.state.details.map((d) =>
+      d.kind === 'field'
+        ? `${d.itemId} ${d.field}: stored ${JSON.stringify(d.stored)}, trail says ${JSON.stringify(d.replayed)}`
+        : `${d.itemId} ${d.kind === 'unrecorded' ? 'is not in the trail' : 'is in the trail but not stored'}`,
+    ),
+  ];
+}
 
 function summary(v: Omit<Awaited<ReturnType<typeof verifyAudit>>, 'workspace'>): string {
   if (v.ok) {

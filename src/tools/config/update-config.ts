@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { OVERRIDE_SCOPES } from '../../governance/config/override.js';
 import { defineTool } from '../../mcp/define-tool.js';
 import * as s from '../schemas.js';
+import { changeLine } from '../../mcp/text.js';
 
 export const updateConfigTool = defineTool({
   name: 'update_config',
@@ -48,6 +49,7 @@ export const updateConfigTool = defineTool({
       summary: r.changed
         ? `${r.scope} override of ${r.key} is now v${r.version} (${r.changes.length} change(s))`
         : `${r.scope} override of ${r.key} unchanged at v${r.version}`,
+      lines: r.changes.map(changeLine),
     };
   },
 });

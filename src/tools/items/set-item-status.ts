@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { setItemStatus } from '../../governance/use-cases/set-item-status.js';
 import { defineTool } from '../../mcp/define-tool.js';
+import { fields, itemDetail } from '../../mcp/text.js';
 import * as s from '../schemas.js';
 
 const warningOut = z.object({
@@ -40,6 +41,14 @@ export const setItemStatusTool = defineTool({
       summary: r.changed
         ? `${input.id} is ${input.status} (v${r.item.version})${ups ? `; rolled up ${ups}` : ''}${warn}`
         : `${input.id} already ${input.status}`,
+      lines: [
+        ...itemDetail(r.item),
+        ...r.rolledUp.map(
+          (u) =>
+            `rolled up ${u.id} [${u.status}] ${fields({ progress: `${u.progress}%`, version: u.version })}`,
+        ),
+        ...r.warnings.map((w) => `warning ${w.code}: ${w.message} (${w.ids.join(', ')})`),
+      ],
     };
   },
 });

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { MILESTONE_STATES } from '../../governance/model/milestone.js';
 import { upsertMilestone } from '../../governance/use-cases/upsert-milestone.js';
 import { defineTool } from '../../mcp/define-tool.js';
+import { fields } from '../../mcp/text.js';
 import * as s from '../schemas.js';
 import { milestoneOut } from './list-milestones.js';
 
@@ -32,6 +33,10 @@ export const upsertMilestoneTool = defineTool({
     return {
       data: { ...r, milestone: m },
       summary: `${r.created ? 'Created' : r.changed.length ? 'Updated' : 'Unchanged'} ${m.id}: ${m.title}`,
+      lines: [
+        `${m.id} [${m.state}] ${m.title}`,
+        fields({ dueOn: m.dueOn, version: m.version, changed: r.changed }),
+      ],
     };
   },
 });
