@@ -41,11 +41,11 @@ describe.each(storeBackends)('config document store: $name', (backend) => {
     const v1 = { generation: { maxFeaturesPerEpic: 4 }, labels: { agent: { 'agent:x': { name: 'ü' } } } };
     const v2 = { structure: { allowUnparentedTasks: true } };
     const first = await store.write(ws, (tx) => tx.putConfigDoc('repo', ws, doc(v1), 0));
-    expect(first).toEqual({ version: 1, ...doc(v1) });
+    expect(first).toEqual({ ok: true, stored: { version: 1, ...doc(v1) } });
     const second = await store.write(ws, (tx) =>
       tx.putConfigDoc('repo', ws, doc(v2, 'test:bob', '2025-01-03T00:00:00.000Z'), 1),
     );
-    expect(second.version).toBe(2);
+    expect(second).toMatchObject({ ok: true, stored: { version: 2 } });
 
     expect(await store.reader.getConfigDoc('repo', ws)).toEqual({
       version: 2,
@@ -74,23 +74,15 @@ describe.each(storeBackends)('config document store: $name', (backend) => {
     expect(await store.reader.getConfigDoc('org', `${owner}x`)).toBeUndefined();
   });
 
-  it('refuses a stale expected version and stores nothing', async () => {
+  it('reports the latest version instead of storing over a stale expected one', async () => {
     const ws = `${freshOwner()}/web`;
     await store.write(ws, (tx) => tx.putConfigDoc('repo', ws, doc({ a: 1 }), 0));
-    const stale = store.write(ws, (tx) => tx.putConfigDoc('repo', ws, doc({ a: 2 }), 0));
-    await rejectsWith(stale, 'CONFIG.VERSION_CONFLICT');
-    await expect(stale).rejects.toMatchObject({
-      details: { scope: 'repo', key: ws, expectedVersion: 0, currentVersion: 1 },
-      hint: expect.stringMatching(/re-read/i),
-    });
-    await rejectsWith(
-      store.write(ws, (tx) => tx.putConfigDoc('repo', ws, doc({ a: 2 }), 5)),
-      'CONFIG.VERSION_CONFLICT',
-    );
-    await rejectsWith(
-      store.write(ws, (tx) => tx.putConfigDoc('repo', ws, doc({ a: 2 }), -1)),
-      'INPUT.INVALID',
-    );
+    for (const expected of [0, 5, -1]) {
+      expect(await store.write(ws, (tx) => tx.putConfigDoc('repo', ws, doc({ a: 2 }), expected))).toEqual({
+        ok: false,
+        actualVersion: 1,
+      });
+    }
     expect((await store.reader.listConfigVersions('repo', ws, 10)).map((d) => d.override)).toEqual([
       { a: 1 },
     ]);
@@ -152,10 +144,10 @@ describe.each(storeBackends)('config document store: $name', (backend) => {
           }),
         ),
       );
-      const won = results.filter((r) => r.status === 'fulfilled');
-      const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-      expect(won).toHaveLength(1);
-      for (const r of lost) expect(r.reason).toMatchObject({ code: 'CONFIG.VERSION_CONFLICT' });
+      expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+      const outcomes = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+      expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
+      expect(outcomes.filter((o) => !o.ok)).toEqual(Array(n - 1).fill({ ok: false, actualVersion: 1 }));
       expect(await store.reader.listConfigVersions('org', owner, 10)).toHaveLength(1);
     },
   );

@@ -18,13 +18,17 @@ import type {
   ExternalDocumentStore,
 } from '../../src/governance/ports/documents.js';
 import type { GovernanceStore } from '../../src/governance/ports/store.js';
-import { sqlDocumentReader, sqlDocumentStore } from '../../src/governance/use-cases/config-documents.js';
+import {
+  putConfigAt,
+  sqlDocumentReader,
+  sqlDocumentStore,
+} from '../../src/governance/use-cases/config-documents.js';
 import { createConfigService } from '../../src/governance/use-cases/config-service.js';
 import { updateConfig } from '../../src/governance/use-cases/config-update.js';
 import { createMemoryBus } from '../../src/store/memory/event-bus.js';
 import { createMongoDocumentStore } from '../../src/store/mongo/documents.js';
-import { lazyMongoDocuments } from '../../src/store/mongo/lazy.js';
-import { connectClient, testClock, WS, type Connected } from '../helpers/mcp.js';
+import { createDeps } from '../../src/composition/create-deps.js';
+import { connectClient, silentLogger, testClock, testConfig, WS, type Connected } from '../helpers/mcp.js';
 import { createMemoryDocuments, type MemoryDocuments } from '../helpers/memory-documents.js';
 import {
   postgresBackend,
@@ -72,7 +76,7 @@ const sqlHarness = (backend: StoreBackend): Harness => ({
       async putThenUndo(scope, key, doc, expected) {
         let stored: ConfigDoc | undefined;
         const failing = store.write(via(scope, key), async (tx) => {
-          stored = await sqlDocumentStore(tx).put(scope, key, doc, expected);
+          stored = await putConfigAt(sqlDocumentStore(tx), scope, key, doc, expected);
           throw new Error('later step failed');
         });
         await expect(failing).rejects.toThrow('later step failed');
@@ -97,7 +101,7 @@ const externalHarness = (
       docs,
       external: docs,
       async putThenUndo(scope, key, doc, expected) {
-        const stored = await docs.put(scope, key, doc, expected);
+        const stored = await putConfigAt(docs, scope, key, doc, expected);
         expect(await docs.remove(scope, key, stored.version)).toBe(true);
         return stored;
       },
@@ -167,8 +171,8 @@ for (const h of HARNESSES) {
           labels: { bug: { name: 'bug ü', color: 'ff0000', description: '"quoted" / $dollar' } },
           milestones: { autoCreate: false },
         };
-        const first = await d().put('repo', ws, doc(override), 0);
-        expect(first).toEqual({ version: 1, override, updatedAt: T0, updatedBy: 'test:alice' });
+        const first = { version: 1, override, updatedAt: T0, updatedBy: 'test:alice' };
+        expect(await d().put('repo', ws, doc(override), 0)).toEqual({ ok: true, stored: first });
         expect(await d().get('repo', ws)).toEqual(first);
         expect(await d().list('repo', ws, 10)).toEqual([first]);
       });
@@ -176,10 +180,12 @@ for (const h of HARNESSES) {
       it.each([
         { name: 'a stale expected version', expected: 0 },
         { name: 'a version ahead of the stored one', expected: 5 },
-      ])('refuses $name with CONFIG.VERSION_CONFLICT carrying the current version', async ({ expected }) => {
+      ])('reports the current version for $name, storing nothing', async ({ expected }) => {
         const ws = `${freshOwner()}/web`;
         await d().put('repo', ws, doc({ a: 1 }), 0);
-        await expect(d().put('repo', ws, doc({ a: 2 }), expected)).rejects.toMatchObject({
+        expect(await d().put('repo', ws, doc({ a: 2 }), expected)).toEqual({ ok: false, actualVersion: 1 });
+        // ...which the use-cases' put raises as the conflict.
+        await expect(putConfigAt(d(), 'repo', ws, doc({ a: 2 }), expected)).rejects.toMatchObject({
           code: 'CONFIG.VERSION_CONFLICT',
           details: { scope: 'repo', key: ws, expectedVersion: expected, currentVersion: 1 },
         });
@@ -188,23 +194,22 @@ for (const h of HARNESSES) {
 
       it.each([-1, 1.5, Number.NaN])('refuses expectedVersion %s with INPUT.INVALID', async (expected) => {
         const ws = `${freshOwner()}/web`;
-        await expect(d().put('repo', ws, doc({}), expected)).rejects.toMatchObject({ code: 'INPUT.INVALID' });
+        await expect(putConfigAt(d(), 'repo', ws, doc({}), expected)).rejects.toMatchObject({
+          code: 'INPUT.INVALID',
+        });
         expect(await d().get('repo', ws)).toBeUndefined();
       });
 
       it('lets exactly one of several concurrent puts of one key win', async () => {
         const owner = freshOwner();
-        const results = await Promise.allSettled(
+        const results = await Promise.all(
           Array.from({ length: 5 }, (_, i) => d().put('org', owner, doc({ i }), 0)),
         );
-        const won = results.filter((r): r is PromiseFulfilledResult<ConfigDoc> => r.status === 'fulfilled');
-        const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+        const won = results.flatMap((r) => (r.ok ? [r.stored] : []));
         expect(won).toHaveLength(1);
-        expect(won[0]!.value.version).toBe(1);
-        for (const r of lost) {
-          expect(r.reason).toMatchObject({ code: 'CONFIG.VERSION_CONFLICT', details: { currentVersion: 1 } });
-        }
-        expect(await d().list('org', owner, 10)).toEqual([won[0]!.value]);
+        expect(won[0]!.version).toBe(1);
+        expect(results.filter((r) => !r.ok)).toEqual(Array(4).fill({ ok: false, actualVersion: 1 }));
+        expect(await d().list('org', owner, 10)).toEqual(won);
       });
 
       it('pages the history newest first', async () => {
@@ -236,7 +241,7 @@ for (const h of HARNESSES) {
         expect(await d().get('repo', b)).toBeUndefined();
         expect(await d().get('org', `${owner}x`)).toBeUndefined();
         // A repo key's first version is 1 whatever its owner's org key is at.
-        expect((await d().put('repo', b, doc({}), 0)).version).toBe(1);
+        expect(await d().put('repo', b, doc({}), 0)).toMatchObject({ ok: true, stored: { version: 1 } });
       });
 
       it('undoes a put (SQL: the transaction rolls back; external: remove), freeing the version', async () => {
@@ -246,7 +251,10 @@ for (const h of HARNESSES) {
         expect(undone.version).toBe(2);
         expect(await versions('repo', ws)).toEqual([1]);
         expect(await d().get('repo', ws)).toMatchObject({ version: 1, override: { v: 1 } });
-        expect(await d().put('repo', ws, doc({ v: 'again' }), 1)).toMatchObject({ version: 2 });
+        expect(await d().put('repo', ws, doc({ v: 'again' }), 1)).toMatchObject({
+          ok: true,
+          stored: { version: 2 },
+        });
       });
 
       it.skipIf(!h.external)(
@@ -272,10 +280,12 @@ describe('MongoDB adapter without a reachable server (runs everywhere)', () => {
 
   it.each([
     { name: 'the adapter', open: () => createMongoDocumentStore(unreachable) },
-    { name: 'the lazy wrapper main.ts uses', open: () => lazyMongoDocuments(unreachable) },
-  ])('$name reports STORE.UNAVAILABLE with a hint, and checks input first', async ({ open }) => {
+    { name: 'the lazy port createDeps builds', open: () => mainDocuments(unreachable) },
+  ])('$name reports STORE.UNAVAILABLE with a hint; a bad version never reaches it', async ({ open }) => {
     const docs = open(); // no connection attempt yet: nothing to fail
-    await expect(docs.put('repo', 'acme/web', doc({}), -1)).rejects.toMatchObject({ code: 'INPUT.INVALID' });
+    await expect(putConfigAt(docs, 'repo', 'acme/web', doc({}), -1)).rejects.toMatchObject({
+      code: 'INPUT.INVALID',
+    });
     await expect(docs.get('repo', 'acme/web')).rejects.toMatchObject({
       code: 'STORE.UNAVAILABLE',
       hint: expect.stringContaining('MONGODB_URL'),
@@ -286,6 +296,18 @@ describe('MongoDB adapter without a reachable server (runs everywhere)', () => {
     await docs.close();
   });
 });
+
+/** The document store main.ts gets for MONGODB_URL; the store itself is never opened here. */
+function mainDocuments(at: {
+  url: string;
+  db: string;
+  serverSelectionTimeoutMS: number;
+}): ExternalDocumentStore {
+  const url = `${at.url}?serverSelectionTimeoutMS=${at.serverSelectionTimeoutMS}`;
+  const deps = createDeps(testConfig({ MONGODB_URL: url, MONGODB_DB: at.db }), { logger: silentLogger() });
+  if (!deps.documents) throw new Error('createDeps built no document store for MONGODB_URL');
+  return deps.documents;
+}
 
 // ---- The use-cases' external-store path, over the in-memory test double ------------------------
 

@@ -81,10 +81,13 @@ describe.each(storeBackends)('spec store: $name', (backend) => {
       updatedAt: T1,
     });
     expect(await store.write(ws, (tx) => tx.putSpecVersion(v1, 0))).toEqual({
-      ...withoutText(v1),
-      version: 1,
+      ok: true,
+      stored: { ...withoutText(v1), version: 1 },
     });
-    expect(await store.write(ws, (tx) => tx.putSpecVersion(v2, 1))).toMatchObject({ version: 2 });
+    expect(await store.write(ws, (tx) => tx.putSpecVersion(v2, 1))).toMatchObject({
+      ok: true,
+      stored: { version: 2 },
+    });
 
     expect(await store.reader.getSpec(ws, 'checkout')).toEqual({ ...withoutText(v2), version: 2 });
     expect(await store.reader.getSpec(ws, 'checkout', 1)).toEqual({ ...withoutText(v1), version: 1 });
@@ -94,15 +97,12 @@ describe.each(storeBackends)('spec store: $name', (backend) => {
     expect(await store.reader.listWorkspaces(10_000)).toContain(ws);
   });
 
-  it('refuses a stale expected version and keeps what was stored', async () => {
+  it('reports the latest version instead of storing over a stale expected one', async () => {
     const ws = freshWorkspace();
     await store.write(ws, (tx) => tx.putSpecVersion(makeSpec(ws, 'a'), 0));
     for (const expected of [0, 2]) {
       const stale = store.write(ws, (tx) => tx.putSpecVersion(makeSpec(ws, 'a', { title: 'X' }), expected));
-      await expect(stale).rejects.toMatchObject({
-        code: 'INTERNAL',
-        details: { specId: 'a', expectedVersion: expected, currentVersion: 1 },
-      });
+      expect(await stale).toEqual({ ok: false, actualVersion: 1 });
     }
     expect((await store.reader.getSpec(ws, 'a'))?.title).toBe('Spec a');
   });
@@ -142,19 +142,23 @@ describe.each(storeBackends)('spec store: $name', (backend) => {
       { validation: { state: 'failed', detail: '2 problems', counts: { errors: 2 } } },
       T1,
     );
-    await store.write(ws, (tx) =>
-      tx.updateSpecStatus(ws, 's', 1, status, { updatedAt: T1, updatedBy: 'test:bob' }),
-    );
+    expect(
+      await store.write(ws, (tx) =>
+        tx.updateSpecStatus(ws, 's', 1, status, { updatedAt: T1, updatedBy: 'test:bob' }),
+      ),
+    ).toBe(true);
     expect(await store.reader.getSpec(ws, 's', 1)).toMatchObject({
       status,
       updatedAt: T1,
       updatedBy: 'test:bob',
     });
     expect(await store.reader.getSpec(ws, 's', 2)).toMatchObject({ updatedBy: 'test:alice' });
-    await rejectsWith(
-      store.write(ws, (tx) => tx.updateSpecStatus(ws, 's', 3, status, { updatedAt: T1, updatedBy: 'x' })),
-      'SPEC.NOT_FOUND',
-    );
+    expect(
+      await store.write(ws, (tx) =>
+        tx.updateSpecStatus(ws, 's', 3, status, { updatedAt: T1, updatedBy: 'x' }),
+      ),
+    ).toBe(false);
+    expect(await store.reader.getSpec(ws, 's', 3)).toBeUndefined();
   });
 
   it('rolls a stored version back with the rest of the transaction', async () => {

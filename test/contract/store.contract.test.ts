@@ -99,17 +99,16 @@ describe.each(storeBackends)('GovernanceStore contract: $name', (backend) => {
       const item = makeItem(ws, [1]);
       await store.write(ws, (tx) => tx.insertItem(item));
       const v2 = { ...item, title: 'Renamed', labels: ['x'], version: 2 };
-      await store.write(ws, (tx) => tx.updateItem(v2, 1));
+      expect(await store.write(ws, (tx) => tx.updateItem(v2, 1))).toEqual({ ok: true });
       expect(await reader.getItem(ws, 'E-1')).toEqual(v2);
 
-      const stale = store.write(ws, (tx) => tx.updateItem({ ...item, title: 'Stale', version: 2 }, 1));
-      await rejectsWith(stale, 'ITEM.VERSION_CONFLICT');
-      await expect(stale).rejects.toMatchObject({ hint: expect.stringMatching(/re-read/i) });
+      const stale = await store.write(ws, (tx) => tx.updateItem({ ...item, title: 'Stale', version: 2 }, 1));
+      expect(stale).toEqual({ ok: false, found: true, actualVersion: 2 });
       expect(await reader.getItem(ws, 'E-1')).toEqual(v2);
-      await rejectsWith(
-        store.write(ws, (tx) => tx.updateItem(makeItem(ws, [9]), 1)),
-        'ITEM.NOT_FOUND',
-      );
+      expect(await store.write(ws, (tx) => tx.updateItem(makeItem(ws, [9]), 1))).toEqual({
+        ok: false,
+        found: false,
+      });
     });
   });
 
@@ -249,15 +248,13 @@ describe.each(storeBackends)('GovernanceStore contract: $name', (backend) => {
         blockedId,
         createdAt: T0,
       });
-      await store.write(ws, async (tx) => {
-        await tx.insertLink(link('T-1', 'T-2'));
-        await tx.insertLink(link('T-2', 'T-3'));
-        await tx.insertLink(link('T-4', 'T-5'));
-      });
-      await rejectsWith(
-        store.write(ws, (tx) => tx.insertLink(link('T-1', 'T-2'))),
-        'LINK.EXISTS',
-      );
+      const inserted = await store.write(ws, async (tx) => [
+        await tx.insertLink(link('T-1', 'T-2')),
+        await tx.insertLink(link('T-2', 'T-3')),
+        await tx.insertLink(link('T-4', 'T-5')),
+      ]);
+      expect(inserted).toEqual([true, true, true]);
+      expect(await store.write(ws, (tx) => tx.insertLink(link('T-1', 'T-2')))).toBe(false);
       expect(await reader.listLinks(ws)).toEqual([
         link('T-1', 'T-2'),
         link('T-2', 'T-3'),
@@ -276,10 +273,11 @@ describe.each(storeBackends)('GovernanceStore contract: $name', (backend) => {
       const ws = freshWorkspace();
       const m1 = makeMilestone(ws, 1, { dueOn: '2025-03-31', description: 'first' });
       const m2 = makeMilestone(ws, 2, { state: 'closed', createdAt: '2025-01-03T00:00:00.000Z' });
-      await store.write(ws, async (tx) => {
-        await tx.insertMilestone(m1);
-        await tx.insertMilestone(m2);
-      });
+      const inserted = await store.write(ws, async (tx) => [
+        await tx.insertMilestone(m1),
+        await tx.insertMilestone(m2),
+      ]);
+      expect(inserted).toEqual([{ ok: true }, { ok: true }]);
       expect(await reader.getMilestone(ws, 'M-1')).toEqual(m1);
       expect(await reader.getMilestone(ws, 'M-9')).toBeUndefined();
       expect(await reader.findMilestoneByTitle(ws, 'Milestone 2')).toEqual(m2);
@@ -288,27 +286,26 @@ describe.each(storeBackends)('GovernanceStore contract: $name', (backend) => {
       expect(ids(await reader.listMilestones(ws, 'closed'))).toEqual(['M-2']);
 
       const dup = makeMilestone(ws, 3, { title: 'Milestone 1' });
-      await rejectsWith(
-        store.write(ws, (tx) => tx.insertMilestone(dup)),
-        'MILESTONE.TITLE_TAKEN',
-      );
+      const taken = { ok: false, titleTakenBy: 'M-1' };
+      expect(await store.write(ws, (tx) => tx.insertMilestone(dup))).toEqual(taken);
+      expect(await reader.getMilestone(ws, 'M-3')).toBeUndefined();
       const rename = { ...m2, title: 'Milestone 1', version: 2 };
-      await rejectsWith(
-        store.write(ws, (tx) => tx.updateMilestone(rename, 1)),
-        'MILESTONE.TITLE_TAKEN',
-      );
+      expect(await store.write(ws, (tx) => tx.updateMilestone(rename, 1))).toEqual(taken);
+      expect(await reader.getMilestone(ws, 'M-2')).toEqual(m2);
       // Keeping its own title is not a clash.
       const m1v2 = { ...m1, state: 'closed' as const, version: 2 };
-      await store.write(ws, (tx) => tx.updateMilestone(m1v2, 1));
+      expect(await store.write(ws, (tx) => tx.updateMilestone(m1v2, 1))).toEqual({ ok: true });
       expect(await reader.getMilestone(ws, 'M-1')).toEqual(m1v2);
-      await rejectsWith(
-        store.write(ws, (tx) => tx.updateMilestone({ ...m1v2, version: 3 }, 1)),
-        'MILESTONE.VERSION_CONFLICT',
-      );
-      await rejectsWith(
-        store.write(ws, (tx) => tx.updateMilestone(makeMilestone(ws, 9), 1)),
-        'MILESTONE.NOT_FOUND',
-      );
+      expect(await store.write(ws, (tx) => tx.updateMilestone({ ...m1v2, version: 3 }, 1))).toEqual({
+        ok: false,
+        found: true,
+        actualVersion: 2,
+      });
+      expect(await reader.getMilestone(ws, 'M-1')).toEqual(m1v2);
+      expect(await store.write(ws, (tx) => tx.updateMilestone(makeMilestone(ws, 9), 1))).toEqual({
+        ok: false,
+        found: false,
+      });
       // Titles are unique per workspace only.
       const other = freshWorkspace();
       await store.write(other, (tx) => tx.insertMilestone(makeMilestone(other, 1)));

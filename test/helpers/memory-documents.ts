@@ -7,12 +7,7 @@
  * where MONGODB_URL is set.
  */
 import type { OverrideScope } from '../../src/governance/config/override.js';
-import {
-  assertExpectedVersion,
-  versionConflict,
-  type ConfigDoc,
-  type ExternalDocumentStore,
-} from '../../src/governance/ports/documents.js';
+import type { ConfigDoc, ExternalDocumentStore } from '../../src/governance/ports/documents.js';
 
 export interface MemoryDocuments extends ExternalDocumentStore {
   /** Every successful remove, in call order (what compensation undid). */
@@ -53,19 +48,18 @@ export function createMemoryDocuments(): MemoryDocuments {
     },
 
     async put(scope, key, doc, expectedVersion) {
-      assertExpectedVersion(expectedVersion);
       const list = at(scope, key);
-      if (latest(list) !== expectedVersion) throw versionConflict(scope, key, expectedVersion, latest(list));
+      if (latest(list) !== expectedVersion) return { ok: false, actualVersion: latest(list) };
       // A round trip, as to a server: racing puts all pass the check; the "unique index" picks one.
       await new Promise((r) => setImmediate(r));
       const version = expectedVersion + 1;
       if (list.some((d) => d.version === version)) {
-        throw versionConflict(scope, key, expectedVersion, latest(list));
+        return { ok: false, actualVersion: latest(list) };
       }
       const stored: ConfigDoc = { ...copy(doc), override: copy(doc.override ?? {}), version };
       list.push(stored);
       list.sort((a, b) => a.version - b.version);
-      return copy(stored);
+      return { ok: true, stored: copy(stored) };
     },
 
     async remove(scope, key, version) {

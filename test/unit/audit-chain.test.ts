@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chainRecord, hashRecord } from '../../src/governance/audit/chain.js';
 import type { AuditRecord } from '../../src/governance/model/audit.js';
-import { verifyAudit } from '../../src/governance/use-cases/verify-audit.js';
-import type { StoreReader } from '../../src/governance/ports/store.js';
+import { verifyAudit, type AuditVerifyReads } from '../../src/governance/use-cases/verify-audit.js';
 import { canonicalJson } from '../../src/shared/canonical-json.js';
 
 function build(n: number): AuditRecord[] {
@@ -32,16 +31,18 @@ function build(n: number): AuditRecord[] {
   return out;
 }
 
-/** A reader over an array: enough of the port for the verifier. */
-function reader(records: AuditRecord[], head?: { seq: number; hash: string }): StoreReader {
+/** The verifier's ports over an array. */
+function reader(records: AuditRecord[], head?: { seq: number; hash: string }): AuditVerifyReads {
   return {
+    queryAudit: async () => [],
     auditHead: async () => head,
     auditRange: async (_ws: string, after: number, limit: number) =>
       records.filter((r) => r.seq > after).slice(0, limit),
     auditCheckpoints: async () => [],
+    lastAuditCheckpoint: async () => undefined,
     treePage: async () => [],
     getItems: async () => [],
-  } as unknown as StoreReader;
+  };
 }
 
 const headOf = (rs: AuditRecord[]) => ({ seq: rs.at(-1)!.seq, hash: rs.at(-1)!.hash });

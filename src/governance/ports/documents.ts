@@ -7,10 +7,9 @@
  * own, which is why it also offers `remove` to undo a put whose SQL transaction then failed.
  */
 import type { OverrideScope } from '../config/override.js';
-import { DomainError } from '../errors.js';
-import type { ConfigDoc } from './store.js';
+import type { ConfigDoc, VersionedPut } from './store.js';
 
-export type { ConfigDoc };
+export type { ConfigDoc, VersionedPut };
 
 export interface DocumentReader {
   /** The latest version, or undefined when none was ever stored. */
@@ -21,16 +20,16 @@ export interface DocumentReader {
 
 export interface DocumentStore extends DocumentReader {
   /**
-   * Stores `doc` as version `expectedVersion + 1` (0: none stored yet). CONFIG.VERSION_CONFLICT
-   * (details.currentVersion) when the latest stored version is not `expectedVersion`, racing
-   * writers of one key included: exactly one of them wins.
+   * Stores `doc` as version `expectedVersion + 1` (0: none stored yet). When the latest stored
+   * version is not `expectedVersion` (racing writers of one key included: exactly one of them
+   * wins), stores nothing and reports the latest; the use-case raises the conflict.
    */
   put(
     scope: OverrideScope,
     key: string,
     doc: Omit<ConfigDoc, 'version'>,
     expectedVersion: number,
-  ): Promise<ConfigDoc>;
+  ): Promise<VersionedPut<ConfigDoc>>;
 }
 
 /** A document store outside the SQL transaction (configured with MONGODB_URL). */
@@ -42,30 +41,4 @@ export interface ExternalDocumentStore extends DocumentStore {
    */
   remove(scope: OverrideScope, key: string, version: number): Promise<boolean>;
   close(): Promise<void>;
-}
-
-/** The shared precondition of every put. */
-export function assertExpectedVersion(expectedVersion: number): void {
-  if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0) {
-    throw new DomainError(
-      'INPUT.INVALID',
-      `expectedVersion must be a non-negative integer, not ${expectedVersion}`,
-      'Pass the version you read (0 when no configuration was stored yet).',
-    );
-  }
-}
-
-/** The conflict every implementation reports, with the version the caller should re-read. */
-export function versionConflict(
-  scope: OverrideScope,
-  key: string,
-  expected: number,
-  current: number,
-): DomainError {
-  return new DomainError(
-    'CONFIG.VERSION_CONFLICT',
-    `The ${scope} configuration of ${key} is at version ${current}, not ${expected}`,
-    'Someone changed it meanwhile: re-read the configuration and apply your change again.',
-    { scope, key, expectedVersion: expected, currentVersion: current },
-  );
 }

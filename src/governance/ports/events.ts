@@ -20,6 +20,12 @@ export interface EventBus {
   subscribe(handler: EventHandler): () => void;
 }
 
+/** Adding to the outbox inside a write transaction: the event commits with the change it announces. */
+export interface OutboxWrites {
+  /** Writes an event to the outbox; returns its id. */
+  addEvent(event: DomainEvent): Promise<number>;
+}
+
 /** An outbox event as the relay sees it: the event (with its id) and its delivery state. */
 export interface OutboxEntry {
   event: DomainEvent & { id: number };

@@ -1,7 +1,7 @@
 import { DEFAULT_CONFIG } from '../config/defaults.js';
 import type { GovernanceConfig } from '../config/schema.js';
 import { DomainError, isDomainError } from '../errors.js';
-import type { StoreReader } from '../ports/store.js';
+import type { ConfigDocReads } from '../ports/store-config-docs.js';
 import { documentReader, type DocumentDeps } from './config-documents.js';
 import { mergeDocs, readConfigDocs } from './config-effective.js';
 
@@ -12,7 +12,7 @@ import { mergeDocs, readConfigDocs } from './config-effective.js';
  * stop item writes.
  */
 export async function assertKnownAgent(
-  reader: StoreReader,
+  reader: ConfigDocReads,
   workspace: string,
   deps: DocumentDeps,
   agent: string | null | undefined,

@@ -29,6 +29,7 @@ import {
 } from './plan-orphans.js';
 import { rollUp } from './rollup.js';
 import { transitionItem } from './set-item-status.js';
+import { updateItemAt } from './store-writes.js';
 import { diffFields, runWrite, type WriteScope } from './write-scope.js';
 
 /** One transaction per plan: above this the write holds the workspace lock for too long. */
@@ -168,7 +169,7 @@ async function execute(s: WriteScope, steps: PlanSteps, origin: string): Promise
 
   for (const u of steps.updates) {
     const next = { ...u.after, updatedAt: s.now, version: u.before.version + 1 };
-    await s.tx.updateItem(next, u.before.version);
+    await updateItemAt(s.tx, next, u.before.version);
     await s.audit({
       entityType: 'item',
       entityId: next.id,

@@ -5,7 +5,8 @@ import type { AuditCheckpoint } from '../model/audit-checkpoint.js';
 import { assertWorkspace } from '../model/workspace.js';
 import type { Clock } from '../ports/clock.js';
 import type { AuditSigner } from '../ports/signer.js';
-import type { GovernanceStore, StoreReader } from '../ports/store.js';
+import type { AuditReads } from '../ports/store-audit.js';
+import type { GovernanceStore } from '../ports/store.js';
 
 export interface CheckpointResult {
   /** The latest checkpoint after the call; null when the chain is empty and none was ever written. */
@@ -67,7 +68,7 @@ export async function checkpointAudit(
 
 /** The records from the last checkpoint's head to `head` exist, link and hash as they should. */
 async function assertContinues(
-  reader: StoreReader,
+  reader: AuditReads,
   workspace: string,
   last: AuditCheckpoint | undefined,
   head: { seq: number; hash: string },

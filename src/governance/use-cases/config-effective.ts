@@ -9,7 +9,9 @@ import type { GovernanceConfig } from '../config/schema.js';
 import { isDomainError } from '../errors.js';
 import { assertWorkspace, type WorkspacePolicy } from '../model/workspace.js';
 import type { DocumentReader } from '../ports/documents.js';
-import type { ConfigDoc, StoreReader } from '../ports/store.js';
+import type { ConfigDocReads } from '../ports/store-config-docs.js';
+import type { WorkspaceReads } from '../ports/store-workspaces.js';
+import type { ConfigDoc } from '../ports/store.js';
 import { documentReader, type DocumentDeps } from './config-documents.js';
 
 export interface EffectiveConfig {
@@ -53,7 +55,7 @@ export function mergeDocs(docs: ConfigDocs, defaults: GovernanceConfig = DEFAULT
 
 /** Uncached; see createConfigService for the cached form. */
 export async function getEffectiveConfig(
-  deps: { store: { reader: StoreReader } } & DocumentDeps,
+  deps: { store: { reader: ConfigDocReads } } & DocumentDeps,
   workspace: string,
   defaults: GovernanceConfig = DEFAULT_CONFIG,
 ): Promise<EffectiveConfig> {
@@ -79,7 +81,7 @@ export async function getEffectiveConfig(
  * them, only the SQL store's own documents are seen.
  */
 export async function hierarchyPolicy(
-  reader: StoreReader,
+  reader: WorkspaceReads & ConfigDocReads,
   workspace: string,
   deps: DocumentDeps,
   defaults: GovernanceConfig = DEFAULT_CONFIG,

@@ -16,7 +16,8 @@ import type { DomainEvent } from '../model/events.js';
 import { assertWorkspace } from '../model/workspace.js';
 import type { Caller } from '../ports/caller.js';
 import type { CoreDeps } from '../ports/core-deps.js';
-import type { ConfigDoc, StoreReader } from '../ports/store.js';
+import type { ConfigDocReads } from '../ports/store-config-docs.js';
+import type { ConfigDoc } from '../ports/store.js';
 import { documentReader, type DocumentDeps } from './config-documents.js';
 import { configKey, getEffectiveConfig, ownerOf, type EffectiveConfig } from './config-effective.js';
 import { updateConfig, type UpdateConfigCommand, type UpdateConfigResult } from './config-update.js';
@@ -59,7 +60,7 @@ const HISTORY_DEFAULT = 20;
 const HISTORY_MAX = 100;
 
 export async function configHistory(
-  deps: { store: { reader: StoreReader } } & DocumentDeps,
+  deps: { store: { reader: ConfigDocReads } } & DocumentDeps,
   query: ConfigHistoryQuery,
 ): Promise<ConfigHistoryPage> {
   assertWorkspace(query.workspace);

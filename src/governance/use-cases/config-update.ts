@@ -23,7 +23,7 @@ import type { Caller } from '../ports/caller.js';
 import type { CoreDeps } from '../ports/core-deps.js';
 import type { DocumentReader } from '../ports/documents.js';
 import type { ConfigDoc, StoreTx } from '../ports/store.js';
-import { auditCommitted, sqlDocumentStore, undoPut } from './config-documents.js';
+import { auditCommitted, putConfigAt, sqlDocumentStore, undoPut } from './config-documents.js';
 import {
   configKey,
   mergeDocs,
@@ -108,7 +108,8 @@ export async function updateConfig(
       }
 
       // First, so a stale version is reported as such; a later refusal rolls this back (or undoes it).
-      const stored = await store.put(
+      const stored = await putConfigAt(
+        store,
         cmd.scope,
         key,
         { override, updatedAt: s.now, updatedBy: caller.actor.id },

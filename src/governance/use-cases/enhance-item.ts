@@ -18,7 +18,8 @@ import type { GovernanceConfig } from '../config/schema.js';
 import type { ItemType } from '../model/work-item.js';
 import { assertWorkspace } from '../model/workspace.js';
 import type { ModelMethod, ModelSources } from '../ports/model.js';
-import type { StoreReader } from '../ports/store.js';
+import type { ItemReads } from '../ports/store-items.js';
+import type { WorkspaceReads } from '../ports/store-workspaces.js';
 import { requireItem } from './lookups.js';
 import { askModelForJson, chooseModel, heuristicGeneration, type GenerationMeta } from './model-json.js';
 
@@ -29,7 +30,7 @@ export interface EnhanceItemCommand {
 }
 
 export interface EnhanceItemDeps {
-  reader: StoreReader;
+  reader: ItemReads & WorkspaceReads;
   config: GovernanceConfig;
   models: ModelSources;
   /** Milliseconds since any origin, for the latency. */

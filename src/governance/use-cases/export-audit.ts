@@ -3,7 +3,7 @@ import type { AuditCheckpoint } from '../model/audit-checkpoint.js';
 import { assertWorkspace } from '../model/workspace.js';
 import type { Clock } from '../ports/clock.js';
 import type { AuditSigner } from '../ports/signer.js';
-import type { StoreReader } from '../ports/store.js';
+import type { AuditReads } from '../ports/store-audit.js';
 
 export const EXPORT_FORMAT = 'gf-audit-export/v1';
 
@@ -25,7 +25,7 @@ const BATCH = 1000;
  * export ends at. A third party checks it with the public key alone (scripts/verify-audit-export.mjs).
  */
 export async function exportAudit(
-  deps: { reader: StoreReader; clock: Clock },
+  deps: { reader: AuditReads; clock: Clock },
   signer: AuditSigner,
   cmd: { workspace: string; afterSeq: number; limit: number },
 ): Promise<ExportPage> {

@@ -4,6 +4,7 @@ import type { Caller } from '../ports/caller.js';
 import type { CoreDeps } from '../ports/core-deps.js';
 import { findCycle } from '../rules/links.js';
 import { requireItem } from './lookups.js';
+import { insertNewLink } from './store-writes.js';
 import { runWrite, type WriteScope } from './write-scope.js';
 
 export const LINK_KINDS = ['blocks', 'depends_on'] as const;
@@ -68,7 +69,7 @@ export async function addLink(
   reason: string | null,
 ): Promise<ItemLink> {
   const link: ItemLink = { workspace: s.workspace, blockerId, blockedId, createdAt: s.now };
-  await s.tx.insertLink(link);
+  await insertNewLink(s.tx, link);
   await s.audit({
     entityType: 'link',
     entityId: linkId(link),

@@ -2,14 +2,20 @@ import { isPreviewId } from '../decompose/ids.js';
 import { DomainError } from '../errors.js';
 import type { Milestone } from '../model/milestone.js';
 import type { WorkItem } from '../model/work-item.js';
-import type { StoreReader } from '../ports/store.js';
+import type { ItemReads } from '../ports/store-items.js';
+import type { MilestoneReads } from '../ports/store-milestones.js';
+import type { WorkspaceReads } from '../ports/store-workspaces.js';
 import { requireWorkspace } from './workspaces.js';
 
 /**
  * The stored item, or why there is none: a plan's preview id (ITEM.PREVIEW_ID), a workspace nothing
  * was written to (WORKSPACE.NOT_FOUND), else ITEM.NOT_FOUND. The checks run only on a miss.
  */
-export async function requireItem(r: StoreReader, workspace: string, id: string): Promise<WorkItem> {
+export async function requireItem(
+  r: ItemReads & WorkspaceReads,
+  workspace: string,
+  id: string,
+): Promise<WorkItem> {
   const item = await r.getItem(workspace, id);
   if (!item) {
     if (isPreviewId(id)) {
@@ -32,7 +38,7 @@ export async function requireItem(r: StoreReader, workspace: string, id: string)
   return item;
 }
 
-export async function requireMilestone(r: StoreReader, workspace: string, id: string): Promise<Milestone> {
+export async function requireMilestone(r: MilestoneReads, workspace: string, id: string): Promise<Milestone> {
   const m = await r.getMilestone(workspace, id);
   if (!m) {
     throw new DomainError(

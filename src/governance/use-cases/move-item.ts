@@ -4,6 +4,7 @@ import type { CoreDeps } from '../ports/core-deps.js';
 import { assertParent, childPath } from '../rules/hierarchy.js';
 import { hierarchyPolicy } from './config-effective.js';
 import { requireItem } from './lookups.js';
+import { updateItemAt } from './store-writes.js';
 import { assertItemVersion } from './version-conflict.js';
 import { rollUp, type RollupChange } from './rollup.js';
 import { runWrite } from './write-scope.js';
@@ -46,11 +47,12 @@ export async function moveItem(deps: CoreDeps, caller: Caller, cmd: MoveItemComm
       updatedAt: s.now,
       version: item.version + 1,
     };
-    await s.tx.updateItem(next, item.version);
+    await updateItemAt(s.tx, next, item.version);
     // Positions are internal: descendants keep their version, so their readers' versions stay valid.
     const descendants = await s.tx.listDescendants(s.workspace, item.path);
     for (const d of descendants) {
-      await s.tx.updateItem(
+      await updateItemAt(
+        s.tx,
         { ...d, path: path + d.path.slice(item.path.length), depth: d.depth - item.depth + depth },
         d.version,
       );

@@ -9,11 +9,14 @@ import type { GovernanceConfig } from '../config/schema.js';
 import { isDomainError } from '../errors.js';
 import type { Milestone } from '../model/milestone.js';
 import { LIMITS, type WorkItem } from '../model/work-item.js';
+import type { ConfigDocReads } from '../ports/store-config-docs.js';
+import type { ItemReads } from '../ports/store-items.js';
 import type { StoreReader } from '../ports/store.js';
 import type { DocumentDeps } from './config-documents.js';
 import { documentReader } from './config-documents.js';
 import { mergeDocs, readConfigDocs } from './config-effective.js';
 import { DEFAULT_CONFIG } from '../config/defaults.js';
+import { insertMilestoneTitled, updateItemAt } from './store-writes.js';
 import type { WriteScope } from './write-scope.js';
 
 export interface PlanMilestones {
@@ -28,7 +31,7 @@ export interface PlanMilestones {
 
 /** The configured milestone policy, read through `r` (the write's transaction inside a write). */
 async function milestonePolicy(
-  r: StoreReader,
+  r: ConfigDocReads,
   workspace: string,
   deps: DocumentDeps,
 ): Promise<GovernanceConfig['milestones']> {
@@ -49,7 +52,7 @@ interface Want {
 }
 
 /** Named milestones of the plan's epics, with the stored epic when there is one. */
-async function wanted(r: StoreReader, workspace: string, plan: SpecPlan, origin: string): Promise<Want[]> {
+async function wanted(r: ItemReads, workspace: string, plan: SpecPlan, origin: string): Promise<Want[]> {
   const epics = plan.items.filter((p) => p.type === 'epic' && p.milestone?.trim());
   const stored = await r.findItemsBySourceRefs(
     workspace,
@@ -111,7 +114,7 @@ export async function applyMilestones(
     const epic = (await s.tx.getItem(s.workspace, w.epic.id))!;
     if (epic.milestoneId !== null) continue;
     const next: WorkItem = { ...epic, milestoneId: m.id, updatedAt: s.now, version: epic.version + 1 };
-    await s.tx.updateItem(next, epic.version);
+    await updateItemAt(s.tx, next, epic.version);
     await s.audit({
       entityType: 'item',
       entityId: epic.id,
@@ -144,7 +147,7 @@ async function createMilestone(
     updatedAt: s.now,
     version: 1,
   };
-  await s.tx.insertMilestone(m);
+  await insertMilestoneTitled(s.tx, m);
   await s.audit({
     entityType: 'milestone',
     entityId: m.id,

@@ -4,7 +4,7 @@
  * cancelled (audited, with a reason; never deleted) when the caller asks for it.
  */
 import { isOpen, type Status, type WorkItem } from '../model/work-item.js';
-import type { StoreReader } from '../ports/store.js';
+import type { ItemReads } from '../ports/store-items.js';
 import { requireItem } from './lookups.js';
 import type { PlanSteps } from './plan-steps.js';
 import { transitionItem } from './set-item-status.js';
@@ -25,7 +25,7 @@ export interface Orphan {
 
 /** Stored items of `origin` the plan no longer has; already cancelled ones are not reported again. */
 export async function findOrphans(
-  r: StoreReader,
+  r: ItemReads,
   workspace: string,
   origin: string,
   steps: PlanSteps,

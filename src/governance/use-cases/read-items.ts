@@ -1,7 +1,8 @@
 import { DomainError } from '../errors.js';
 import type { ItemType, Status, WorkItem } from '../model/work-item.js';
 import { assertWorkspace } from '../model/workspace.js';
-import type { StoreReader } from '../ports/store.js';
+import type { ItemReads } from '../ports/store-items.js';
+import type { WorkspaceReads } from '../ports/store-workspaces.js';
 import { requireItem } from './lookups.js';
 import { requireWorkspace } from './workspaces.js';
 
@@ -14,7 +15,11 @@ export interface ItemView {
   childIds: string[];
 }
 
-export async function getItemView(r: StoreReader, workspace: string, id: string): Promise<ItemView> {
+export async function getItemView(
+  r: ItemReads & WorkspaceReads,
+  workspace: string,
+  id: string,
+): Promise<ItemView> {
   assertWorkspace(workspace);
   const item = await requireItem(r, workspace, id);
   const [links, children] = await Promise.all([r.linksOf(workspace, id), r.listChildren(workspace, id)]);
@@ -61,7 +66,7 @@ function decodeCursor(cursor: string): string {
 }
 
 /** One page of the tree in depth-first order; filters keep the order, so parents may be absent. */
-export async function treePage(r: StoreReader, req: TreeRequest): Promise<TreePage> {
+export async function treePage(r: ItemReads & WorkspaceReads, req: TreeRequest): Promise<TreePage> {
   assertWorkspace(req.workspace);
   const root = req.rootId ? await requireItem(r, req.workspace, req.rootId) : undefined;
   const items = await r.treePage(req.workspace, {

@@ -1,5 +1,6 @@
 import type { WorkItem } from '../model/work-item.js';
 import { STARTED } from '../rules/status.js';
+import { updateItemAt } from './store-writes.js';
 import type { WriteScope } from './write-scope.js';
 import { requireItem } from './lookups.js';
 
@@ -76,7 +77,7 @@ async function recompute(s: WriteScope, parent: WorkItem, cause: string): Promis
     updatedAt: s.now,
     version: parent.version + 1,
   };
-  await s.tx.updateItem(next, parent.version);
+  await updateItemAt(s.tx, next, parent.version);
   const diff: Record<string, { old: unknown; new: unknown }> = {};
   if (progress !== parent.progress) diff.progress = { old: parent.progress, new: progress };
   if (status !== parent.status) {

@@ -6,6 +6,7 @@ import { NEEDS_REASON, STARTED, assertTransition } from '../rules/status.js';
 import { checkDependencies, type StatusWarning } from './dependency-rule.js';
 import { requireItem } from './lookups.js';
 import { leafProgress, rollUp, type RollupChange } from './rollup.js';
+import { updateItemAt } from './store-writes.js';
 import { assertItemVersion } from './version-conflict.js';
 import { runWrite, type WriteScope } from './write-scope.js';
 
@@ -40,7 +41,7 @@ export async function setItemStatus(
       if (!NEEDS_REASON.includes(cmd.status) || !reason || reason === item.statusReason)
         return { item, changed: false, rolledUp: [], warnings: [] };
       const next = { ...item, statusReason: reason, updatedAt: s.now, version: item.version + 1 };
-      await s.tx.updateItem(next, item.version);
+      await updateItemAt(s.tx, next, item.version);
       await s.audit({
         entityType: 'item',
         entityId: item.id,
@@ -90,7 +91,7 @@ export async function transitionItem(
     version: item.version + 1,
   };
   next.progress = stats.total === 0 ? leafProgress(next) : item.progress;
-  await s.tx.updateItem(next, item.version);
+  await updateItemAt(s.tx, next, item.version);
   const diff: Record<string, { old: unknown; new: unknown }> = {
     status: { old: item.status, new: next.status },
   };

@@ -2,6 +2,7 @@
  * The seam for stages that run apart from apply_spec (validation re-runs, GitHub generation): moves
  * one stage of a stored spec version, audited and announced like any other change.
  */
+import { DomainError } from '../errors.js';
 import {
   assertSpecId,
   specNotFound,
@@ -42,10 +43,15 @@ export async function setSpecStage(
   );
   if (same) return spec;
   const status = { ...spec.status, [cmd.stage]: after };
-  await s.tx.updateSpecStatus(s.workspace, spec.specId, spec.version, status, {
-    updatedAt: s.now,
-    updatedBy: caller.actor.id,
-  });
+  const change = { updatedAt: s.now, updatedBy: caller.actor.id };
+  if (!(await s.tx.updateSpecStatus(s.workspace, spec.specId, spec.version, status, change))) {
+    throw new DomainError(
+      'SPEC.NOT_FOUND',
+      `Spec ${spec.specId} has no version ${spec.version}`,
+      'Read the spec resource (governance://owner/repo/specs/<specId>) for its latest version.',
+      { specId: spec.specId, version: spec.version },
+    );
+  }
   await s.audit({
     entityType: 'spec',
     entityId: spec.specId,

@@ -4,6 +4,7 @@ import type { CoreDeps } from '../ports/core-deps.js';
 import { assertKnownAgent } from './agents.js';
 import { AUDITED_ITEM_FIELDS } from './create-item.js';
 import { requireItem, requireMilestone } from './lookups.js';
+import { updateItemAt } from './store-writes.js';
 import { assertItemVersion } from './version-conflict.js';
 import { diffFields, runWrite } from './write-scope.js';
 
@@ -56,7 +57,7 @@ export async function updateItem(
     const changed = Object.keys(diff);
     if (changed.length === 0) return { item: before, changed };
     const next = { ...after, updatedAt: s.now, version: before.version + 1 };
-    await s.tx.updateItem(next, before.version);
+    await updateItemAt(s.tx, next, before.version);
     await s.audit({
       entityType: 'item',
       entityId: next.id,

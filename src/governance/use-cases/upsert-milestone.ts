@@ -3,6 +3,7 @@ import type { Milestone, MilestoneState } from '../model/milestone.js';
 import type { Caller } from '../ports/caller.js';
 import type { CoreDeps } from '../ports/core-deps.js';
 import { requireMilestone } from './lookups.js';
+import { insertMilestoneTitled, updateMilestoneAt } from './store-writes.js';
 import { diffFields, runWrite } from './write-scope.js';
 
 export interface UpsertMilestoneCommand {
@@ -67,8 +68,8 @@ export async function upsertMilestone(
     const diff = diffFields(before ?? null, m, FIELDS);
     const changed = Object.keys(diff);
     if (before && changed.length === 0) return { milestone: before, created: false, changed };
-    if (before) await s.tx.updateMilestone(m, before.version);
-    else await s.tx.insertMilestone(m);
+    if (before) await updateMilestoneAt(s.tx, m, before.version);
+    else await insertMilestoneTitled(s.tx, m);
     await s.audit({
       entityType: 'milestone',
       entityId: id,

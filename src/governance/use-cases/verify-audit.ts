@@ -3,7 +3,11 @@ import { checkpointDigest, checkpointFault, keyIdOf } from '../audit/checkpoint.
 import { ItemReplay, type StateMismatch } from '../audit/replay.js';
 import type { AuditCheckpoint } from '../model/audit-checkpoint.js';
 import { assertWorkspace } from '../model/workspace.js';
-import type { StoreReader } from '../ports/store.js';
+import type { AuditReads } from '../ports/store-audit.js';
+import type { ItemReads } from '../ports/store-items.js';
+
+/** The chain, and the item reads its replay is compared against. */
+export type AuditVerifyReads = AuditReads & Pick<ItemReads, 'getItems' | 'treePage'>;
 
 export type AuditProblem = 'altered' | 'broken_link' | 'missing' | 'head_mismatch';
 
@@ -61,7 +65,7 @@ type Bad = AuditVerification['checkpoints']['problem'];
  * reaches each one's head with the same hash), and replays the records to rebuild every item.
  */
 export async function verifyAudit(
-  reader: StoreReader,
+  reader: AuditVerifyReads,
   workspace: string,
   onProgress?: (checked: number, total: number) => Promise<void>,
   publicKey?: string,
@@ -144,7 +148,7 @@ export async function verifyAudit(
   };
 }
 
-async function allCheckpoints(reader: StoreReader, workspace: string): Promise<AuditCheckpoint[]> {
+async function allCheckpoints(reader: AuditReads, workspace: string): Promise<AuditCheckpoint[]> {
   const out: AuditCheckpoint[] = [];
   for (;;) {
     const page = await reader.auditCheckpoints(workspace, out.at(-1)?.seq ?? 0, BATCH);
@@ -202,7 +206,7 @@ const PAGE = 500;
  * after replaying the records written meanwhile.
  */
 async function compareState(
-  reader: StoreReader,
+  reader: AuditVerifyReads,
   workspace: string,
   replay: ItemReplay,
   walkedSeq: number,

@@ -6,7 +6,7 @@
 import { DomainError } from '../errors.js';
 import type { AuditRecord } from '../model/audit.js';
 import type { WorkItem } from '../model/work-item.js';
-import type { StoreReader } from '../ports/store.js';
+import type { AuditReads } from '../ports/store-audit.js';
 import { ROLLUP_ACTION, ROLLUP_REASON } from './rollup.js';
 
 export interface LastChange {
@@ -39,7 +39,7 @@ function describe(id: string, c: LastChange | undefined): string {
 
 /** ITEM.VERSION_CONFLICT unless `expected` is absent or the item's version. */
 export async function assertItemVersion(
-  r: StoreReader,
+  r: AuditReads,
   item: WorkItem,
   expected: number | undefined,
 ): Promise<void> {

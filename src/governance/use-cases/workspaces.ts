@@ -1,7 +1,7 @@
 import { nearest } from '../../shared/nearest.js';
 import { DomainError } from '../errors.js';
 import { assertWorkspace, type WorkspaceSummary } from '../model/workspace.js';
-import type { StoreReader } from '../ports/store.js';
+import type { WorkspaceReads } from '../ports/store-workspaces.js';
 
 /** Candidates compared for the nearest names: the first ones in id order beyond this are not. */
 const MAX_CANDIDATES = 10_000;
@@ -12,7 +12,7 @@ const NEAREST = 3;
  * `workspace`. Reads call it only when their answer is empty (or an id is not found), so a read of
  * a workspace with data pays nothing for it.
  */
-export async function requireWorkspace(r: StoreReader, workspace: string): Promise<void> {
+export async function requireWorkspace(r: WorkspaceReads, workspace: string): Promise<void> {
   assertWorkspace(workspace);
   if (await r.hasWorkspace(workspace)) return;
   const near = nearest(workspace, await r.listWorkspaces(MAX_CANDIDATES), NEAREST);
@@ -33,7 +33,7 @@ export interface WorkspacePage {
 
 /** Known workspaces in id order; the cursor is the last id of the previous page. */
 export async function listWorkspaces(
-  r: StoreReader,
+  r: WorkspaceReads,
   q: { limit: number; cursor?: string; owner?: string },
 ): Promise<WorkspacePage> {
   const rows = await r.workspaceSummaries({

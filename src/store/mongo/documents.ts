@@ -12,12 +12,7 @@ import {
 } from 'mongodb';
 import type { OverrideScope } from '../../governance/config/override.js';
 import { DomainError, isDomainError } from '../../governance/errors.js';
-import {
-  assertExpectedVersion,
-  versionConflict,
-  type ConfigDoc,
-  type ExternalDocumentStore,
-} from '../../governance/ports/documents.js';
+import type { ConfigDoc, ExternalDocumentStore, VersionedPut } from '../../governance/ports/documents.js';
 
 export const COLLECTION = 'config_versions';
 const DUPLICATE_KEY = 11000;
@@ -85,11 +80,15 @@ export function createMongoDocumentStore(opts: MongoDocumentsOptions): ExternalD
 
     put: mapped(
       opts.db,
-      async (scope: OverrideScope, key: string, doc: Omit<ConfigDoc, 'version'>, expectedVersion: number) => {
-        assertExpectedVersion(expectedVersion);
+      async (
+        scope: OverrideScope,
+        key: string,
+        doc: Omit<ConfigDoc, 'version'>,
+        expectedVersion: number,
+      ): Promise<VersionedPut<ConfigDoc>> => {
         const c = await collection();
         const current = await latest(c, scope, key);
-        if (current !== expectedVersion) throw versionConflict(scope, key, expectedVersion, current);
+        if (current !== expectedVersion) return { ok: false, actualVersion: current };
         // A plain JSON copy: what SQL stores too, and no caller-owned object inside the driver.
         const override = JSON.parse(JSON.stringify(doc.override ?? {})) as unknown;
         const row: VersionRow = {
@@ -104,11 +103,11 @@ export function createMongoDocumentStore(opts: MongoDocumentsOptions): ExternalD
           await c.insertOne({ ...row });
         } catch (err) {
           if (err instanceof MongoServerError && err.code === DUPLICATE_KEY) {
-            throw versionConflict(scope, key, expectedVersion, await latest(c, scope, key));
+            return { ok: false, actualVersion: await latest(c, scope, key) };
           }
           throw err;
         }
-        return toDoc(row);
+        return { ok: true, stored: toDoc(row) };
       },
     ),
 

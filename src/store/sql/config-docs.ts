@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { OverrideScope } from '../../governance/config/override.js';
-import { assertExpectedVersion, versionConflict } from '../../governance/ports/documents.js';
-import type { ConfigDoc } from '../../governance/ports/store.js';
+import type { ConfigDoc, VersionedPut } from '../../governance/ports/store.js';
 import type { ConfigVersionTable, Database } from './schema.js';
 
 const rowToDoc = (r: Pick<ConfigVersionTable, 'version' | 'override' | 'updated_at' | 'updated_by'>) => ({
@@ -53,7 +52,7 @@ async function latestVersion(db: Kysely<Database>, scope: OverrideScope, key: st
 /**
  * Inserts version expectedVersion + 1. The workspace lock does not cover an org key (two
  * repositories of one owner lock separately), so the primary key settles races: the loser's
- * insert does nothing (Postgres waits for the winner to commit first) and reports the conflict.
+ * insert does nothing (Postgres waits for the winner to commit first) and reports the version it lost to.
  * DO NOTHING rather than a caught unique violation: on Postgres that would abort the transaction.
  */
 export async function putConfigDoc(
@@ -62,10 +61,9 @@ export async function putConfigDoc(
   key: string,
   doc: Omit<ConfigDoc, 'version'>,
   expectedVersion: number,
-): Promise<ConfigDoc> {
-  assertExpectedVersion(expectedVersion);
+): Promise<VersionedPut<ConfigDoc>> {
   const current = await latestVersion(db, scope, key);
-  if (current !== expectedVersion) throw versionConflict(scope, key, expectedVersion, current);
+  if (current !== expectedVersion) return { ok: false, actualVersion: current };
   const stored: ConfigDoc = { ...doc, version: expectedVersion + 1 };
   const res = await db
     .insertInto('config_versions')
@@ -80,7 +78,10 @@ export async function putConfigDoc(
     .onConflict((oc) => oc.columns(['scope', 'key', 'version']).doNothing())
     .executeTakeFirst();
   if (Number(res.numInsertedOrUpdatedRows ?? 0n) === 0) {
-    throw versionConflict(scope, key, expectedVersion, await latestVersion(db, scope, key));
+    return { ok: false, actualVersion: await latestVersion(db, scope, key) };
   }
-  return { ...stored, override: JSON.parse(JSON.stringify(doc.override ?? {})) as unknown };
+  return {
+    ok: true,
+    stored: { ...stored, override: JSON.parse(JSON.stringify(doc.override ?? {})) as unknown },
+  };
 }

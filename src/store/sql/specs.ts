@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
-import { DomainError } from '../../governance/errors.js';
 import type { SpecItemRef, SpecStatus, SpecSummary, SpecVersion } from '../../governance/model/spec.js';
-import type { SpecQuery } from '../../governance/ports/store.js';
+import type { SpecQuery, VersionedPut } from '../../governance/ports/store.js';
 import type { GenerationMeta } from '../../governance/use-cases/model-json.js';
 import type { Database, SpecTable } from './schema.js';
 
@@ -116,7 +115,7 @@ export async function putSpecVersion(
   db: Kysely<Database>,
   spec: Omit<SpecVersion, 'version'> & { text: string },
   expectedVersion: number,
-): Promise<SpecVersion> {
+): Promise<VersionedPut<SpecVersion>> {
   const { text, ...stored } = spec;
   const version = expectedVersion + 1;
   let current = await latestVersion(db, spec.workspace, spec.specId);
@@ -143,15 +142,10 @@ export async function putSpecVersion(
       })
       .onConflict((oc) => oc.columns(['workspace', 'spec_id', 'version']).doNothing())
       .executeTakeFirst();
-    if (Number(res.numInsertedOrUpdatedRows ?? 0n) > 0) return { ...stored, version };
+    if (Number(res.numInsertedOrUpdatedRows ?? 0n) > 0) return { ok: true, stored: { ...stored, version } };
     current = await latestVersion(db, spec.workspace, spec.specId);
   }
-  throw new DomainError(
-    'INTERNAL',
-    `Spec ${spec.specId} is at version ${current}, not ${expectedVersion}`,
-    'Read the latest version of the spec inside the same write before storing the next one.',
-    { specId: spec.specId, expectedVersion, currentVersion: current },
-  );
+  return { ok: false, actualVersion: current };
 }
 
 export async function updateSpecStatus(
@@ -161,7 +155,7 @@ export async function updateSpecStatus(
   version: number,
   status: SpecStatus,
   change: { updatedAt: string; updatedBy: string },
-): Promise<void> {
+): Promise<boolean> {
   const res = await db
     .updateTable('specs')
     .set({ status: JSON.stringify(status), updated_at: change.updatedAt, updated_by: change.updatedBy })
@@ -169,11 +163,5 @@ export async function updateSpecStatus(
     .where('spec_id', '=', specId)
     .where('version', '=', version)
     .executeTakeFirst();
-  if (res.numUpdatedRows > 0n) return;
-  throw new DomainError(
-    'SPEC.NOT_FOUND',
-    `Spec ${specId} has no version ${version}`,
-    'Read the spec resource (governance://owner/repo/specs/<specId>) for its latest version.',
-    { specId, version },
-  );
+  return res.numUpdatedRows > 0n;
 }

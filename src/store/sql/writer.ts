@@ -8,7 +8,13 @@ import type { Milestone } from '../../governance/model/milestone.js';
 import type { SpecStatus, SpecVersion } from '../../governance/model/spec.js';
 import type { ItemLink, WorkItem } from '../../governance/model/work-item.js';
 import type { WorkspacePolicy } from '../../governance/model/workspace.js';
-import type { ConfigDoc, StoreTx } from '../../governance/ports/store.js';
+import type {
+  ConfigDoc,
+  StoreTx,
+  TitleTaken,
+  VersionedPut,
+  VersionedUpdate,
+} from '../../governance/ports/store.js';
 import { insertCheckpoint } from './checkpoints.js';
 import { putConfigDoc } from './config-docs.js';
 import { auditToRow, itemToRow, linkToRow, milestoneToRow } from './mappers.js';
@@ -75,7 +81,7 @@ export class SqlTx extends SqlReader implements StoreTx {
     await this.db.insertInto('items').values(itemToRow(item)).execute();
   }
 
-  async updateItem(item: WorkItem, expectedVersion: number): Promise<void> {
+  async updateItem(item: WorkItem, expectedVersion: number): Promise<VersionedUpdate> {
     this.own(item.workspace);
     const { workspace, id, ...fields } = itemToRow(item);
     const res = await this.db
@@ -85,32 +91,19 @@ export class SqlTx extends SqlReader implements StoreTx {
       .where('id', '=', id)
       .where('version', '=', expectedVersion)
       .executeTakeFirst();
-    if (res.numUpdatedRows > 0n) return;
+    if (res.numUpdatedRows > 0n) return { ok: true };
     const current = await this.getItem(workspace, id);
-    if (!current)
-      throw new DomainError('ITEM.NOT_FOUND', `Item ${id} does not exist`, 'Check the id with list tools.');
-    throw new DomainError(
-      'ITEM.VERSION_CONFLICT',
-      `Item ${id} is at version ${current.version}, not ${expectedVersion}`,
-      'Someone changed it meanwhile: re-read the item and apply your change again.',
-      { id, expectedVersion, currentVersion: current.version },
-    );
+    return current ? { ok: false, found: true, actualVersion: current.version } : { ok: false, found: false };
   }
 
-  async insertLink(link: ItemLink): Promise<void> {
+  async insertLink(link: ItemLink): Promise<boolean> {
     await this.ensureWorkspace(link.workspace);
     const res = await this.db
       .insertInto('item_links')
       .values(linkToRow(link))
       .onConflict((oc) => oc.columns(['workspace', 'blocker_id', 'blocked_id']).doNothing())
       .executeTakeFirst();
-    if (Number(res.numInsertedOrUpdatedRows ?? 0n) === 0) {
-      throw new DomainError(
-        'LINK.EXISTS',
-        `${link.blockerId} already blocks ${link.blockedId}`,
-        'Nothing to do; the link is already there.',
-      );
-    }
+    return Number(res.numInsertedOrUpdatedRows ?? 0n) > 0;
   }
 
   async deleteLink(workspace: string, blockerId: string, blockedId: string): Promise<boolean> {
@@ -124,15 +117,18 @@ export class SqlTx extends SqlReader implements StoreTx {
     return res.numDeletedRows > 0n;
   }
 
-  async insertMilestone(m: Milestone): Promise<void> {
+  async insertMilestone(m: Milestone): Promise<{ ok: true } | TitleTaken> {
     await this.ensureWorkspace(m.workspace);
-    await this.assertTitleFree(m);
+    const taken = await this.titleTaken(m);
+    if (taken) return taken;
     await this.db.insertInto('milestones').values(milestoneToRow(m)).execute();
+    return { ok: true };
   }
 
-  async updateMilestone(m: Milestone, expectedVersion: number): Promise<void> {
+  async updateMilestone(m: Milestone, expectedVersion: number): Promise<VersionedUpdate | TitleTaken> {
     this.own(m.workspace);
-    await this.assertTitleFree(m);
+    const taken = await this.titleTaken(m);
+    if (taken) return taken;
     const { workspace, id, ...fields } = milestoneToRow(m);
     const res = await this.db
       .updateTable('milestones')
@@ -141,21 +137,9 @@ export class SqlTx extends SqlReader implements StoreTx {
       .where('id', '=', id)
       .where('version', '=', expectedVersion)
       .executeTakeFirst();
-    if (res.numUpdatedRows > 0n) return;
+    if (res.numUpdatedRows > 0n) return { ok: true };
     const current = await this.getMilestone(workspace, id);
-    if (!current) {
-      throw new DomainError(
-        'MILESTONE.NOT_FOUND',
-        `Milestone ${id} does not exist`,
-        'List milestones to find the id.',
-      );
-    }
-    throw new DomainError(
-      'MILESTONE.VERSION_CONFLICT',
-      `Milestone ${id} is at version ${current.version}, not ${expectedVersion}`,
-      'Someone changed it meanwhile: re-read the milestone and apply your change again.',
-      { id, expectedVersion, currentVersion: current.version },
-    );
+    return current ? { ok: false, found: true, actualVersion: current.version } : { ok: false, found: false };
   }
 
   async appendAudit(record: AuditRecord): Promise<void> {
@@ -194,7 +178,7 @@ export class SqlTx extends SqlReader implements StoreTx {
     key: string,
     doc: Omit<ConfigDoc, 'version'>,
     expectedVersion: number,
-  ): Promise<ConfigDoc> {
+  ): Promise<VersionedPut<ConfigDoc>> {
     // An org key is its owner: o/r's transaction may write org `o` and repo `o/r`, nothing else.
     this.own(scope === 'repo' ? key : `${key}/${this.workspace.slice(this.workspace.indexOf('/') + 1)}`);
     return putConfigDoc(this.db, scope, key, doc, expectedVersion);
@@ -203,7 +187,7 @@ export class SqlTx extends SqlReader implements StoreTx {
   async putSpecVersion(
     spec: Omit<SpecVersion, 'version'> & { text: string },
     expectedVersion: number,
-  ): Promise<SpecVersion> {
+  ): Promise<VersionedPut<SpecVersion>> {
     await this.ensureWorkspace(spec.workspace);
     return putSpecVersion(this.db, spec, expectedVersion);
   }
@@ -214,25 +198,18 @@ export class SqlTx extends SqlReader implements StoreTx {
     version: number,
     status: SpecStatus,
     change: { updatedAt: string; updatedBy: string },
-  ): Promise<void> {
+  ): Promise<boolean> {
     this.own(workspace);
-    await updateSpecStatus(this.db, workspace, specId, version, status, change);
+    return updateSpecStatus(this.db, workspace, specId, version, status, change);
   }
 
   /**
-   * Checked here rather than by mapping the unique-index violation: on Postgres a failed
-   * statement aborts the whole transaction, and the workspace lock makes the check race-free.
+   * Looked up rather than left to the unique index: on Postgres a failed statement aborts the
+   * whole transaction, and the workspace lock makes the check race-free.
    */
-  private async assertTitleFree(m: Milestone): Promise<void> {
+  private async titleTaken(m: Milestone): Promise<TitleTaken | undefined> {
     const other = await this.findMilestoneByTitle(m.workspace, m.title);
-    if (other && other.id !== m.id) {
-      throw new DomainError(
-        'MILESTONE.TITLE_TAKEN',
-        `Milestone ${other.id} already has the title "${m.title}"`,
-        `Use ${other.id}, or pick another title.`,
-        { id: other.id },
-      );
-    }
+    return other && other.id !== m.id ? { ok: false, titleTakenBy: other.id } : undefined;
   }
 
   /** listWorkspaces reads the workspaces table, so any write makes the workspace known. */
@@ -247,6 +224,7 @@ export class SqlTx extends SqlReader implements StoreTx {
     this.ensured = true;
   }
 
+  /** A programming error, not a domain outcome: no caller input can name another workspace here. */
   private own(workspace: string): void {
     if (workspace === this.workspace) return;
     throw new DomainError(
