@@ -61,7 +61,7 @@ module.exports = {
       comment: 'github/, store/ and llm/ know nothing of MCP, the server or the transports.',
       severity: 'error',
       from: { path: '^src/(github|store|llm)/' },
-      to: { path: '^src/((mcp|tools|resources|prompts|transports)/|server\\.ts$|main\\.ts$)' },
+      to: { path: '^src/((mcp|tools|resources|prompts|transports|composition)/|server\\.ts$|main\\.ts$)' },
     },
     {
       name: 'github-not-to-store',
@@ -91,24 +91,31 @@ module.exports = {
       to: { path: '^src/store/sql/' },
     },
 
-    // --- Only main.ts wires adapters and transports --------------------------------------------
+    // --- Only main.ts and composition/ wire adapters; only main.ts picks the transport --------
     {
-      name: 'only-main-imports-store',
+      name: 'only-composition-imports-store',
       severity: 'error',
-      from: { path: '^src/', pathNot: '^src/(main\\.ts$|store/)' },
+      from: { path: '^src/', pathNot: '^src/(main\\.ts$|composition/|store/)' },
       to: { path: '^src/store/' },
     },
     {
-      name: 'only-main-imports-github',
+      name: 'only-composition-imports-github',
       severity: 'error',
-      from: { path: '^src/', pathNot: '^src/(main\\.ts$|github/)' },
+      from: { path: '^src/', pathNot: '^src/(main\\.ts$|composition/|github/)' },
       to: { path: '^src/github/' },
     },
     {
-      name: 'only-main-imports-llm',
+      name: 'only-composition-imports-llm',
       severity: 'error',
-      from: { path: '^src/', pathNot: '^src/(main\\.ts$|llm/)' },
+      from: { path: '^src/', pathNot: '^src/(main\\.ts$|composition/|llm/)' },
       to: { path: '^src/llm/' },
+    },
+    {
+      name: 'only-main-imports-composition',
+      comment: 'composition/ builds the deps main.ts runs on (tests use it too, from outside src/).',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/(main\\.ts$|composition/)' },
+      to: { path: '^src/composition/' },
     },
     {
       name: 'only-main-imports-transports',

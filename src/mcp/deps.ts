@@ -13,7 +13,7 @@ export interface Logger {
   error(obj: object | string, msg?: string): void;
 }
 
-/** Everything a handler may use. Built once by main.ts; never constructed inside handlers. */
+/** Everything a handler may use. Built once (createDeps); never constructed inside handlers. */
 export interface Deps extends CoreDeps {
   logger: Logger;
   /** Identity recorded for changes made through this server, unless a transport supplies one. */
@@ -27,4 +27,10 @@ export interface Deps extends CoreDeps {
   auditSigner?: AuditSigner;
   /** Where validate_policy may read `.github/governance.yml`: each present only when configured. */
   policySources?: PolicySources;
+}
+
+/** Deps together with what closes them: the transports call `close` on shutdown. */
+export interface ClosableDeps extends Deps {
+  /** Closes, once, what was built for these deps (not what was passed in to replace it). */
+  close(): Promise<void>;
 }

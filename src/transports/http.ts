@@ -7,7 +7,7 @@ import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Request, Response } from 'express';
 import type { HttpConfig } from '../config/config.js';
 import { isWildcardHost, urlHost } from '../config/net.js';
-import type { Deps, Logger } from '../mcp/deps.js';
+import type { ClosableDeps, Logger } from '../mcp/deps.js';
 import { buildServer, type ServerOptions } from '../server.js';
 import { bearerGuard, errorHandler, hostGuard, originGuard, RPC, rpcError } from './http-guards.js';
 import { Drain, exitOnShutdown } from './shutdown.js';
@@ -15,7 +15,7 @@ import { Drain, exitOnShutdown } from './shutdown.js';
 export interface HttpHandle {
   /** The MCP endpoint, e.g. http://127.0.0.1:8787/mcp. */
   url: string;
-  /** Graceful stop: refuse new requests, finish running ones (10 s at most), close sessions and the store. */
+  /** Graceful stop: refuse new requests, finish running ones (10 s at most), close sessions and the deps. */
   close(): Promise<void>;
   /** Closes sessions idle for GF_SESSION_IDLE_SECONDS by `deps.clock` now (the timer does it too); returns how many. */
   sweep(): number;
@@ -46,7 +46,7 @@ const READY_TIMEOUT_MS = 5_000;
  * own MCP server over the shared deps. Also /healthz (process up) and /readyz (store reachable).
  */
 export async function serveHttp(
-  deps: Deps,
+  deps: ClosableDeps,
   options: ServerOptions,
   cfg: HttpConfig,
   log: Logger,
@@ -292,8 +292,7 @@ export async function serveHttp(
       await Promise.all([...sessions.values()].map(closeSession));
       httpServer.closeAllConnections();
       await stopped;
-      deps.config.close();
-      await deps.store.close();
+      await deps.close();
     })());
   exitOnShutdown(close, log);
 

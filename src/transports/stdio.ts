@@ -1,5 +1,5 @@
 import type { StdioConfig } from '../config/config.js';
-import type { Deps, Logger } from '../mcp/deps.js';
+import type { ClosableDeps, Logger } from '../mcp/deps.js';
 import { buildServer, type ServerOptions } from '../server.js';
 import { LineTransport } from './line-transport.js';
 import { Drain, exitOnShutdown } from './shutdown.js';
@@ -13,7 +13,7 @@ const DRAIN_MS = 10_000;
  * Stops (exit 0) when stdin ends or on SIGINT/SIGTERM, after answering requests already read.
  */
 export async function serveStdio(
-  deps: Deps,
+  deps: ClosableDeps,
   options: ServerOptions,
   cfg: StdioConfig,
   log: Logger,
@@ -35,8 +35,7 @@ export async function serveStdio(
       if (!(await drain.wait(DRAIN_MS)))
         log.warn({ inFlight: transport.inFlight }, 'requests still running at exit');
       await server.close().catch((err: unknown) => log.warn({ err }, 'closing the MCP server failed'));
-      deps.config.close();
-      await deps.store.close();
+      await deps.close();
     })());
 
   const stop = exitOnShutdown(close, log);

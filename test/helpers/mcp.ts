@@ -7,6 +7,8 @@
  *   expect(await c.err('get_item', { workspace: WS, id: 'T-99' })).toBe('ITEM.NOT_FOUND');
  *   await c.close();
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import {
@@ -20,13 +22,13 @@ import { afterEach, beforeEach } from 'vitest';
 import type { Actor, AuditRecord } from '../../src/governance/model/audit.js';
 import type { Clock } from '../../src/governance/ports/clock.js';
 import type { GovernanceStore } from '../../src/governance/ports/store.js';
-import type { Deps, Logger } from '../../src/mcp/deps.js';
+import type { ClosableDeps, Logger } from '../../src/mcp/deps.js';
 import { ERROR_META_KEY, type ToolErrorPayload } from '../../src/mcp/errors.js';
 import { CORRELATION_META_KEY } from '../../src/mcp/register-tools.js';
 import type { Toolset } from '../../src/mcp/toolsets.js';
-import { createConfigService } from '../../src/governance/use-cases/config-service.js';
+import { createDeps } from '../../src/composition/create-deps.js';
+import { loadConfig, type ServeConfig } from '../../src/config/config.js';
 import { buildServer } from '../../src/server.js';
-import { createMemoryBus } from '../../src/store/memory/event-bus.js';
 import { ed25519Signer, generateAuditKey } from '../../src/store/files/audit-signer.js';
 import type { AuditSigner } from '../../src/governance/ports/signer.js';
 import { postgresBackend, sqliteBackend, type StoreBackend } from './store-backends.js';
@@ -73,6 +75,16 @@ export function silentLogger(): Logger & { entries: LogEntry[] } {
   return { entries, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
+/**
+ * A configuration as `loadConfig` makes it from `env` alone (never the process environment), for
+ * createDeps. Its store directory is never opened when the test passes its own store.
+ */
+export function testConfig(env: Record<string, string> = {}): ServeConfig {
+  const config = loadConfig(['stdio'], { GF_DATA_DIR: join(tmpdir(), 'gf-test-unused'), ...env });
+  if (config.command !== 'stdio') throw new Error(`testConfig: got command ${config.command}`);
+  return config;
+}
+
 /** Thrown by `ok` on an error result and by `err` on a success, with the result's text. */
 export class UnexpectedResult extends Error {
   constructor(
@@ -111,7 +123,7 @@ export interface ConnectOptions {
 
 export interface Connected {
   client: Client;
-  deps: Deps;
+  deps: ClosableDeps;
   store: GovernanceStore;
   /** Raw SQL on the store's own database, behind the server's back. */
   exec(sql: string, params?: unknown[]): Promise<number>;
@@ -155,25 +167,22 @@ export async function connectClient(opts: ConnectOptions = {}): Promise<Connecte
     : await backend.open();
   const clock = opts.clock ?? opts.share?.clock ?? testClock();
   const logger = silentLogger();
-  const core = {
-    store: opened.store,
-    clock,
-    bus: opts.share?.deps.bus ?? createMemoryBus((err) => logger.error({ err }, 'bus handler failed')),
-  };
-  const deps: Deps = {
-    ...core,
-    // One per connection, as one per process: a shared connection gets its own cache on the same bus.
-    config: createConfigService(core),
-    logger,
-    actor: opts.actor ?? TEST_ACTOR,
-    serverInfo: { name: 'governance-factory', version: '0.0.0-test' },
-    ...(opts.provider && { provider: opts.provider }),
-  };
   const signer =
     opts.auditSigner === undefined
       ? (opts.share?.deps.auditSigner ?? ed25519Signer(generateAuditKey()))
       : opts.auditSigner;
-  if (signer) deps.auditSigner = signer;
+  // The deps main.ts builds, over this test's store, clock and logger. One configuration service
+  // per connection, as one per process: a shared connection gets its own cache on the same bus.
+  const deps = createDeps(testConfig(), {
+    store: opened.store,
+    clock,
+    logger,
+    ...(opts.share && { bus: opts.share.deps.bus }),
+    actor: opts.actor ?? TEST_ACTOR,
+    serverInfo: { name: 'governance-factory', version: '0.0.0-test' },
+    provider: opts.provider,
+    auditSigner: signer ?? undefined,
+  });
   const server = buildServer(deps, {
     ...(opts.readOnly !== undefined && { readOnly: opts.readOnly }),
     ...(opts.toolsets !== undefined && { toolsets: opts.toolsets }),
@@ -191,7 +200,7 @@ export async function connectClient(opts: ConnectOptions = {}): Promise<Connecte
     // Caches the advertised output schemas, so the client checks every structuredContent too.
     await client.listTools();
   } catch (e) {
-    deps.config.close();
+    await deps.close();
     await opened.cleanup();
     throw e;
   }
@@ -239,8 +248,11 @@ export async function connectClient(opts: ConnectOptions = {}): Promise<Connecte
         await client.close();
         await server.close();
       } finally {
-        deps.config.close();
-        await opened.cleanup();
+        try {
+          await deps.close();
+        } finally {
+          await opened.cleanup();
+        }
       }
     },
   };

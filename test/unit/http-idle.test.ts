@@ -41,12 +41,8 @@ describe('HTTP session idle expiry (test clock)', () => {
       maxBodyBytes: 4 * 1024 * 1024,
       maxSessions: 10,
     };
-    // The handle closes store and config on close; the test connection owns (and closes) them.
-    const deps = {
-      ...c.deps,
-      store: { ...c.deps.store, close: async () => undefined },
-      config: { ...c.deps.config, close: () => undefined },
-    };
+    // The handle closes the deps on close; the test connection owns (and closes) them.
+    const deps = { ...c.deps, close: async () => undefined };
     http = await serveHttp(deps, {}, cfg, c.logger);
   });
   afterAll(async () => {

@@ -3,7 +3,6 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { AuditSigner } from '../../governance/ports/signer.js';
 import { parseEd25519PrivateKey } from '../../shared/ed25519-key.js';
-import { lazyOnce } from '../../shared/lazy-once.js';
 
 /** Signs with an Ed25519 private key held in memory. */
 export function ed25519Signer(privateKey: KeyObject): AuditSigner {
@@ -29,16 +28,12 @@ export interface AuditKeySource {
 }
 
 /**
- * The signer of the configured key, loaded on first use so start-up reads no file. Without
- * GF_AUDIT_SIGNING_KEY the key file is read, or created once: `wx` makes a second process starting
- * at the same moment read the first one's key instead of replacing it.
+ * The signer of the configured key (the composition loads it on first use, so start-up reads no
+ * file). Without GF_AUDIT_SIGNING_KEY the key file is read, or created once: `wx` makes a second
+ * process starting at the same moment read the first one's key instead of replacing it.
  */
-export function lazyAuditSigner(source: AuditKeySource): AuditSigner {
-  const signer = lazyOnce(async () => ed25519Signer(await loadKey(source)));
-  return {
-    publicKey: async () => (await signer.get()).publicKey(),
-    sign: async (message) => (await signer.get()).sign(message),
-  };
+export async function openAuditSigner(source: AuditKeySource): Promise<AuditSigner> {
+  return ed25519Signer(await loadKey(source));
 }
 
 async function loadKey(source: AuditKeySource): Promise<KeyObject> {

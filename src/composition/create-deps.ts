@@ -1,0 +1,161 @@
+/**
+ * Builds the dependencies a server runs on, for main.ts and for the tests alike. Cold start matters
+ * (clients spawn the server per session): every adapter here is a lazy port whose module loads on
+ * the first call that needs it, never for initialize or tools/list.
+ */
+import pkg from '../../package.json' with { type: 'json' };
+import type { ModelProviderConfig, ServeConfig } from '../config/config.js';
+import type { CoreDeps } from '../governance/ports/core-deps.js';
+import { ModelFailure, type ModelPort } from '../governance/ports/model.js';
+import type { PolicySources } from '../governance/ports/policy-source.js';
+import type { ConfigService } from '../governance/use-cases/config-service.js';
+import type { ClosableDeps, Deps, Logger } from '../mcp/deps.js';
+import { lazyPort } from '../shared/lazy-port.js';
+import { systemClock } from '../shared/system-clock.js';
+import { openAuditSigner } from '../store/files/audit-signer.js';
+import { createMemoryBus } from '../store/memory/event-bus.js';
+import { openStore, safeHost } from './open-store.js';
+import { processLogger } from './process-logger.js';
+
+export const SERVER_INFO = { name: 'governance-factory', version: pkg.version } as const;
+
+/**
+ * Parts to use instead of the ones the configuration names (tests pass their store, clock, logger,
+ * signer...). An optional part given as undefined is left out (no provider, no signer). What is
+ * passed in stays its owner's to close.
+ */
+export type DepsOverrides = Partial<Deps>;
+
+export function createDeps(config: ServeConfig, overrides: DepsOverrides = {}): ClosableDeps {
+  const has = (key: keyof Deps) => Object.hasOwn(overrides, key);
+
+  const logger = overrides.logger ?? processLogger(SERVER_INFO.name, config.logLevel);
+  const clock = overrides.clock ?? systemClock;
+  const bus =
+    overrides.bus ??
+    createMemoryBus((err, event) => logger.warn({ err, event: event.type }, 'event subscriber failed'));
+  const store = overrides.store ?? openStore(config.store, { bus, clock, log: logger });
+  // The driver loads on the first configuration read or write.
+  const docs = config.documents;
+  const documents = has('documents')
+    ? overrides.documents
+    : docs &&
+      lazyPort(async () => (await import('../store/mongo/documents.js')).createMongoDocumentStore(docs), {
+        known: { kind: 'mongodb' },
+        name: 'the MongoDB document store',
+      });
+  const core: CoreDeps = { store, bus, clock, ...(documents && { documents }) };
+  // Its module builds the configuration schemas on import, which initialize and tools/list do not
+  // need. It subscribes to the bus when created and caches nothing before, so it misses no event.
+  const configService =
+    overrides.config ??
+    lazyPort<ConfigService>(
+      async () => (await import('../governance/use-cases/config-service.js')).createConfigService(core),
+      { name: 'the configuration service' },
+    );
+  // What this call made, and so closes: the stores after the configuration service that reads them.
+  const owned: { close(): unknown }[] = [
+    ...(overrides.config ? [] : [configService]),
+    ...(overrides.store ? [] : [store]),
+    ...(documents && !has('documents') ? [documents] : []),
+  ];
+
+  const provider = has('provider') ? overrides.provider : config.model && modelProvider(config.model, logger);
+  const auditSigner = has('auditSigner')
+    ? overrides.auditSigner
+    : lazyPort(
+        () =>
+          openAuditSigner({
+            ...(config.audit.signingKey ? { key: config.audit.signingKey } : {}),
+            file: config.audit.keyFile,
+            onCreated: (file, publicKey) =>
+              logger.warn(
+                { file, publicKey },
+                'created a new audit signing key; keep a copy of its public key',
+              ),
+          }),
+        {},
+      );
+
+  let closing: Promise<void> | undefined;
+  return {
+    ...core,
+    config: configService,
+    logger,
+    actor: overrides.actor ?? config.actor,
+    serverInfo: overrides.serverInfo ?? SERVER_INFO,
+    ...(provider && { provider }),
+    ...(auditSigner && { auditSigner }),
+    policySources: overrides.policySources ?? policySources(config, logger),
+    close: () =>
+      (closing ??= (async () => {
+        // Every part gets closed even when one fails; the first failure is reported.
+        const failures: unknown[] = [];
+        for (const part of owned)
+          await Promise.resolve(part.close()).catch((err: unknown) => failures.push(err));
+        if (failures.length > 0) throw failures[0];
+      })()),
+  };
+}
+
+/** Only the sources the configuration enables; their adapters load on first use. */
+function policySources(config: ServeConfig, log: Logger): PolicySources {
+  const github = config.github;
+  const dir = config.policyDir;
+  return {
+    ...(github && {
+      github: lazyPort(
+        async () => {
+          const [o, p] = await Promise.all([
+            import('../github/octokit.js'),
+            import('../github/policy-source.js'),
+          ]);
+          return p.createGitHubPolicySource(
+            o.createOctokit({
+              token: github.token,
+              baseUrl: github.apiUrl,
+              userAgent: `${SERVER_INFO.name}/${SERVER_INFO.version}`,
+              // Octokit's own warnings (deprecations, throttling) go to the process log, on stderr.
+              log: {
+                debug: (m) => log.debug({ component: 'octokit' }, m),
+                info: (m) => log.debug({ component: 'octokit' }, m),
+                warn: (m) => log.warn({ component: 'octokit' }, m),
+                error: (m) => log.error({ component: 'octokit' }, m),
+              },
+            }),
+          );
+        },
+        { known: { kind: 'github' } },
+      ),
+    }),
+    ...(dir && {
+      // The adapter and the YAML library its policy parser pulls in load on the first read.
+      file: lazyPort(
+        async () => (await import('../store/files/policy-file-source.js')).createFilePolicySource({ dir }),
+        { known: { kind: 'file' } },
+      ),
+    }),
+  };
+}
+
+/** Only what OPENAI_BASE_URL and GF_MODEL_* name; logged without the key or URL credentials. */
+function modelProvider(cfg: ModelProviderConfig, log: Logger): ModelPort {
+  log.info({ host: safeHost(cfg.baseUrl), models: cfg.models }, 'model provider configured');
+  return lazyPort(
+    async () =>
+      (await import('../llm/openai-provider.js')).openAiProvider({
+        baseUrl: cfg.baseUrl,
+        ...(cfg.apiKey ? { apiKey: cfg.apiKey } : {}),
+        models: cfg.models,
+        timeoutMs: cfg.timeoutMs,
+      }),
+    {
+      known: { kind: 'provider' },
+      // The message is what callers show and audit; the cause keeps the reason for the log.
+      loadError: (cause) =>
+        Object.assign(new ModelFailure('unavailable', 'The model provider client could not be loaded'), {
+          cause,
+        }),
+    },
+  );
+}
