@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { GovernanceConfig } from '../governance/config/schema.js';
 import type { AuditRecord } from '../governance/model/audit.js';
+import { auditDigest } from '../governance/use-cases/audit-digest.js';
 import { verifyAudit } from '../governance/use-cases/verify-audit.js';
 import { definePrompt } from '../mcp/define-prompt.js';
 import { completeSinceDate } from '../resources/complete.js';
@@ -33,12 +34,6 @@ const brief = (r: AuditRecord) => ({
   tool: r.tool,
   reason: r.reason,
 });
-
-function countBy<T>(list: readonly T[], key: (x: T) => string): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const x of list) out[key(x)] = (out[key(x)] ?? 0) + 1;
-  return out;
-}
 
 const approvalText = (a: GovernanceConfig['compliance']['approvals']['epicCreation']) =>
   a.required
@@ -74,23 +69,10 @@ export const complianceReviewPrompt = definePrompt({
     });
     const scanned = cap(rows, AUDIT_SCAN_CAP);
     const records = scanned.items;
-    const actors = new Map(records.map((r) => [r.actor.id, r.actor]));
-    const byActor = Object.entries(countBy(records, (r) => r.actor.id)).map(([id, count]) => ({
-      ...actors.get(id)!,
-      count,
-    }));
-    const epicCreations = cap(
-      records.filter((r) => r.action === 'item.created' && r.diff.type?.new === 'epic').map(brief),
-      AUDIT_LIST_CAP,
-    );
-    const milestoneChanges = cap(
-      records.filter((r) => r.entityType === 'milestone').map(brief),
-      AUDIT_LIST_CAP,
-    );
-    const configChanges = cap(
-      records.filter((r) => r.action === 'config.updated').map(brief),
-      AUDIT_LIST_CAP,
-    );
+    const digest = auditDigest(records);
+    const epicCreations = cap(digest.epicCreations.map(brief), AUDIT_LIST_CAP);
+    const milestoneChanges = cap(digest.milestoneChanges.map(brief), AUDIT_LIST_CAP);
+    const configChanges = cap(digest.configChanges.map(brief), AUDIT_LIST_CAP);
     const recent = cap(records.map(brief), AUDIT_LIST_CAP);
     const verification = await verifyAudit(deps.store.reader, workspace);
     const { compliance } = (await deps.config.effective(workspace)).config;
@@ -119,9 +101,9 @@ export const complianceReviewPrompt = definePrompt({
           // Newest first, so the window's oldest record is the last one read.
           first: records.length ? brief(records[records.length - 1]!) : null,
           last: records.length ? brief(records[0]!) : null,
-          byAction: countBy(records, (r) => r.action),
-          byActor,
-          byTool: countBy(records, (r) => r.tool ?? '(none)'),
+          byAction: digest.byAction,
+          byActor: digest.byActor,
+          byTool: digest.byTool,
           epicCreations,
           milestoneChanges,
           configChanges,

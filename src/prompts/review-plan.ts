@@ -1,6 +1,6 @@
-import type { WorkItem } from '../governance/model/work-item.js';
 import { treePage } from '../governance/use-cases/read-items.js';
 import { missingSections } from '../governance/compliance/sections.js';
+import { childCounts, overLimit } from '../governance/use-cases/plan-review.js';
 import { definePrompt } from '../mcp/define-prompt.js';
 import { completeItemId } from '../resources/complete.js';
 import { itemUri, treeUri } from '../resources/uris.js';
@@ -17,13 +17,6 @@ import {
 
 export const REVIEW_ITEM_CAP = 300;
 export const REVIEW_LINK_CAP = 300;
-
-/** Children of each item among `items`: exact for untruncated data, a lower bound otherwise. */
-function childCounts(items: readonly WorkItem[]): Map<string, number> {
-  const n = new Map<string, number>();
-  for (const i of items) if (i.parentId) n.set(i.parentId, (n.get(i.parentId) ?? 0) + 1);
-  return n;
-}
 
 export const reviewPlanPrompt = definePrompt({
   name: 'review_plan',
@@ -66,10 +59,6 @@ export const reviewPlanPrompt = definePrompt({
       missingSections: missingSections(i.description, rules.requiredSections[i.type]),
       version: i.version,
     }));
-    const limitOf = { epic: rules.maxFeaturesPerEpic, feature: rules.maxTasksPerFeature, task: 0 };
-    const overLimit = items
-      .filter((i) => i.type !== 'task' && i.children > limitOf[i.type])
-      .map((i) => ({ id: i.id, children: i.children, max: limitOf[i.type] }));
     const truncated = { items: { truncated: page.nextCursor !== null }, links };
     const text =
       `Review the plan of ${workspace}${rootId ? ` under ${rootId}` : ''} critically against its rules ` +
@@ -89,7 +78,7 @@ export const reviewPlanPrompt = definePrompt({
         rules,
         truncated: page.nextCursor !== null,
         items,
-        overLimit,
+        overLimit: overLimit(page.items, children, rules),
         links: links.items,
         linksTruncated: links.truncated,
       }),

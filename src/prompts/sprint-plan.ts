@@ -1,14 +1,10 @@
-import { DomainError } from '../governance/errors.js';
-import {
-  isOpen,
-  OPEN_STATUSES,
-  PRIORITIES,
-  type ItemLink,
-  type WorkItem,
-} from '../governance/model/work-item.js';
-import type { StoreReader } from '../governance/ports/store.js';
 import { listMilestones } from '../governance/use-cases/list-milestones.js';
-import { treePage } from '../governance/use-cases/read-items.js';
+import {
+  agentLoads,
+  pickAgents,
+  resolveMilestone,
+  sprintBacklog,
+} from '../governance/use-cases/sprint-plan.js';
 import { definePrompt } from '../mcp/define-prompt.js';
 import { completeAgents, completeMilestone } from '../resources/complete.js';
 import { treeUri } from '../resources/uris.js';
@@ -25,38 +21,6 @@ import {
 
 export const SPRINT_TASK_CAP = 150;
 export const SPRINT_MILESTONE_CAP = 50;
-
-async function resolveMilestone(r: StoreReader, workspace: string, ref: string) {
-  const m = (await r.getMilestone(workspace, ref)) ?? (await r.findMilestoneByTitle(workspace, ref));
-  if (m) return m;
-  throw new DomainError(
-    'MILESTONE.NOT_FOUND',
-    `No milestone "${ref.slice(0, 100)}" in ${workspace}`,
-    'Pass a milestone id or title from list_milestones (argument completion offers them).',
-  );
-}
-
-/** Open blockers before what they block; otherwise by priority, then tree order. Links never form cycles. */
-function blockersFirst(tasks: readonly WorkItem[], links: readonly ItemLink[]): WorkItem[] {
-  const rank = (t: WorkItem) => PRIORITIES.indexOf(t.priority);
-  const waiting = new Map(tasks.map((t) => [t.id, 0]));
-  for (const l of links)
-    if (waiting.has(l.blockerId)) waiting.set(l.blockedId, waiting.get(l.blockedId)! + 1);
-  const out: WorkItem[] = [];
-  const left = [...tasks];
-  while (left.length > 0) {
-    const ready = left.filter((t) => waiting.get(t.id) === 0);
-    // A cycle cannot be stored; should one appear anyway, emit the rest rather than loop forever.
-    const next = (ready.length ? ready : left).reduce((a, b) => (rank(b) < rank(a) ? b : a));
-    out.push(next);
-    left.splice(left.indexOf(next), 1);
-    waiting.delete(next.id);
-    for (const l of links)
-      if (l.blockerId === next.id && waiting.has(l.blockedId))
-        waiting.set(l.blockedId, waiting.get(l.blockedId)! - 1);
-  }
-  return out;
-}
 
 export const sprintPlanPrompt = definePrompt({
   name: 'sprint_plan',
@@ -82,12 +46,7 @@ export const sprintPlanPrompt = definePrompt({
     const target = await resolveMilestone(r, workspace, (args.milestone ?? '').trim());
     const { config } = await deps.config.effective(workspace);
     const known = Object.keys(config.agents);
-    const picked =
-      optional(args.agents)
-        ?.split(',')
-        .map((a) => a.trim())
-        .filter(Boolean) ?? known;
-    const unknown = picked.filter((a) => !known.includes(a));
+    const { picked, unknown } = pickAgents(known, optional(args.agents));
     if (unknown.length > 0) {
       throw badArgument(
         'agents',
@@ -96,21 +55,8 @@ export const sprintPlanPrompt = definePrompt({
       );
     }
     const capacity = optional(args.capacity);
-    const page = await treePage(r, {
-      workspace,
-      types: ['task'],
-      statuses: [...OPEN_STATUSES],
-      limit: SPRINT_TASK_CAP,
-    });
-    const open = new Map(page.items.map((t) => [t.id, t]));
-    const links = (await r.listLinks(workspace)).filter((l) => open.has(l.blockedId));
-    // A blocker outside the page may be done or cancelled (no longer blocking), a feature, or past the cap.
-    const outside = [...new Set(links.map((l) => l.blockerId).filter((id) => !open.has(id)))];
-    const statusOf = new Map((await r.getItems(workspace, outside)).map((i) => [i.id, i.status]));
-    const blocking = links.filter(
-      (l) => open.has(l.blockerId) || isOpen(statusOf.get(l.blockerId) ?? 'done'),
-    );
-    const tasks = blockersFirst(page.items, blocking).map((t) => ({
+    const backlog = await sprintBacklog(r, workspace, SPRINT_TASK_CAP);
+    const tasks = backlog.tasks.map(({ item: t, dependsOn }) => ({
       id: t.id,
       title: t.title,
       status: t.status,
@@ -120,23 +66,15 @@ export const sprintPlanPrompt = definePrompt({
       agent: t.agent,
       milestoneId: t.milestoneId,
       parentId: t.parentId,
-      dependsOn: blocking.filter((l) => l.blockedId === t.id).map((l) => l.blockerId),
+      dependsOn,
       version: t.version,
     }));
     const milestones = cap(await listMilestones(deps, workspace, 'open'), SPRINT_MILESTONE_CAP);
-    const agents = picked.map((id) => {
-      const a = config.agents[id]!;
-      const active = page.items.filter(
-        (t) => t.agent === id && (t.status === 'in_progress' || t.status === 'review'),
-      );
-      return {
-        id,
-        capabilities: a.capabilities,
-        specializations: a.specializations,
-        maxConcurrentTasks: a.maxConcurrentTasks,
-        activeTasks: active.length,
-      };
-    });
+    const agents = agentLoads(
+      config.agents,
+      picked,
+      backlog.tasks.map((t) => t.item),
+    );
     const text =
       `Plan a sprint in ${workspace} towards milestone ${target.title} (${target.id}${target.dueOn ? `, due ${target.dueOn}` : ''})` +
       `${capacity ? ` with a capacity of ${capacity}` : ''} for ${picked.join(', ')}. Open tasks are listed blockers first. ` +
@@ -146,7 +84,7 @@ export const sprintPlanPrompt = definePrompt({
       'sprint backlog (task, agent, estimate, why), what stays out and why, then the tool calls to make: ' +
       `update_item {workspace, id, expectedVersion, milestoneId: "${target.id}", agent, estimateDays} and ` +
       'set_item_status {workspace, id, status: "in_progress"} for what starts now; use the versions in the ' +
-      `data. List the calls; do not make them.${truncationNote({ tasks: { truncated: page.nextCursor !== null }, milestones })}`;
+      `data. List the calls; do not make them.${truncationNote({ tasks: { truncated: backlog.truncated }, milestones })}`;
     return [
       ask(text),
       jsonData(treeUri(workspace), {
@@ -154,7 +92,7 @@ export const sprintPlanPrompt = definePrompt({
         milestone: { id: target.id, title: target.title, dueOn: target.dueOn, state: target.state },
         capacity: capacity ?? null,
         tasks,
-        tasksTruncated: page.nextCursor !== null,
+        tasksTruncated: backlog.truncated,
         milestones: milestones.items.map((m) => ({
           id: m.id,
           title: m.title,

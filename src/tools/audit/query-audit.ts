@@ -1,15 +1,11 @@
 import * as z from 'zod';
 import { ACTOR_TYPES, AUDIT_ACTIONS, AUDIT_ENTITIES } from '../../governance/model/audit.js';
-import { assertWorkspace } from '../../governance/model/workspace.js';
-import { requireWorkspace } from '../../governance/use-cases/workspaces.js';
+import { queryAuditPage } from '../../governance/use-cases/query-audit.js';
 import { defineTool } from '../../mcp/define-tool.js';
 import { auditLine } from '../../mcp/text.js';
 import * as s from '../schemas.js';
 
 const when = z.iso.datetime({ offset: true });
-// Stored times compare as text. Past year 9999 toISOString() writes '+010000-...', which sorts before
-// every stored time, so bounds are clamped to the last instant with a 4-digit year.
-const LAST_ISO_MS = Date.parse('9999-12-31T23:59:59.999Z');
 
 export const auditOut = z.object({
   seq: z.number(),
@@ -44,20 +40,10 @@ export const queryAuditTool = defineTool({
     limit: z.number().int().min(1).max(200).default(50),
   }),
   output: z.object({ records: z.array(auditOut), nextBeforeSeq: z.number().nullable() }),
-  async handler({ workspace, since, until, ...q }, { deps }) {
-    assertWorkspace(workspace);
-    const iso = (t?: string) =>
-      t ? new Date(Math.min(Date.parse(t), LAST_ISO_MS)).toISOString() : undefined;
-    const rows = await deps.store.reader.queryAudit(workspace, {
-      ...q,
-      since: iso(since),
-      until: iso(until),
-      limit: q.limit + 1,
-    });
-    if (rows.length === 0) await requireWorkspace(deps.store.reader, workspace);
-    const page = rows.slice(0, q.limit);
-    const records = page.map(({ workspace: _w, prevHash: _p, ...r }) => r);
-    const nextBeforeSeq = rows.length > q.limit ? page[page.length - 1]!.seq : null;
+  async handler({ workspace, ...q }, { deps }) {
+    const page = await queryAuditPage(deps.store.reader, workspace, q);
+    const records = page.records.map(({ workspace: _w, prevHash: _p, ...r }) => r);
+    const { nextBeforeSeq } = page;
     return {
       data: { records, nextBeforeSeq },
       summary: `${records.length} audit record(s)${nextBeforeSeq === null ? '' : ', older with beforeSeq'}`,

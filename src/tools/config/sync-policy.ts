@@ -1,19 +1,11 @@
 import * as z from 'zod';
-import { configDiff } from '../../governance/config/diff.js';
 import { POLICY_FILE_PATH } from '../../governance/config/policy-file.js';
-import { LIMITS } from '../../governance/model/work-item.js';
-import { readPolicyFrom, type PolicyOrigin } from '../../governance/ports/policy-source.js';
+import { policyLocation as where, syncPolicy } from '../../governance/use-cases/policy-sync.js';
 import { defineTool } from '../../mcp/define-tool.js';
 import * as s from '../schemas.js';
-import { baselineOf, fileSource, githubSource, policyOrigin, previewPolicy } from './policy-common.js';
+import { fileSource, githubSource, policyOrigin } from './policy-common.js';
 
-const where = (o: PolicyOrigin): string => `${o.location}${o.sha ? ` (blob ${o.sha.slice(0, 12)})` : ''}`;
-
-/**
- * Policy as code: the repository's own file becomes its repo override through the same path as
- * update_config (validated over the org override, version-checked, orphan-checked, audited), with
- * the file's location in the audit reason. A file with problems is refused with its lines.
- */
+/** Policy as code: the file becomes the repo override the way update_config stores one (see syncPolicy). */
 export const syncPolicyTool = defineTool({
   name: 'sync_policy',
   title: 'Sync policy file',
@@ -44,50 +36,32 @@ export const syncPolicyTool = defineTool({
   }),
   async handler(input, { deps, caller }) {
     const { workspace, source } = input;
-    const { text, origin } = await readPolicyFrom(
-      deps.policySources,
-      source.kind,
+    const r = await syncPolicy(deps, caller, {
       workspace,
-      source.kind === 'github' ? source.ref : undefined,
-    );
-    const baseline = await baselineOf(deps, workspace);
-    // Line-precise problems (POLICY.YAML_SYNTAX, CONFIG.INVALID) refuse the sync as they are.
-    const preview = previewPolicy(baseline, text);
-    const repoVersion = baseline.comparedWith?.versions.repo ?? 0;
-    if (input.dryRun) {
-      const { changes } = preview;
+      kind: source.kind,
+      ref: source.kind === 'github' ? source.ref : undefined,
+      expectedVersion: input.expectedVersion,
+      reason: input.reason,
+      dryRun: input.dryRun,
+    });
+    const { origin, changes } = r;
+    const data = {
+      dryRun: r.dryRun,
+      origin,
+      changed: r.changed,
+      version: r.version,
+      previousVersion: r.previousVersion,
+      changes: changes.slice(0, s.MAX_LISTED_CHANGES),
+      changesTotal: changes.length,
+    };
+    if (r.dryRun) {
       return {
-        data: {
-          dryRun: true,
-          origin,
-          changed: changes.length > 0,
-          version: repoVersion,
-          previousVersion: repoVersion,
-          changes: changes.slice(0, s.MAX_LISTED_CHANGES),
-          changesTotal: changes.length,
-        },
+        data,
         summary: `Dry run: ${where(origin)} would change ${changes.length} setting(s) of ${workspace}`,
       };
     }
-    const r = await deps.config.update(caller, {
-      workspace,
-      scope: 'repo',
-      override: preview.override,
-      ...(input.expectedVersion !== undefined && { expectedVersion: input.expectedVersion }),
-      reason: input.reason ?? `synced from ${where(origin)}`.slice(0, LIMITS.reason),
-    });
-    // As in the dry run: what changed in the workspace's effective configuration.
-    const changes = configDiff(baseline.current, r.effective.config);
     return {
-      data: {
-        dryRun: false,
-        origin,
-        changed: r.changed,
-        version: r.version,
-        previousVersion: r.previousVersion,
-        changes: changes.slice(0, s.MAX_LISTED_CHANGES),
-        changesTotal: changes.length,
-      },
+      data,
       summary: r.changed
         ? `repo override of ${workspace} is now v${r.version} from ${where(origin)} (${changes.length} setting(s) changed)`
         : `repo override of ${workspace} already matches ${where(origin)} (v${r.version})`,

@@ -1,10 +1,9 @@
 import * as z from 'zod';
 import { POLICY_FILE_PATH } from '../../governance/config/policy-file.js';
-import { DomainError } from '../../governance/errors.js';
-import { readPolicyFrom, type PolicyOrigin } from '../../governance/ports/policy-source.js';
+import { validatePolicy } from '../../governance/use-cases/policy-preview.js';
 import { defineTool } from '../../mcp/define-tool.js';
 import * as s from '../schemas.js';
-import { baselineOf, fileSource, githubSource, policyOrigin, previewPolicy } from './policy-common.js';
+import { fileSource, githubSource, policyOrigin } from './policy-common.js';
 
 const issue = z.object({
   path: z.string().nullable(),
@@ -12,25 +11,6 @@ const issue = z.object({
   column: z.number().nullable(),
   message: z.string(),
 });
-type Issue = z.infer<typeof issue>;
-
-/** The problems a policy error carries, as data (a file with mistakes is an answer, not a failure). */
-function issuesOf(err: DomainError): Issue[] {
-  const raw = (err.details?.issues ?? []) as {
-    path?: unknown;
-    line?: unknown;
-    column?: unknown;
-    message?: unknown;
-  }[];
-  const list = raw.map((i) => ({
-    path: typeof i.path === 'string' ? i.path : Array.isArray(i.path) ? i.path.join('.') : null,
-    line: typeof i.line === 'number' ? i.line : null,
-    column: typeof i.column === 'number' ? i.column : null,
-    message: typeof i.message === 'string' ? i.message : err.message,
-  }));
-  return list.length > 0 ? list : [{ path: null, line: null, column: null, message: err.message }];
-}
-
 const yaml = z.string().max(300_000).describe('File content');
 
 const source = z
@@ -85,51 +65,27 @@ export const validatePolicyTool = defineTool({
   }),
   async handler(input, { deps }) {
     const src: Source = input.source;
-    // Outside the try: an unreadable source or a broken stored configuration is an error, not a file problem.
-    const { text, origin }: { text: string; origin?: PolicyOrigin } =
-      src.kind === 'text'
-        ? { text: src.yaml }
-        : await readPolicyFrom(
-            deps.policySources,
-            src.kind,
-            input.workspace!,
-            src.kind === 'github' ? src.ref : undefined,
-          );
-    const baseline = await baselineOf(deps, input.workspace);
-    const { comparedWith } = baseline;
-    const against = comparedWith ? `the current configuration of ${comparedWith.workspace}` : 'the defaults';
+    const v = await validatePolicy(
+      deps,
+      input.workspace,
+      src.kind === 'text' ? { kind: 'text', text: src.yaml } : src,
+    );
+    const { origin, comparedWith } = v;
     const from = origin ? ` (${origin.location})` : '';
-    try {
-      const { effective, changes } = previewPolicy(baseline, text);
+    const head = { ok: v.ok, ...(origin && { origin }), issues: v.issues, changes: v.changes };
+    if (v.ok) {
+      const against = comparedWith
+        ? `the current configuration of ${comparedWith.workspace}`
+        : 'the defaults';
       return {
-        data: {
-          ok: true,
-          ...(origin && { origin }),
-          issues: [],
-          changes,
-          ...(comparedWith && { comparedWith }),
-          effective,
-        },
-        summary: `Valid${from}: ${changes.length} setting(s) differ from ${against}`,
-      };
-    } catch (err) {
-      if (
-        !(err instanceof DomainError) ||
-        (err.code !== 'CONFIG.INVALID' && err.code !== 'POLICY.YAML_SYNTAX')
-      )
-        throw err;
-      const issues = issuesOf(err);
-      const first = issues[0]!;
-      return {
-        data: {
-          ok: false,
-          ...(origin && { origin }),
-          issues,
-          changes: [],
-          ...(comparedWith && { comparedWith }),
-        },
-        summary: `${issues.length} problem(s)${from}; first${first.line ? ` at line ${first.line}` : ''}: ${first.message}`,
+        data: { ...head, ...(comparedWith && { comparedWith }), effective: v.effective },
+        summary: `Valid${from}: ${v.changes.length} setting(s) differ from ${against}`,
       };
     }
+    const first = v.issues[0]!;
+    return {
+      data: { ...head, ...(comparedWith && { comparedWith }) },
+      summary: `${v.issues.length} problem(s)${from}; first${first.line ? ` at line ${first.line}` : ''}: ${first.message}`,
+    };
   },
 });

@@ -1,30 +1,15 @@
-import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import type { SpecPlan } from '../../governance/decompose/index.js';
-import { DomainError } from '../../governance/errors.js';
+import { openPlanCursor, planPage } from '../../governance/use-cases/plan-pages.js';
 import { planSpec } from '../../governance/use-cases/plan-spec.js';
 import { defineTool, type ToolContext } from '../../mcp/define-tool.js';
 import { itemLine } from '../../mcp/text.js';
 import { asOf, generationOut, method, planItemOut, specText } from './plan-schemas.js';
 import * as s from '../schemas.js';
 
-const MAX_WARNINGS = 100;
 const HEARTBEAT_MS = 5_000;
 
-// A model's plan differs from call to call, so it cannot be paged by asking again: it comes whole
-// (at most 500 items). Cursors exist for rule-based plans only and carry a hash of that plan, so a
-// page is never served from a different spec or options than the first.
+// Cursors page rule-based plans only (a model's plan comes whole, at most 500 items): see plan-pages.ts.
 const cursorInput = z.string().max(20).optional().describe('nextCursor (rule-based plans)');
-
-function planHash(plan: SpecPlan): string {
-  const h = createHash('sha256');
-  for (const i of plan.items) h.update(`${i.id}\u001f${i.parentId ?? ''}\u001e`);
-  return h.digest('base64url').slice(0, 10);
-}
-
-function badCursor(message: string, hint = 'Pass nextCursor from the previous page.'): DomainError {
-  return new DomainError('INPUT.INVALID', message, hint);
-}
 
 /** Progress notifications while a model thinks, so clients see the call is alive. */
 async function heartbeat<T>(ctx: ToolContext, work: () => Promise<T>): Promise<T> {
@@ -81,23 +66,10 @@ export const decomposeSpecTool = defineTool({
       ...(input.oversized ? { oversizedFeatures: input.oversized } : {}),
     };
     const clockMs = () => Date.parse(deps.clock.now());
-    let offset = 0;
-    let expectHash: string | undefined;
-    if (input.cursor !== undefined) {
-      const m = /^(\d{1,7})\.([\w-]{10})$/.exec(input.cursor);
-      if (!m) throw badCursor('The cursor is not one this tool issued');
-      if (input.method === 'sampling' || input.method === 'provider') {
-        throw badCursor(
-          `A plan by method "${input.method}" comes in one page: it has no cursor`,
-          'Call again without cursor, or page with method "auto" or "heuristic".',
-        );
-      }
-      offset = Number(m[1]);
-      expectHash = m[2];
-    }
-    // After the cursor check: a cursor that cannot be ours is refused before anything is read.
+    // Before the configuration is read: a cursor that cannot be ours is refused first.
+    const cursor = openPlanCursor(input.cursor, input.method);
     const config = input.workspace ? (await deps.config.effective(input.workspace)).config : undefined;
-    const requested = input.cursor === undefined ? input.method : 'heuristic';
+    const requested = cursor.method;
     const run = () =>
       planSpec(
         { text: input.text, now, options, method: requested, ...(config && { config }) },
@@ -106,19 +78,12 @@ export const decomposeSpecTool = defineTool({
         clockMs,
       );
     const mayAsk = requested !== 'heuristic' && (models.sampling ?? models.provider) !== undefined;
-    const { plan, generation } = mayAsk ? await heartbeat(ctx, run) : await run();
-    const byModel = generation.method !== 'heuristic';
-    // Pages of a rule-based plan are tied to it: the cursor carries this hash.
-    const hash = byModel ? '' : planHash(plan);
-    if (expectHash !== undefined && hash !== expectHash) {
-      throw badCursor(
-        'The spec or options changed since the first page',
-        'Start again without cursor, with the same text and options on every page.',
-      );
-    }
-    const items = byModel ? plan.items : plan.items.slice(offset, offset + input.limit);
-    const ids = new Set(items.map((i) => i.id));
+    const result = mayAsk ? await heartbeat(ctx, run) : await run();
+    const { plan, generation } = result;
+    const page = planPage(result, cursor, input.limit);
+    const { items, offset } = page;
     const end = offset + items.length;
+    const byModel = generation.method !== 'heuristic';
     const st = plan.stats;
     const by = byModel
       ? `by ${generation.method} model ${generation.model ?? '?'}`
@@ -127,15 +92,14 @@ export const decomposeSpecTool = defineTool({
       data: {
         stats: { ...st },
         items,
-        // The links that touch this page, so each page stands on its own.
-        links: plan.links.filter((l) => ids.has(l.fromId) || ids.has(l.toId)),
-        warnings: offset === 0 ? plan.warnings.slice(0, MAX_WARNINGS) : [],
+        links: page.links,
+        warnings: page.warnings,
         generation: { ...generation, requested: input.method },
-        nextCursor: !byModel && end < plan.items.length ? `${end}.${hash}` : null,
+        nextCursor: page.nextCursor,
       },
       summary:
         `${st.epics} epic(s), ${st.features} feature(s), ${st.tasks} task(s), ${st.links} link(s), ` +
-        `${st.warnings} warning(s); items ${offset + 1}-${end} of ${plan.items.length}; ${by}; ` +
+        `${st.warnings} warning(s); items ${offset + 1}-${end} of ${page.total}; ${by}; ` +
         'preview ids, nothing stored: apply_spec writes the plan',
       lines: items.map((i) => itemLine(i)),
     };

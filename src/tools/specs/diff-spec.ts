@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { decomposeSpec, diffPlans } from '../../governance/decompose/index.js';
-import { RELATED_MIN, specSimilarity } from '../../governance/model/spec-identity.js';
+import { RELATED_MIN } from '../../governance/model/spec-identity.js';
+import { diffSpecTexts } from '../../governance/use-cases/diff-spec.js';
 import { defineTool } from '../../mcp/define-tool.js';
 import { itemLine } from '../../mcp/text.js';
 import { asOf, planItemRef, ref, specText } from './plan-schemas.js';
@@ -44,10 +44,8 @@ export const diffSpecTool = defineTool({
   }),
   async handler(input, { deps }) {
     const now = input.asOf ?? deps.clock.now();
-    const d = diffPlans(decomposeSpec(input.before, { now }), decomposeSpec(input.after, { now }));
+    const { diff: d, similarity, unrelated } = diffSpecTexts(input.before, input.after, now);
     const counts = [d.added, d.removed, d.changed, d.moved].map((x) => x.length);
-    const similarity = Math.round(specSimilarity(input.before, input.after) * 1000) / 1000;
-    const unrelated = similarity < RELATED_MIN;
     return {
       data: {
         added: cap(d.added).map(ref),

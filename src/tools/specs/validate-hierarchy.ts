@@ -1,12 +1,6 @@
 import * as z from 'zod';
-import { checkStoredHierarchy } from '../../governance/compliance/check-stored.js';
-import { createCollector } from '../../governance/compliance/collect.js';
-import { nodeFromPlanItem } from '../../governance/compliance/nodes.js';
 import { RULE_IDS, RULES, SEVERITIES } from '../../governance/compliance/types.js';
-import { createValidator } from '../../governance/compliance/validate-hierarchy.js';
-import { rulePlan } from '../../governance/use-cases/plan-spec.js';
-import { requireWorkspace } from '../../governance/use-cases/workspaces.js';
-import { DomainError } from '../../governance/errors.js';
+import { checkHierarchy } from '../../governance/use-cases/check-hierarchy.js';
 import { defineTool } from '../../mcp/define-tool.js';
 import { violationLine } from '../../mcp/text.js';
 import * as s from '../schemas.js';
@@ -31,18 +25,6 @@ const violation = z.object({
   message: z.string(),
   fix: z.string().describe('A concrete action that removes the violation'),
 });
-
-function offsetOf(cursor: string | undefined): number {
-  const offset = cursor === undefined ? 0 : Number(cursor);
-  if (!Number.isSafeInteger(offset) || offset < 0) {
-    throw new DomainError(
-      'INPUT.INVALID',
-      'The cursor is not one this tool issued',
-      'Pass nextCursor from the previous page with the same source and minSeverity, or omit it.',
-    );
-  }
-  return offset;
-}
 
 export const validateHierarchyTool = defineTool({
   name: 'validate_hierarchy',
@@ -70,31 +52,15 @@ export const validateHierarchyTool = defineTool({
     configVersions: z.object({ org: z.number().nullable(), repo: z.number().nullable() }),
   }),
   async handler(input, { deps, progress, signal }) {
-    const offset = offsetOf(input.cursor);
-    const { config, versions } = await deps.config.effective(input.workspace);
-    const today = deps.clock.now();
-    const collector = createCollector({ minSeverity: input.minSeverity, offset, limit: input.limit });
-    let checked: number;
-    if (input.source.kind === 'stored') {
-      checked = await checkStoredHierarchy(deps.store.reader, {
-        workspace: input.workspace,
-        ...(input.source.rootId && { rootId: input.source.rootId }),
-        config,
-        today,
-        onViolations: (vs) => collector.add(vs),
-        onProgress: (done, total) => progress(done, total, `${done} item(s) checked`),
-        signal,
-      });
-      if (checked === 0) await requireWorkspace(deps.store.reader, input.workspace);
-    } else {
-      // The plan apply_spec would write by rules: this workspace's options and templates.
-      const plan = rulePlan(input.source.text, input.source.asOf ?? today, config);
-      const validator = createValidator(config, { today });
-      for (const item of plan.items) collector.add(validator.push(nodeFromPlanItem(item)));
-      collector.add(validator.finish());
-      checked = plan.items.length;
-    }
-    const page = collector.page();
+    const { checked, page, nextCursor, configVersions } = await checkHierarchy(deps, {
+      workspace: input.workspace,
+      source: input.source,
+      minSeverity: input.minSeverity,
+      cursor: input.cursor,
+      limit: input.limit,
+      onProgress: (done, total) => progress(done, total, `${done} item(s) checked`),
+      signal,
+    });
     const { error, warning, info } = page.counts;
     return {
       data: {
@@ -104,13 +70,13 @@ export const validateHierarchyTool = defineTool({
         matched: page.matched,
         violations: page.violations,
         rules: Object.fromEntries(page.violations.map((v) => [v.rule, RULES[v.rule]])),
-        nextCursor: page.nextOffset === null ? null : String(page.nextOffset),
-        configVersions: { org: versions.org ?? null, repo: versions.repo ?? null },
+        nextCursor,
+        configVersions,
       },
       summary:
         `${page.compliant ? 'Compliant' : 'Not compliant'}: ${checked} item(s), ${error} error(s), ` +
         `${warning} warning(s), ${info} info; showing ${page.violations.length} of ${page.matched}` +
-        (page.nextOffset === null ? '' : ', more with nextCursor'),
+        (nextCursor === null ? '' : ', more with nextCursor'),
       lines: page.violations.map(violationLine),
     };
   },
