@@ -77,6 +77,27 @@ describe.each<BackendName>(['sqlite', 'postgres'])('spec identity on %s', (backe
     expect(b).toMatchObject({ created: [], updated: [] });
   });
 
+  it.each([true, false])(
+    'takes an edit of a generic-titled spec, applied without specId, as its next version (dryRun %s)',
+    async (dryRun) => {
+      const v1 = '# PRD\n\n## Login\n\n- Sign up\n- Sign in\n- Reset a password\n- Sign out\n';
+      const other = '# PRD\n\n## Checkout\n\n- Pay by card\n- Refund a payment\n';
+      const a = await apply(c(), v1);
+      await apply(c(), other);
+      const edited = v1.replace('- Sign out\n', '- Sign out of every device\n');
+      const r = dryRun
+        ? await c().ok('apply_spec', { workspace: WS, text: edited, asOf: AS_OF, dryRun: true })
+        : await apply(c(), edited);
+      expect(r.spec).toMatchObject({ specId: a.spec.specId, version: 2, newVersion: true });
+      if (!dryRun) {
+        // One task retitled in place, none duplicated.
+        expect(r.created).toEqual([]);
+        const all = await titles(c());
+        expect(all.filter((t) => t.startsWith('Task: Sign out'))).toEqual(['Task: Sign out of every device']);
+      }
+    },
+  );
+
   const STORED = '# Checkout\n\n## Payments\n\n- Pay by card\n- Refund a payment\n- Send a receipt\n';
   const UNRELATED = '# Checkout\n\n## Warehouse\n\n- Print pick lists\n- Ship parcels\n- Count stock\n';
   const EDITED = STORED.replace('- Send a receipt', '- Send a receipt by email');

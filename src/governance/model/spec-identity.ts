@@ -110,17 +110,36 @@ function normalizedLines(text: string): string[] {
     .filter((l) => l !== '' && !/^(?:[-*_=`~]{3,}|\|?[\s:|-]+\|?)$/.test(l));
 }
 
-/** The id used when the caller gives none. */
+/** The part of a generic title's default id before its content hash (`prd` for `# PRD`). */
+export function genericIdBase(title: string | undefined): string {
+  return [...(slugify(title ?? '') || 'spec')]
+    .slice(0, SPEC_ID_MAX - 11)
+    .join('')
+    .replace(/-+$/, '');
+}
+
+/** Whether `specId` is a default id made for a generic title with this base (`prd-0123456789`). */
+export function isHashedId(specId: string, base: string): boolean {
+  return (
+    specId.length === base.length + 11 &&
+    specId.startsWith(`${base}-`) &&
+    /^[0-9a-f]{10}$/.test(specId.slice(-10))
+  );
+}
+
+/** The id used when the caller gives none (before looking for an earlier version: spec-id.ts). */
 export function defaultSpecId(title: string | undefined, text: string): string {
   const slug = slugify(title ?? '');
   if (!isGenericTitle(title)) return slug;
   const digest = createHash('sha256').update(normalizedLines(text).join('\n'), 'utf8').digest('hex');
-  const base = [...(slug || 'spec')]
-    .slice(0, SPEC_ID_MAX - 11)
-    .join('')
-    .replace(/-+$/, '');
-  return `${base}-${digest.slice(0, 10)}`;
+  return `${genericIdBase(title)}-${digest.slice(0, 10)}`;
 }
+
+/**
+ * At or above this similarity, a generic-titled text without a specId is taken as an edit of the
+ * stored spec with the same generic title (its next version), not as a new document.
+ */
+export const SAME_DOCUMENT_MIN = 0.5;
 
 function jaccard<T>(x: ReadonlySet<T>, y: ReadonlySet<T>): number {
   if (x.size === 0 && y.size === 0) return 1;

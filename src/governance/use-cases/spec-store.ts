@@ -10,7 +10,6 @@ import { scanLines } from '../decompose/scan.js';
 import type { SpecPlan } from '../decompose/types.js';
 import type { AuditDiff } from '../model/audit.js';
 import {
-  assertSpecId,
   specStatus,
   stageStates,
   stageStatus,
@@ -19,7 +18,8 @@ import {
   type SpecVersion,
   type StageUpdate,
 } from '../model/spec.js';
-import { defaultSpecId, RELATED_MIN, specSimilarity, specUnrelated } from '../model/spec-identity.js';
+import { RELATED_MIN, specSimilarity, specUnrelated } from '../model/spec-identity.js';
+import { resolveSpecId } from './spec-id.js';
 import { LIMITS } from '../model/work-item.js';
 import { assertWorkspace } from '../model/workspace.js';
 import type { Caller } from '../ports/caller.js';
@@ -29,6 +29,7 @@ import { applyPlan, writePlan, type ApplyReport } from './apply-plan.js';
 import type { OrphanPolicy } from './plan-orphans.js';
 import type { GenerationMeta } from './model-json.js';
 import { planFields, type MergeBase } from './plan-steps.js';
+import { putSpecAt } from './store-writes.js';
 import { runWrite, type WriteScope } from './write-scope.js';
 
 /**
@@ -98,9 +99,9 @@ interface Draft {
 }
 
 /** Bytes and lines come from the plan: both kinds of plan carry the decomposer's text stats. */
-function draftOf(cmd: ApplySpecCommand): Draft {
+async function draftOf(r: StoreReader, workspace: string, cmd: ApplySpecCommand): Promise<Draft> {
   const heading = firstHeading(cmd.text);
-  const specId = assertSpecId(cmd.specId ?? defaultSpecId(heading, cmd.text));
+  const specId = await resolveSpecId(r, workspace, cmd, heading);
   const title = heading ?? cmd.plan.items[0]?.title ?? specId;
   return {
     specId,
@@ -129,9 +130,9 @@ export async function applySpec(
   cmd: ApplySpecCommand,
 ): Promise<ApplySpecResult> {
   const workspace = assertWorkspace(cmd.workspace);
-  const draft = draftOf(cmd);
   const onConflict = cmd.onConflict ?? 'keep';
   if (cmd.dryRun) {
+    const draft = await draftOf(deps.store.reader, workspace, cmd);
     const prev = await deps.store.reader.getSpec(workspace, draft.specId);
     await assertRelated(deps.store.reader, workspace, prev, draft, cmd);
     const report = await applyPlan(deps, caller, {
@@ -147,6 +148,8 @@ export async function applySpec(
     return { report, spec: { specId: draft.specId, version, newVersion: !same, status: null } };
   }
   return runWrite(deps, caller, workspace, async (s) => {
+    // Inside the write: the stored specs a default id is matched against cannot change meanwhile.
+    const draft = await draftOf(s.tx, workspace, cmd);
     const prev = await s.tx.getSpec(workspace, draft.specId);
     await assertRelated(s.tx, workspace, prev, draft, cmd);
     const origin = specOrigin(draft.specId);
@@ -229,7 +232,8 @@ async function storeVersion(
   );
   if (cmd.validate) status.validation = stageStatus(await cmd.validate(s, { report, items }), s.now);
 
-  const stored = await s.tx.putSpecVersion(
+  const stored = await putSpecAt(
+    s.tx,
     {
       workspace: s.workspace,
       specId: d.specId,

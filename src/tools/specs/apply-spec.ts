@@ -16,8 +16,9 @@ const specId = z
   .optional()
   .describe(
     'Id the spec is stored under (lower-case letters of any script, digits, inner -); default: the ' +
-      'first heading slugified, plus a content hash when it is generic (PRD, Spec, none). Passing it ' +
-      'replaces the stored spec of that id even when the text is unrelated',
+      'first heading slugified; when it is generic (PRD, Spec, none), the id of the most similar stored ' +
+      'spec with that title, else the title plus a content hash. Passing it replaces the stored spec ' +
+      'of that id even when the text is unrelated',
   );
 
 const onConflict = z
