@@ -99,10 +99,14 @@ const ERROR_MEANINGS: Record<ErrorCode, string> = {
     'The policy source asked for is not configured: `github` needs `GITHUB_TOKEN`, `file` needs `GF_POLICY_DIR`.',
   'GITHUB.UNAUTHORIZED': 'GitHub rejected the token (`GITHUB_TOKEN` is wrong, expired or revoked).',
   'GITHUB.FORBIDDEN':
-    'The token is valid but may not read this repository (scopes, fine-grained permissions, SSO).',
+    'The token is valid but lacks a permission the call needs (`details.permission` when GitHub names it; scopes, fine-grained permissions, SSO).',
   'GITHUB.RATE_LIMITED':
     'The GitHub rate limit is exhausted; `details.resetAt` says when it resets (`details.retryAfterSeconds`).',
   'GITHUB.UNAVAILABLE': 'GitHub (or `GITHUB_API_URL`) cannot be reached or answered with a server error.',
+  'GITHUB.NOT_FOUND':
+    'GitHub has no such repository, issue or node, or the token may not see it (GitHub answers 404 for both).',
+  'GITHUB.VALIDATION':
+    "GitHub refused a change as invalid; `details.errors` carries GitHub's own list (the field and why).",
   'MODEL.UNAVAILABLE':
     'The `method` asked for a model this call cannot use: `sampling` without a client that declared sampling, or `provider` without a configured provider. `auto` never fails this way.',
   'SPEC.EMPTY': 'The spec is empty, or has headings and decorations but no requirement text.',

@@ -1,30 +1,52 @@
 /**
- * The one place an Octokit is built: core + retry (server errors) + throttling (rate limits).
- * A tool call waits for GitHub at most briefly: a rate limit that resets later is reported to the
- * caller (GITHUB.RATE_LIMITED with the reset time) rather than slept through.
+ * The one place an Octokit is built: @octokit/rest (REST methods, pagination) with @octokit/graphql
+ * (`octokit.graphql`, paginated by plugin-paginate-graphql), retry (server errors, only for requests
+ * that are safe to repeat) and throttling (rate limits, and content-creating requests paced below
+ * GitHub's secondary limit). A tool call waits for GitHub at most briefly: a rate limit that resets
+ * later is reported to the caller (GITHUB.RATE_LIMITED with the reset time) rather than slept through.
  */
-import { Octokit } from '@octokit/core';
+import { createAppAuth } from '@octokit/auth-app';
+import { paginateGraphQL } from '@octokit/plugin-paginate-graphql';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
+import { Octokit } from '@octokit/rest';
+import Bottleneck from 'bottleneck';
 
 export const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
+/** The REST API version every request pins (`X-GitHub-Api-Version`). */
+export const GITHUB_API_VERSION = '2022-11-28';
+/** GitHub allows 80 content-creating requests a minute: one every 750 ms stays under it. */
+export const WRITE_INTERVAL_MS = 750;
 
-const GitHubOctokit = Octokit.plugin(retry, throttling);
+const GitHubOctokit = Octokit.plugin(retry, throttling, paginateGraphQL);
 export type GitHubClient = InstanceType<typeof GitHubOctokit>;
 
+/** A GitHub App installation's credentials: the client mints (and renews) installation tokens. */
+export interface GitHubAppCredentials {
+  appId: string | number;
+  /** The app's PEM private key. */
+  privateKey: string;
+  installationId: number;
+}
+
 export interface GitHubClientOptions {
-  token: string;
-  /** GITHUB_API_URL; GitHub Enterprise Server is `https://HOST/api/v3`. */
+  /** A personal, fine-grained or installation token. Give this or `app`. */
+  token?: string;
+  /** Authenticate as a GitHub App installation instead of with a token. */
+  app?: GitHubAppCredentials;
+  /** GITHUB_API_URL; GitHub Enterprise Server is `https://HOST/api/v3` (GraphQL then at /api/graphql). */
   baseUrl?: string;
   userAgent?: string;
   /** Replaces the global fetch (tests). */
   fetch?: typeof globalThis.fetch;
   /** Rate limits resetting within this many seconds are waited for, once; later ones fail. */
   maxRateLimitWaitSeconds?: number;
-  /** Retries of a 5xx or network failure. */
+  /** Retries of a 5xx or network failure, for requests that are safe to repeat. */
   retries?: number;
   /** Milliseconds per unit of retry back-off and of `retry-after` seconds: 1 in tests makes waits instant. */
   backoffUnitMs?: number;
+  /** Minimum time between content-creating requests of this client (default WRITE_INTERVAL_MS). */
+  writeIntervalMs?: number;
   /** Where Octokit's own messages go (default: console.warn/error, i.e. stderr; debug and info dropped). */
   log?: {
     debug(message: string): void;
@@ -34,27 +56,102 @@ export interface GitHubClientOptions {
   };
 }
 
+const isGraphqlPath = (path: string) => /^\/graphql\/?$/.test(path) || /\/api\/graphql\/?$/.test(path);
+
+const MUTATION = /^\s*(?:#[^\n]*\n\s*)*mutation\b/;
+
+/**
+ * Whether a request may be sent again after a failure that leaves its effect unknown (a 5xx, a
+ * timeout, a lost response). Reads, and writes that set a state (PUT, PATCH, DELETE), give the same
+ * result twice; a POST may create a second object, and so may a GraphQL mutation. Those are never
+ * repeated blindly: the caller checks what GitHub holds first (the sync's idempotency markers).
+ */
+export function isSafeToRepeat(method: string, path: string, body: unknown): boolean {
+  const m = method.toUpperCase();
+  if (m !== 'POST') return true;
+  if (!isGraphqlPath(path)) return false;
+  const query = (body as { query?: unknown } | undefined)?.query;
+  return typeof query === 'string' && !MUTATION.test(query);
+}
+
+/** What GitHub's secondary limit counts as content-creating: every REST write, every GraphQL mutation. */
+export function isContentCreating(method: string, path: string, body: unknown): boolean {
+  const m = method.toUpperCase();
+  if (m === 'GET' || m === 'HEAD' || m === 'OPTIONS') return false;
+  return m !== 'POST' || !isGraphqlPath(path) || !isSafeToRepeat(m, path, body);
+}
+
 export function createOctokit(opts: GitHubClientOptions): GitHubClient {
+  if (!opts.token && !opts.app) throw new Error('createOctokit: give a token or GitHub App credentials');
   const maxWait = opts.maxRateLimitWaitSeconds ?? 10;
   const unit = opts.backoffUnitMs ?? 1000;
   const waitOnce = (retryAfter: number, _o: unknown, _k: unknown, retryCount: number): boolean =>
     retryCount === 0 && retryAfter <= maxWait;
-  return new GitHubOctokit({
-    auth: opts.token,
+  const octokit = new GitHubOctokit({
+    ...(opts.app
+      ? {
+          authStrategy: createAppAuth,
+          auth: {
+            appId: opts.app.appId,
+            privateKey: opts.app.privateKey,
+            installationId: opts.app.installationId,
+          },
+        }
+      : { auth: opts.token }),
     baseUrl: (opts.baseUrl ?? DEFAULT_GITHUB_API_URL).replace(/\/+$/, ''),
     userAgent: opts.userAgent ?? 'governance-factory',
-    ...(opts.fetch && { request: { fetch: opts.fetch } }),
+    request: { fetch: pacedFetch(opts.fetch ?? globalThis.fetch, opts.writeIntervalMs ?? WRITE_INTERVAL_MS) },
     ...(opts.log && { log: opts.log }),
     retry: {
       retries: opts.retries ?? 2,
       retryAfterBaseValue: unit,
-      // 429 is the throttling plugin's to handle (with the reset time), not a blind retry.
+      // 403 and 429 are the throttling plugin's to handle (with the reset time), not a blind retry.
       doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
     },
     throttle: {
       retryAfterBaseValue: unit,
       onRateLimit: waitOnce,
       onSecondaryRateLimit: waitOnce,
+      // Without the plugin's spacing (a second for every write and GraphQL call, three for issue
+      // creation): pacedFetch spaces what GitHub's limit counts, content-creating requests only.
+      write: new Bottleneck.Group({ minTime: 0 }),
+      notifications: new Bottleneck.Group({ minTime: 0 }),
     },
   });
+  // Registered after the plugins, so it runs before them. Every request pins the API version; one
+  // that is not safe to repeat gets no retries from plugin-retry (the throttling plugin still sends
+  // again one that a rate limit refused: GitHub did nothing with it).
+  octokit.hook.wrap('request', async (request, options) => {
+    options.headers['x-github-api-version'] = GITHUB_API_VERSION;
+    const path = new URL(options.url, 'http://github.invalid').pathname;
+    if (!isSafeToRepeat(options.method, path, options.data ?? options)) {
+      options.request = { ...options.request, retries: 0 };
+    }
+    return request(options);
+  });
+  return octokit;
+}
+
+/**
+ * `fetch` with content-creating requests started at least `intervalMs` apart, one at a time, at the
+ * last step before the network: every attempt GitHub sees is paced, retries included.
+ */
+function pacedFetch(fetch: typeof globalThis.fetch, intervalMs: number): typeof globalThis.fetch {
+  const pace = new Bottleneck({ maxConcurrent: 1, minTime: intervalMs });
+  return (input, init) => {
+    const method = init?.method ?? 'GET';
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const path = new URL(url, 'http://github.invalid').pathname;
+    if (!isContentCreating(method, path, jsonBody(init?.body))) return fetch(input, init);
+    return pace.schedule(() => fetch(input, init));
+  };
+}
+
+function jsonBody(body: unknown): unknown {
+  if (typeof body !== 'string') return undefined;
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return undefined;
+  }
 }
