@@ -112,7 +112,8 @@ function policySources(config: ServeConfig, log: Logger): PolicySources {
           ]);
           return p.createGitHubPolicySource(
             o.createOctokit({
-              token: github.token,
+              ...(github.token !== undefined && { token: github.token }),
+              ...(github.app && { app: github.app }),
               baseUrl: github.apiUrl,
               userAgent: `${SERVER_INFO.name}/${SERVER_INFO.version}`,
               // Octokit's own warnings (deprecations, throttling) go to the process log, on stderr.

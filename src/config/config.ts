@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as z from 'zod';
@@ -62,9 +63,12 @@ export interface ModelProviderConfig {
   timeoutMs: number;
 }
 
-/** GitHub access for policy files; exists only when GITHUB_TOKEN is set. */
+/** GitHub access; exists only when GITHUB_TOKEN or the GITHUB_APP_* settings are given. */
 export interface GitHubConfig {
-  token: string;
+  /** A token (GITHUB_TOKEN), or absent when the server authenticates as a GitHub App. */
+  token?: string;
+  /** A GitHub App installation (GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY[_FILE], GITHUB_APP_INSTALLATION_ID). */
+  app?: { appId: number; privateKey: string; installationId: number };
   /** Without a trailing slash; GitHub Enterprise Server is https://HOST/api/v3. */
   apiUrl: string;
 }
@@ -149,6 +153,10 @@ const SOURCES = {
   modelTimeoutMs: { env: 'GF_MODEL_TIMEOUT_MS' },
   githubToken: { env: 'GITHUB_TOKEN' },
   githubApiUrl: { env: 'GITHUB_API_URL' },
+  githubAppId: { env: 'GITHUB_APP_ID' },
+  githubAppPrivateKey: { env: 'GITHUB_APP_PRIVATE_KEY' },
+  githubAppPrivateKeyFile: { env: 'GITHUB_APP_PRIVATE_KEY_FILE' },
+  githubAppInstallationId: { env: 'GITHUB_APP_INSTALLATION_ID' },
   policyDir: { env: 'GF_POLICY_DIR' },
   auditSigningKey: { env: 'GF_AUDIT_SIGNING_KEY' },
   auditKeyFile: { env: 'GF_AUDIT_KEY_FILE' },
@@ -165,6 +173,7 @@ const SECRET: ReadonlySet<Key> = new Set<Key>([
   'openaiBaseUrl',
   'openaiApiKey',
   'githubToken',
+  'githubAppPrivateKey',
   'auditSigningKey',
 ]);
 
@@ -314,6 +323,16 @@ const settings = z.object({
     )
     .transform((v) => v.replace(/\/+$/, ''))
     .default('https://api.github.com'),
+  githubAppId: int(1, 2 ** 53 - 1).optional(),
+  githubAppPrivateKey: z
+    .string()
+    .refine(
+      (v) => /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(v),
+      'must be the PEM private key of the GitHub App',
+    )
+    .optional(),
+  githubAppPrivateKeyFile: z.string().trim().min(1, 'must not be empty').optional(),
+  githubAppInstallationId: int(1, 2 ** 53 - 1).optional(),
   policyDir: z.string().trim().min(1, 'must not be empty').optional(),
   auditSigningKey: z
     .string()
@@ -430,7 +449,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv, system: Syste
       name: s.actorName ?? s.actorId ?? username,
     },
     ...(model ? { model } : {}),
-    ...(s.githubToken ? { github: { token: s.githubToken, apiUrl: s.githubApiUrl } } : {}),
+    ...githubAccess(s, system),
     ...(s.policyDir ? { policyDir: resolveDir(s.policyDir, system) } : {}),
     audit: {
       ...(s.auditSigningKey ? { signingKey: s.auditSigningKey } : {}),
@@ -438,6 +457,53 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv, system: Syste
         ? resolveDir(s.auditKeyFile, system)
         : path.join(dataDir, 'audit-signing-key.pem'),
       checkpointMinutes: s.auditCheckpointMinutes,
+    },
+  };
+}
+
+/** GITHUB_TOKEN, or a GitHub App installation: never both, and an app needs all three of its settings. */
+function githubAccess(s: z.output<typeof settings>, system: SystemInfo): { github?: GitHubConfig } {
+  const appKeyGiven = s.githubAppPrivateKey !== undefined || s.githubAppPrivateKeyFile !== undefined;
+  const anyApp = s.githubAppId !== undefined || appKeyGiven || s.githubAppInstallationId !== undefined;
+  if (!anyApp) return s.githubToken ? { github: { token: s.githubToken, apiUrl: s.githubApiUrl } } : {};
+  const missing = [
+    ...(s.githubAppId === undefined ? ['GITHUB_APP_ID'] : []),
+    ...(!appKeyGiven ? ['GITHUB_APP_PRIVATE_KEY or GITHUB_APP_PRIVATE_KEY_FILE'] : []),
+    ...(s.githubAppInstallationId === undefined ? ['GITHUB_APP_INSTALLATION_ID'] : []),
+  ];
+  if (s.githubToken) {
+    throw new ConfigError(
+      problems(['GITHUB_TOKEN and GITHUB_APP_* are both set: authenticate with one of them, not both']),
+    );
+  }
+  if (missing.length > 0) {
+    throw new ConfigError(problems([`a GitHub App needs ${missing.join(', ')} as well`]));
+  }
+  if (s.githubAppPrivateKey !== undefined && s.githubAppPrivateKeyFile !== undefined) {
+    throw new ConfigError(
+      problems(['GITHUB_APP_PRIVATE_KEY and GITHUB_APP_PRIVATE_KEY_FILE are both set: give one']),
+    );
+  }
+  let privateKey = s.githubAppPrivateKey;
+  if (privateKey === undefined) {
+    const file = resolveDir(s.githubAppPrivateKeyFile!, system);
+    try {
+      privateKey = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new ConfigError(
+        problems([
+          `GITHUB_APP_PRIVATE_KEY_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+        ]),
+      );
+    }
+    if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey)) {
+      throw new ConfigError(problems([`GITHUB_APP_PRIVATE_KEY_FILE: ${file} is not a PEM private key`]));
+    }
+  }
+  return {
+    github: {
+      app: { appId: s.githubAppId!, privateKey, installationId: s.githubAppInstallationId! },
+      apiUrl: s.githubApiUrl,
     },
   };
 }

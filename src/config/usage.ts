@@ -42,6 +42,8 @@ Environment:
   GITHUB_TOKEN          Token to read .github/governance.yml from GitHub (validate_policy, sync_policy);
                         a fine-grained token with "Contents: read" is enough
   GITHUB_API_URL        GitHub REST API (default https://api.github.com; GHES: https://HOST/api/v3)
+  GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY (or GITHUB_APP_PRIVATE_KEY_FILE), GITHUB_APP_INSTALLATION_ID
+                        Authenticate as a GitHub App installation instead of GITHUB_TOKEN (not both)
   GF_POLICY_DIR         Directory of checkouts to read .github/governance.yml from (validate_policy,
                         sync_policy): <dir>/<owner>/<repo> or <dir>/<repo>
   GF_AUDIT_SIGNING_KEY  Ed25519 private key (PEM or base64 PKCS#8) that signs audit checkpoints and exports;

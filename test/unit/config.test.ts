@@ -469,6 +469,56 @@ describe('loadConfig: policy sources', () => {
     expect(failure([], env)).toMatch(says);
   });
 
+  describe('as a GitHub App', () => {
+    const PEM = '-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----\n';
+    const APP = { GITHUB_APP_ID: '123', GITHUB_APP_INSTALLATION_ID: '42' };
+
+    it('takes the key inline or from a file', async () => {
+      const { mkdtemp, writeFile } = await import('node:fs/promises');
+      const { tmpdir } = await import('node:os');
+      const dir = await mkdtemp(path.join(tmpdir(), 'gf-app-key-'));
+      const file = path.join(dir, 'app.pem');
+      await writeFile(file, PEM);
+      const want = {
+        github: {
+          app: { appId: 123, privateKey: PEM, installationId: 42 },
+          apiUrl: 'https://api.github.com',
+        },
+      };
+      expect(serve([], { ...APP, GITHUB_APP_PRIVATE_KEY: PEM })).toMatchObject(want);
+      expect(serve([], { ...APP, GITHUB_APP_PRIVATE_KEY_FILE: file })).toMatchObject(want);
+      expect(serve([], { ...APP, GITHUB_APP_PRIVATE_KEY: PEM }).github?.token).toBeUndefined();
+    });
+
+    it.each([
+      {
+        env: { GITHUB_APP_ID: '123', GITHUB_APP_PRIVATE_KEY: PEM },
+        says: /needs GITHUB_APP_INSTALLATION_ID/,
+      },
+      { env: { GITHUB_APP_INSTALLATION_ID: '42' }, says: /needs GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY or/ },
+      {
+        env: { ...APP, GITHUB_APP_PRIVATE_KEY: PEM, GITHUB_TOKEN: 'ghp_x' },
+        says: /both set: authenticate with one/,
+      },
+      {
+        env: { ...APP, GITHUB_APP_PRIVATE_KEY: 'not a key secret123' },
+        says: /GITHUB_APP_PRIVATE_KEY: must be the PEM/,
+      },
+      {
+        env: { ...APP, GITHUB_APP_PRIVATE_KEY_FILE: '/nonexistent/app.pem' },
+        says: /cannot read \/nonexistent\/app.pem \(ENOENT\)/,
+      },
+      {
+        env: { ...APP, GITHUB_APP_ID: 'abc', GITHUB_APP_PRIVATE_KEY: PEM },
+        says: /GITHUB_APP_ID "abc": must be a whole number/,
+      },
+    ])('fails fast: $says', ({ env, says }) => {
+      const msg = failure([], env);
+      expect(msg).toMatch(says);
+      expect(msg).not.toContain('secret123');
+    });
+  });
+
   it('never echoes GITHUB_TOKEN', () => {
     const msg = failure([], { GITHUB_TOKEN: 'ghp_secret hunter2' });
     expect(msg).toMatch(/GITHUB_TOKEN: must not contain whitespace/);
