@@ -7,7 +7,8 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const BIN = join(ROOT, 'dist', 'governance-factory.js');
+// GF_BENCH_BIN measures another build (an earlier commit's dist/) with the same script.
+export const BIN = process.env.GF_BENCH_BIN || join(ROOT, 'dist', 'governance-factory.js');
 
 export function tempDataDir() {
   return mkdtempSync(join(tmpdir(), 'gf-bench-'));
