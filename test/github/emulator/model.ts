@@ -1,0 +1,165 @@
+/** The shapes the emulator's state holds (REST and GraphQL render them in their own forms). */
+import type { Permissions } from './seed.js';
+
+export interface Owner {
+  id: number;
+  nodeId: string;
+  login: string;
+  type: 'User' | 'Organization';
+  issueTypes: IssueType[];
+}
+
+export interface IssueType {
+  id: number;
+  nodeId: string;
+  name: string;
+  description: string | null;
+  color: string | null;
+  isEnabled: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Label {
+  id: number;
+  nodeId: string;
+  name: string;
+  color: string;
+  description: string | null;
+  isDefault: boolean;
+  repo: Repository;
+}
+
+export interface Milestone {
+  id: number;
+  nodeId: string;
+  number: number;
+  title: string;
+  description: string | null;
+  state: 'open' | 'closed';
+  dueOn: string | null;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+  repo: Repository;
+}
+
+export type StateReason = 'completed' | 'not_planned' | 'reopened' | 'duplicate' | null;
+
+export interface Issue {
+  id: number;
+  nodeId: string;
+  number: number;
+  repo: Repository;
+  title: string;
+  body: string | null;
+  state: 'open' | 'closed';
+  stateReason: StateReason;
+  labels: Label[];
+  milestone: Milestone | null;
+  assignees: Owner[];
+  type: IssueType | null;
+  author: Owner;
+  parent: Issue | null;
+  subIssues: Issue[];
+  blockedBy: Issue[];
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+}
+
+export interface Repository {
+  id: number;
+  nodeId: string;
+  owner: Owner;
+  name: string;
+  private: boolean;
+  issues: Issue[];
+  labels: Label[];
+  milestones: Milestone[];
+}
+
+export interface Token {
+  token: string;
+  user: Owner;
+  permissions: Permissions;
+  /** Epoch milliseconds; installation tokens expire. */
+  expiresAt?: number;
+}
+
+export type Entity =
+  | { kind: 'Issue'; value: Issue }
+  | { kind: 'Label'; value: Label }
+  | { kind: 'Milestone'; value: Milestone }
+  | { kind: 'Repository'; value: Repository }
+  | { kind: 'IssueType'; value: IssueType }
+  | { kind: 'User'; value: Owner }
+  | { kind: 'Organization'; value: Owner }
+  | { kind: 'ProjectV2'; value: Project }
+  | { kind: 'ProjectV2Item'; value: ProjectItem }
+  | { kind: 'ProjectV2Field'; value: ProjectField };
+
+/** The value behind each kind of global id. */
+export interface EntityValues {
+  Issue: Issue;
+  Label: Label;
+  Milestone: Milestone;
+  Repository: Repository;
+  IssueType: IssueType;
+  User: Owner;
+  Organization: Owner;
+  ProjectV2: Project;
+  ProjectV2Item: ProjectItem;
+  ProjectV2Field: ProjectField;
+}
+
+export type ProjectFieldType = 'TITLE' | 'TEXT' | 'NUMBER' | 'DATE' | 'SINGLE_SELECT';
+
+export interface ProjectField {
+  id: number;
+  nodeId: string;
+  name: string;
+  dataType: ProjectFieldType;
+  options: { id: string; name: string; color: string; description: string }[];
+}
+
+export type ProjectValue = { text: string } | { number: number } | { date: string } | { optionId: string };
+
+export interface ProjectItem {
+  id: number;
+  nodeId: string;
+  project: Project;
+  content: Issue;
+  /** Field node id -> value. */
+  values: Map<string, ProjectValue>;
+}
+
+export interface Project {
+  id: number;
+  nodeId: string;
+  number: number;
+  title: string;
+  owner: Owner;
+  fields: ProjectField[];
+  items: ProjectItem[];
+}
+
+export interface IssueInput {
+  title: string;
+  body?: string | null;
+  labels?: string[];
+  milestone?: number | null;
+  assignees?: string[];
+  type?: string | null;
+}
+
+export interface IssueEvent {
+  action: 'opened' | 'edited' | 'closed' | 'reopened';
+  issue: Issue;
+  sender: Owner;
+}
+
+export interface IssueChanges extends Partial<IssueInput> {
+  state?: 'open' | 'closed';
+  stateReason?: StateReason;
+}
