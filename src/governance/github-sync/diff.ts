@@ -79,11 +79,15 @@ const same = (a: readonly string[], b: readonly string[]) => {
   return x.length === y.length && x.every((v, i) => v === y[i]);
 };
 
-export function diffSync(
-  desired: DesiredState,
-  current: CurrentState,
+/**
+ * The issue GitHub holds for each item: its mapping row's issue, else the issue whose marker names it.
+ * `unmanaged` counts the issues without this workspace's marker.
+ */
+export function matchIssues(
+  desired: Pick<DesiredState, 'workspace' | 'issues'>,
+  current: Pick<CurrentState, 'issues'>,
   mapping: ReadonlyMap<string, number>,
-): SyncPlan {
+): { matched: Map<string, CurrentIssue>; unmanaged: number } {
   const byNumber = new Map(current.issues.map((i) => [i.number, i]));
   const byMarker = new Map<string, CurrentIssue>();
   let unmanaged = 0;
@@ -92,6 +96,22 @@ export function diffSync(
     if (ref && ref.workspace.toLowerCase() === desired.workspace.toLowerCase()) byMarker.set(ref.itemId, i);
     else unmanaged++;
   }
+  const matched = new Map<string, CurrentIssue>();
+  for (const d of desired.issues) {
+    const mapped = mapping.get(d.itemId);
+    const found = (mapped !== undefined ? byNumber.get(mapped) : undefined) ?? byMarker.get(d.itemId);
+    if (found) matched.set(d.itemId, found);
+  }
+  return { matched, unmanaged };
+}
+
+export function diffSync(
+  desired: DesiredState,
+  current: CurrentState,
+  mapping: ReadonlyMap<string, number>,
+): SyncPlan {
+  const byNumber = new Map(current.issues.map((i) => [i.number, i]));
+  const { matched, unmanaged } = matchIssues(desired, current, mapping);
   const milestoneTitle = new Map(desired.milestones.map((m) => [m.id, m.title]));
   const plan: SyncPlan = {
     labels: diffLabels(desired.labels, current.labels),
@@ -107,7 +127,7 @@ export function diffSync(
   const numberOf = new Map<string, number>();
   for (const d of desired.issues) {
     const mapped = mapping.get(d.itemId);
-    const found = (mapped !== undefined ? byNumber.get(mapped) : undefined) ?? byMarker.get(d.itemId);
+    const found = matched.get(d.itemId);
     if (!found) {
       plan.issues.create.push(d);
       continue;
