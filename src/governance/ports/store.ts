@@ -7,6 +7,7 @@ import type { AuditReads, AuditWrites } from './store-audit.js';
 import type { ConfigDocReads, ConfigDocWrites } from './store-config-docs.js';
 import type { ItemReads, ItemWrites } from './store-items.js';
 import type { MilestoneReads, MilestoneWrites } from './store-milestones.js';
+import type { IssueMapReads, IssueMapWrites } from './store-github.js';
 import type { SpecReads, SpecWrites } from './store-specs.js';
 import type { WorkspaceReads, WorkspaceWrites } from './store-workspaces.js';
 
@@ -15,12 +16,13 @@ export type { ConfigDoc } from './store-config-docs.js';
 export type { ChildStats, TreeQuery } from './store-items.js';
 export type { TitleTaken } from './store-milestones.js';
 export type { VersionedPut, VersionedUpdate } from './store-results.js';
+export type { IssueMapping } from './store-github.js';
 export type { SpecQuery } from './store-specs.js';
 export type { WorkspaceQuery } from './store-workspaces.js';
 
 /** Reads; outside a transaction they see the latest committed state. */
 export interface StoreReader
-  extends WorkspaceReads, ItemReads, MilestoneReads, AuditReads, ConfigDocReads, SpecReads {}
+  extends WorkspaceReads, ItemReads, MilestoneReads, AuditReads, ConfigDocReads, SpecReads, IssueMapReads {}
 
 /**
  * One atomic unit of work on one workspace. Writers of the same workspace are serialized
@@ -36,7 +38,8 @@ export interface StoreTx
     AuditWrites,
     OutboxWrites,
     ConfigDocWrites,
-    SpecWrites {}
+    SpecWrites,
+    IssueMapWrites {}
 
 export interface GovernanceStore {
   readonly kind: 'sqlite' | 'postgres';

@@ -293,6 +293,34 @@ const outboxRelay: Migration = {
   },
 };
 
+/**
+ * The GitHub sync's mapping rows (issue 8): the issue each item is materialized as. One row per
+ * item; an issue number maps back to at most one item of its repository.
+ */
+const githubIssues: Migration = {
+  name: '0007_github_issues',
+  async up(db, dialect) {
+    const key = keyText(dialect);
+    await db.schema
+      .createTable('github_issues')
+      .addColumn('workspace', key, (c) => c.notNull())
+      .addColumn('item_id', key, (c) => c.notNull())
+      .addColumn('repository', key, (c) => c.notNull())
+      .addColumn('number', 'integer', (c) => c.notNull())
+      .addColumn('issue_id', 'bigint', (c) => c.notNull())
+      .addColumn('node_id', 'text', (c) => c.notNull())
+      .addColumn('synced_at', key, (c) => c.notNull())
+      .addPrimaryKeyConstraint('github_issues_pk', ['workspace', 'item_id'])
+      .execute();
+    await db.schema
+      .createIndex('github_issues_number_idx')
+      .on('github_issues')
+      .columns(['repository', 'number'])
+      .unique()
+      .execute();
+  },
+};
+
 /** Applied in order; never edit one that has shipped, append a new one. */
 export const MIGRATIONS: readonly Migration[] = [
   init,
@@ -301,4 +329,5 @@ export const MIGRATIONS: readonly Migration[] = [
   specs,
   auditCheckpoints,
   outboxRelay,
+  githubIssues,
 ];

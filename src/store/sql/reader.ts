@@ -21,6 +21,8 @@ import { lastCheckpoint, listCheckpoints } from './checkpoints.js';
 import { getConfigDoc, listConfigVersions } from './config-docs.js';
 import { num, rowToAudit, rowToItem, rowToLink, rowToMilestone } from './mappers.js';
 import { getSpec, getSpecText, listSpecs } from './specs.js';
+import { issueMappings } from './github-issues.js';
+import type { IssueMapping } from '../../governance/ports/store-github.js';
 import type { SqlDialectName } from './migrations.js';
 import type { Database } from './schema.js';
 import { hasWorkspace, workspaceSummaries } from './workspaces.js';
@@ -382,6 +384,10 @@ export class SqlReader implements StoreReader {
 
   listSpecs(workspace: string, query: SpecQuery): Promise<SpecSummary[]> {
     return listSpecs(this.db, workspace, query);
+  }
+
+  issueMappings(workspace: string): Promise<Map<string, IssueMapping>> {
+    return issueMappings(this.db, workspace);
   }
 
   private items(workspace: string) {

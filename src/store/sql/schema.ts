@@ -16,6 +16,7 @@ export interface Database {
   outbox: OutboxTable;
   config_versions: ConfigVersionTable;
   specs: SpecTable;
+  github_issues: GitHubIssueTable;
 }
 
 export interface MigrationTable {
@@ -174,6 +175,18 @@ export interface SpecTable {
   created_by: string;
   updated_at: string;
   updated_by: string;
+}
+
+/** The GitHub issue an item is materialized as (migration 0007). */
+export interface GitHubIssueTable {
+  workspace: string;
+  item_id: string;
+  repository: string;
+  number: number;
+  /** REST id; bigint, which pg returns as a string. */
+  issue_id: number | string;
+  node_id: string;
+  synced_at: string;
 }
 
 export type ItemRow = ItemTable;

@@ -22,6 +22,8 @@ import type { SqlDialectName } from './migrations.js';
 import { SqlReader } from './reader.js';
 import type { Database } from './schema.js';
 import { putSpecVersion, updateSpecStatus } from './specs.js';
+import { putIssueMapping } from './github-issues.js';
+import type { IssueMapping } from '../../governance/ports/store-github.js';
 
 /**
  * StoreTx on the connection of an open transaction. The back-end has already taken the write
@@ -182,6 +184,11 @@ export class SqlTx extends SqlReader implements StoreTx {
     // An org key is its owner: o/r's transaction may write org `o` and repo `o/r`, nothing else.
     this.own(scope === 'repo' ? key : `${key}/${this.workspace.slice(this.workspace.indexOf('/') + 1)}`);
     return putConfigDoc(this.db, scope, key, doc, expectedVersion);
+  }
+
+  async putIssueMapping(row: IssueMapping): Promise<void> {
+    this.own(row.workspace);
+    await putIssueMapping(this.db, row);
   }
 
   async putSpecVersion(
