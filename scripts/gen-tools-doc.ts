@@ -107,6 +107,12 @@ const ERROR_MEANINGS: Record<ErrorCode, string> = {
     'GitHub has no such repository, issue or node, or the token may not see it (GitHub answers 404 for both).',
   'GITHUB.VALIDATION':
     "GitHub refused a change as invalid; `details.errors` carries GitHub's own list (the field and why).",
+  'GITHUB.NOT_CONFIGURED':
+    'The call needs GitHub and no access is configured: set `GITHUB_TOKEN` (or the `GITHUB_APP_*` settings) and restart.',
+  'SYNC.PLAN_STALE':
+    'GitHub or the hierarchy changed since the plan was made (`details.currentPlanId`): review the new plan and apply its id.',
+  'SYNC.LIMIT':
+    "The hierarchy breaks GitHub's limits (`details.problems`: body or title length, sub-issues per parent, dependencies); nothing was written.",
   'MODEL.UNAVAILABLE':
     'The `method` asked for a model this call cannot use: `sampling` without a client that declared sampling, or `provider` without a configured provider. `auto` never fails this way.',
   'SPEC.EMPTY': 'The spec is empty, or has headings and decorations but no requirement text.',

@@ -13,8 +13,9 @@ export type ServerOptions = ToolSelection;
 
 const INSTRUCTIONS =
   'Governs a GitHub repository (workspace "owner/repo") as epics -> features -> tasks. ' +
-  "Changes are kept in this server's own store and are not on GitHub: there is no GitHub sync yet, " +
-  'so nothing reaches GitHub (no issues, labels or milestones are created there). ' +
+  "Changes are kept in this server's own store and are not on GitHub until a sync is run: " +
+  'plan_github_sync shows what would be written to the repository (a dry run), and apply_github_sync ' +
+  'writes that plan (issues, labels, milestones, sub-issues, blocked-by links) when GitHub access is configured. ' +
   'Every change is validated against the governance rules and recorded in a hash-chained audit trail. ' +
   'list_workspaces shows the workspaces that hold data. ' +
   'Errors carry a stable code and a hint; follow the hint.';

@@ -7,6 +7,8 @@ import pkg from '../../package.json' with { type: 'json' };
 import type { ModelProviderConfig, ServeConfig } from '../config/config.js';
 import type { CoreDeps } from '../governance/ports/core-deps.js';
 import { ModelFailure, type ModelPort } from '../governance/ports/model.js';
+import type { GitHubClient } from '../github/octokit.js';
+import type { IssueTracker } from '../governance/ports/issue-tracker.js';
 import type { PolicySources } from '../governance/ports/policy-source.js';
 import type { ConfigService } from '../governance/use-cases/config-service.js';
 import type { ClosableDeps, Deps, Logger } from '../mcp/deps.js';
@@ -77,6 +79,17 @@ export function createDeps(config: ServeConfig, overrides: DepsOverrides = {}): 
         {},
       );
 
+  const octokit = githubClient(config, logger);
+  const github = has('github')
+    ? overrides.github
+    : octokit &&
+      lazyPort<IssueTracker>(
+        async () => (await import('../github/issue-tracker.js')).githubIssueTracker(await octokit()),
+        {
+          name: 'the GitHub issue tracker',
+        },
+      );
+
   let closing: Promise<void> | undefined;
   return {
     ...core,
@@ -86,7 +99,8 @@ export function createDeps(config: ServeConfig, overrides: DepsOverrides = {}): 
     serverInfo: overrides.serverInfo ?? SERVER_INFO,
     ...(provider && { provider }),
     ...(auditSigner && { auditSigner }),
-    policySources: overrides.policySources ?? policySources(config, logger),
+    policySources: overrides.policySources ?? policySources(octokit, config.policyDir),
+    ...(github && { github }),
     close: () =>
       (closing ??= (async () => {
         // Every part gets closed even when one fails; the first failure is reported.
@@ -98,34 +112,38 @@ export function createDeps(config: ServeConfig, overrides: DepsOverrides = {}): 
   };
 }
 
-/** Only the sources the configuration enables; their adapters load on first use. */
-function policySources(config: ServeConfig, log: Logger): PolicySources {
+/** One Octokit for every GitHub adapter of the deployment, built on first use. */
+function githubClient(config: ServeConfig, log: Logger): (() => Promise<GitHubClient>) | undefined {
   const github = config.github;
-  const dir = config.policyDir;
-  return {
-    ...(github && {
-      github: lazyPort(
-        async () => {
-          const [o, p] = await Promise.all([
-            import('../github/octokit.js'),
-            import('../github/policy-source.js'),
-          ]);
-          return p.createGitHubPolicySource(
-            o.createOctokit({
-              ...(github.token !== undefined && { token: github.token }),
-              ...(github.app && { app: github.app }),
-              baseUrl: github.apiUrl,
-              userAgent: `${SERVER_INFO.name}/${SERVER_INFO.version}`,
-              // Octokit's own warnings (deprecations, throttling) go to the process log, on stderr.
-              log: {
-                debug: (m) => log.debug({ component: 'octokit' }, m),
-                info: (m) => log.debug({ component: 'octokit' }, m),
-                warn: (m) => log.warn({ component: 'octokit' }, m),
-                error: (m) => log.error({ component: 'octokit' }, m),
-              },
-            }),
-          );
+  if (!github) return undefined;
+  let client: Promise<GitHubClient> | undefined;
+  return () =>
+    (client ??= import('../github/octokit.js').then((o) =>
+      o.createOctokit({
+        ...(github.token !== undefined && { token: github.token }),
+        ...(github.app && { app: github.app }),
+        baseUrl: github.apiUrl,
+        userAgent: `${SERVER_INFO.name}/${SERVER_INFO.version}`,
+        // Octokit's own warnings (deprecations, throttling) go to the process log, on stderr.
+        log: {
+          debug: (m) => log.debug({ component: 'octokit' }, m),
+          info: (m) => log.debug({ component: 'octokit' }, m),
+          warn: (m) => log.warn({ component: 'octokit' }, m),
+          error: (m) => log.error({ component: 'octokit' }, m),
         },
+      }),
+    ));
+}
+
+/** Only the sources the configuration enables; their adapters load on first use. */
+function policySources(
+  octokit: (() => Promise<GitHubClient>) | undefined,
+  dir: string | undefined,
+): PolicySources {
+  return {
+    ...(octokit && {
+      github: lazyPort(
+        async () => (await import('../github/policy-source.js')).createGitHubPolicySource(await octokit()),
         { known: { kind: 'github' } },
       ),
     }),

@@ -39,8 +39,8 @@ Environment:
   GF_MODEL_ANALYSIS     Models for analysis (default: the planning models)
   GF_MODEL_WRITING      Models for writing (default: the planning models)
   GF_MODEL_TIMEOUT_MS   Timeout of one model request (default 60000)
-  GITHUB_TOKEN          Token to read .github/governance.yml from GitHub (validate_policy, sync_policy);
-                        a fine-grained token with "Contents: read" is enough
+  GITHUB_TOKEN          Token for GitHub: .github/governance.yml (validate_policy, sync_policy: "Contents: read")
+                        and the sync (plan_github_sync, apply_github_sync: "Issues: write", "Metadata: read")
   GITHUB_API_URL        GitHub REST API (default https://api.github.com; GHES: https://HOST/api/v3)
   GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY (or GITHUB_APP_PRIVATE_KEY_FILE), GITHUB_APP_INSTALLATION_ID
                         Authenticate as a GitHub App installation instead of GITHUB_TOKEN (not both)

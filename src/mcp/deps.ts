@@ -1,5 +1,6 @@
 import type { Actor } from '../governance/model/audit.js';
 import type { CoreDeps } from '../governance/ports/core-deps.js';
+import type { IssueTracker } from '../governance/ports/issue-tracker.js';
 import type { ModelPort } from '../governance/ports/model.js';
 import type { PolicySources } from '../governance/ports/policy-source.js';
 import type { AuditSigner } from '../governance/ports/signer.js';
@@ -25,6 +26,8 @@ export interface Deps extends CoreDeps {
   provider?: ModelPort;
   /** Signs audit checkpoints and exports with a key kept outside the store; absent, nothing is signed. */
   auditSigner?: AuditSigner;
+  /** The GitHub repositories a workspace syncs to; absent when no GitHub access is configured. */
+  github?: IssueTracker;
   /** Where validate_policy may read `.github/governance.yml`: each present only when configured. */
   policySources?: PolicySources;
 }

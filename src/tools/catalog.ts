@@ -153,4 +153,16 @@ export const toolCatalog: readonly ToolSpec[] = [
     effect: 'write',
     load: async () => (await import('./config/sync-policy.js')).syncPolicyTool,
   },
+  {
+    name: 'plan_github_sync',
+    toolset: 'github',
+    effect: 'read',
+    load: async () => (await import('./github/plan-github-sync.js')).planGitHubSyncTool,
+  },
+  {
+    name: 'apply_github_sync',
+    toolset: 'github',
+    effect: 'write',
+    load: async () => (await import('./github/apply-github-sync.js')).applyGitHubSyncTool,
+  },
 ];

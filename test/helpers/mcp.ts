@@ -17,6 +17,7 @@ import {
   type CreateMessageRequest,
   type CreateMessageResult,
 } from '@modelcontextprotocol/sdk/types.js';
+import type { IssueTracker } from '../../src/governance/ports/issue-tracker.js';
 import type { ModelPort } from '../../src/governance/ports/model.js';
 import { afterEach, beforeEach } from 'vitest';
 import type { Actor, AuditRecord } from '../../src/governance/model/audit.js';
@@ -117,6 +118,8 @@ export interface ConnectOptions {
   sampling?: SamplingHandler;
   /** deps.provider: an OpenAI-compatible provider the "configuration" names. */
   provider?: ModelPort;
+  /** deps.github: the repositories the sync writes to (an adapter over the emulator). */
+  github?: IssueTracker;
   /** deps.auditSigner (default: a fresh Ed25519 key per connection, or the shared one's); null for none. */
   auditSigner?: AuditSigner | null;
 }
@@ -181,6 +184,7 @@ export async function connectClient(opts: ConnectOptions = {}): Promise<Connecte
     actor: opts.actor ?? TEST_ACTOR,
     serverInfo: { name: 'governance-factory', version: '0.0.0-test' },
     provider: opts.provider,
+    ...(opts.github && { github: opts.github }),
     auditSigner: signer ?? undefined,
   });
   const server = buildServer(deps, {

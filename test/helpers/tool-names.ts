@@ -25,6 +25,8 @@ export const ALL_TOOLS = [
   'get_config',
   'update_config',
   'sync_policy',
+  'plan_github_sync',
+  'apply_github_sync',
 ];
 
 export const READ_TOOLS = [
@@ -41,4 +43,5 @@ export const READ_TOOLS = [
   'validate_hierarchy',
   'validate_policy',
   'get_config',
+  'plan_github_sync',
 ];

@@ -177,7 +177,9 @@ describe('where changes live', () => {
   it('the instructions and apply_spec say changes stay in the store, not on GitHub', async () => {
     expect(c().client.getInstructions()).toMatch(/not on GitHub/);
     const tools = (await c().client.listTools()).tools;
-    expect(tools.find((t) => t.name === 'apply_spec')?.description).toMatch(/nothing reaches GitHub yet/);
+    expect(tools.find((t) => t.name === 'apply_spec')?.description).toMatch(
+      /nothing is on GitHub until plan_github_sync and apply_github_sync run/,
+    );
     const r = await c().call('apply_spec', {
       workspace: WS,
       text: '# Shop\n\n## Cart\n\n- Add to cart\n',

@@ -13,7 +13,7 @@ export interface ClientInfo {
   version: string;
 }
 
-export const AUDIT_ENTITIES = ['item', 'link', 'milestone', 'workspace', 'spec'] as const;
+export const AUDIT_ENTITIES = ['item', 'link', 'milestone', 'workspace', 'spec', 'github'] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 
 /**
@@ -33,6 +33,9 @@ export const AUDIT_ACTIONS = [
   'spec.applied',
   'spec.stage_updated',
   'config.updated',
+  'github.issue_created',
+  'github.issue_linked',
+  'github.synced',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -37,7 +37,7 @@ export const applySpecTool = defineTool({
     "Write a spec's plan into the hierarchy in one transaction (create, update, link; never delete) " +
     'and store the spec version with its status. Re-applying merges three ways against the last ' +
     'applied version: fields edited since are kept, conflicts reported. The same plan twice changes nothing. ' +
-    "Writes to this server's store only: nothing reaches GitHub yet.",
+    "Writes to this server's store only: nothing is on GitHub until plan_github_sync and apply_github_sync run.",
   toolset: 'specs',
   effect: 'write',
   openWorld: true,
@@ -74,7 +74,7 @@ export const applySpecTool = defineTool({
     const data = toApplySpecOut(r);
     const where = r.report.dryRun
       ? ''
-      : "; kept in this server's store, not on GitHub (nothing reaches GitHub yet)";
+      : "; kept in this server's store, not on GitHub until apply_github_sync runs";
     return { data, summary: `${applySpecSummary(r)}${where}`, lines: applyLines(data) };
   },
 });

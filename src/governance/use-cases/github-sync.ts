@@ -1,0 +1,171 @@
+/**
+ * Planning and applying a workspace's GitHub sync. The plan is the diff between the hierarchy under
+ * its policy and what the repository holds; its id is a digest of both, so an apply refuses a plan
+ * made before GitHub or the hierarchy changed. Applying writes the mapping row and an audit record
+ * for every issue as soon as it exists (a run that dies resumes without making it again), then one
+ * summary record for the run.
+ */
+import { createHash } from 'node:crypto';
+import { DomainError } from '../errors.js';
+import { applySyncPlan, type SyncApplied } from '../github-sync/apply.js';
+import { desiredState, type DesiredState } from '../github-sync/desired.js';
+import { diffSync, type SyncPlan } from '../github-sync/diff.js';
+import { canonicalJson } from '../../shared/canonical-json.js';
+import type { GovernanceConfig } from '../config/schema.js';
+import { assertWorkspace } from '../model/workspace.js';
+import type { WorkItem } from '../model/work-item.js';
+import type { Caller } from '../ports/caller.js';
+import type { CoreDeps } from '../ports/core-deps.js';
+import type { IssueTracker, TrackerSession } from '../ports/issue-tracker.js';
+import type { StoreReader } from '../ports/store.js';
+import { runWrite } from './write-scope.js';
+
+const PAGE = 500;
+
+export interface SyncDeps extends CoreDeps {
+  /** Absent: GITHUB_TOKEN (or a GitHub App) is not configured. */
+  github?: IssueTracker;
+}
+
+export interface PlannedSync {
+  planId: string;
+  desired: DesiredState;
+  plan: SyncPlan;
+  session: TrackerSession;
+  mapping: Map<string, number>;
+}
+
+export function requireGitHub(deps: SyncDeps): IssueTracker {
+  if (deps.github) return deps.github;
+  throw new DomainError(
+    'GITHUB.NOT_CONFIGURED',
+    'GitHub access is not configured (GITHUB_TOKEN, or GITHUB_APP_ID with its key and installation, is not set)',
+    'Set GITHUB_TOKEN to a token with "Issues: write" and "Metadata: read" on the repository (or configure a GitHub App) and restart the server.',
+    { variable: 'GITHUB_TOKEN' },
+  );
+}
+
+async function allItems(r: StoreReader, workspace: string): Promise<WorkItem[]> {
+  const out: WorkItem[] = [];
+  for (let after: string | undefined; ;) {
+    const page = await r.treePage(workspace, {
+      limit: PAGE,
+      ...(after !== undefined && { afterPath: after }),
+    });
+    out.push(...page);
+    if (page.length < PAGE) return out;
+    after = page.at(-1)!.path;
+  }
+}
+
+export async function planGitHubSync(
+  deps: SyncDeps,
+  workspace: string,
+  config: Pick<GovernanceConfig, 'labels'>,
+): Promise<PlannedSync> {
+  assertWorkspace(workspace);
+  const tracker = requireGitHub(deps);
+  const [owner, repo] = workspace.split('/') as [string, string];
+  const r = deps.store.reader;
+  const [items, links, milestones, rows, session] = await Promise.all([
+    allItems(r, workspace),
+    r.listLinks(workspace),
+    r.listMilestones(workspace),
+    r.issueMappings(workspace),
+    tracker.open(owner, repo),
+  ]);
+  const desired = desiredState({
+    workspace,
+    items,
+    links,
+    milestones,
+    config,
+    issueTypes: session.issueTypes,
+  });
+  const mapping = new Map([...rows].map(([itemId, m]) => [itemId, m.number]));
+  const plan = diffSync(desired, session.state, mapping);
+  const planId = createHash('sha256')
+    .update(canonicalJson({ desired, current: session.state, mapping: [...mapping].sort() }), 'utf8')
+    .digest('hex')
+    .slice(0, 16);
+  return { planId, desired, plan, session, mapping };
+}
+
+export interface ApplySyncCommand {
+  workspace: string;
+  planId: string;
+  config: Pick<GovernanceConfig, 'labels'>;
+  progress?: (done: number, total: number, message: string) => Promise<void>;
+}
+
+export interface AppliedSync {
+  planned: PlannedSync;
+  applied: SyncApplied;
+}
+
+export async function applyGitHubSync(
+  deps: SyncDeps,
+  caller: Caller,
+  cmd: ApplySyncCommand,
+): Promise<AppliedSync> {
+  const planned = await planGitHubSync(deps, cmd.workspace, cmd.config);
+  if (planned.planId !== cmd.planId) {
+    throw new DomainError(
+      'SYNC.PLAN_STALE',
+      `GitHub or the hierarchy of ${cmd.workspace} changed since plan ${cmd.planId.slice(0, 16)}`,
+      `Call plan_github_sync again and apply its new plan id (${planned.planId}) after reviewing it.`,
+      { planId: cmd.planId, currentPlanId: planned.planId },
+    );
+  }
+  if (planned.desired.problems.length > 0) {
+    throw new DomainError(
+      'SYNC.LIMIT',
+      `The hierarchy breaks ${planned.desired.problems.length} of GitHub's limits; nothing was written`,
+      'Fix each item in details.problems (shorten the description, split the parent) and plan again.',
+      { problems: planned.desired.problems.slice(0, 20) },
+    );
+  }
+  const { session, desired, plan, mapping } = planned;
+  const repository = `${session.owner}/${session.repo}`;
+  const created = new Set(plan.issues.create.map((i) => i.itemId));
+  const applied = await applySyncPlan(session, desired, plan, mapping, {
+    onMapped: async (itemId, ref) => {
+      await runWrite(deps, caller, cmd.workspace, async (s) => {
+        await s.tx.putIssueMapping({
+          workspace: cmd.workspace,
+          itemId,
+          repository,
+          number: ref.number,
+          issueId: ref.id,
+          nodeId: ref.nodeId,
+          syncedAt: s.now,
+        });
+        await s.audit({
+          entityType: 'github',
+          entityId: itemId,
+          action: created.has(itemId) ? 'github.issue_created' : 'github.issue_linked',
+          diff: { issue: { old: null, new: `${repository}#${ref.number}` } },
+        });
+      });
+    },
+    ...(cmd.progress && { progress: cmd.progress }),
+  });
+  await runWrite(deps, caller, cmd.workspace, async (s) => {
+    await s.audit({
+      entityType: 'github',
+      entityId: repository,
+      action: 'github.synced',
+      diff: {
+        plan: { old: null, new: cmd.planId },
+        created: { old: null, new: applied.created.length },
+        recovered: { old: null, new: applied.recovered.length },
+        updated: {
+          old: null,
+          new: applied.updated.slice(0, 100).map((u) => `${u.itemId}: ${u.fields.join(', ')}`),
+        },
+        writes: { old: null, new: session.requests.writes },
+      },
+    });
+  });
+  return { planned, applied };
+}
