@@ -1,6 +1,7 @@
 import type { ResourceDefinition } from '../mcp/define-resource.js';
 import { auditLogResource } from './audit-log.js';
 import { configResource } from './config.js';
+import { githubSyncResource } from './github-sync.js';
 import { hierarchyTreeResource } from './hierarchy-tree.js';
 import { specResource } from './spec.js';
 import { workItemResource } from './work-item.js';
@@ -11,4 +12,5 @@ export const allResources: readonly ResourceDefinition[] = [
   auditLogResource,
   configResource,
   specResource,
+  githubSyncResource,
 ];

@@ -9,3 +9,4 @@ export const specUri = (ws: string, specId: string) =>
   `${SCHEME}://${ws}/specs/${encodeURIComponent(specId)}`;
 
 export const workspaceOf = (vars: Record<string, string>) => `${vars.owner ?? ''}/${vars.repo ?? ''}`;
+export const syncUri = (ws: string) => `${SCHEME}://${ws}/sync`;

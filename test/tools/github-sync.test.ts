@@ -86,6 +86,17 @@ describe('GitHub sync tools', () => {
     const again = await c.ok('plan_github_sync', { workspace: WS });
     expect(again.budget.contentCreating).toBe(0);
     expect(again.counts.issuesToCreate).toBe(0);
+
+    const res = await c.client.readResource({ uri: 'governance://acme/shop/sync' });
+    const sync = JSON.parse((res.contents[0] as { text: string }).text);
+    expect(sync).toMatchObject({
+      workspace: WS,
+      configured: true,
+      items: items.length + 1,
+      itemsOnGitHub: items.length + 1,
+      itemsNotOnGitHub: 0,
+      lastSync: { planId: fresh.planId, created: items.length + 1, actor: 'test:alice' },
+    });
   });
 
   it('answers GITHUB.NOT_CONFIGURED without GitHub access, naming the variable', async () => {

@@ -40,7 +40,7 @@ describe('resources', () => {
     await c().ok('create_item', { workspace: 'other/site', type: 'epic', title: 'Site' });
   });
 
-  it('lists the five templates', async () => {
+  it('lists the six templates', async () => {
     const { resourceTemplates } = await c().client.listResourceTemplates();
     expect(resourceTemplates.map((t) => [t.name, t.uriTemplate, t.mimeType])).toEqual([
       ['hierarchy-tree', 'governance://{owner}/{repo}/tree', 'application/json'],
@@ -48,10 +48,11 @@ describe('resources', () => {
       ['audit-log', 'governance://{owner}/{repo}/audit', 'application/json'],
       ['config', 'governance://{owner}/{repo}/config', 'application/json'],
       ['spec', 'governance://{owner}/{repo}/specs/{specId}', 'application/json'],
+      ['github-sync', 'governance://{owner}/{repo}/sync', 'application/json'],
     ]);
   });
 
-  it('lists the tree, audit log and configuration of every known workspace', async () => {
+  it('lists the tree, audit log, configuration and sync state of every known workspace', async () => {
     const { resources } = await c().client.listResources();
     expect(resources.map((r) => r.uri)).toEqual([
       'governance://acme/api/tree',
@@ -63,6 +64,9 @@ describe('resources', () => {
       'governance://acme/api/config',
       'governance://acme/web/config',
       'governance://other/site/config',
+      'governance://acme/api/sync',
+      'governance://acme/web/sync',
+      'governance://other/site/sync',
     ]);
     expect(resources[1]).toMatchObject({
       name: 'acme/web tree',

@@ -21,6 +21,8 @@ export interface EventPayloads {
     previousVersion: number;
     paths: readonly string[];
   };
+  /** An apply_github_sync run finished: what it wrote to the repository. */
+  'github.synced': { repository: string; planId: string; created: number; updated: number };
   /** A new version of a stored spec. */
   'spec.applied': { specId: string; version: number; previousVersion: number | null };
   /** A stage of a stored spec version moved. */
@@ -41,6 +43,7 @@ export const EVENT_TYPES = [
   'config.updated',
   'spec.applied',
   'spec.status_changed',
+  'github.synced',
 ] as const satisfies readonly DomainEventType[];
 
 /** One event of type `K`. */

@@ -166,6 +166,12 @@ export async function applyGitHubSync(
         writes: { old: null, new: session.requests.writes },
       },
     });
+    await s.emit('github.synced', {
+      repository,
+      planId: cmd.planId,
+      created: applied.created.length + applied.recovered.length,
+      updated: applied.updated.length,
+    });
   });
   return { planned, applied };
 }
