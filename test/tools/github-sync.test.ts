@@ -87,6 +87,10 @@ describe('GitHub sync tools', () => {
     expect(again.budget.contentCreating).toBe(0);
     expect(again.counts.issuesToCreate).toBe(0);
 
+    const spec = await c.client.readResource({ uri: 'governance://acme/shop/specs/shop' });
+    const stored = JSON.parse((spec.contents[0] as { text: string }).text);
+    expect(stored.status.github_generation).toMatchObject({ state: 'done', counts: { onGitHub: items.length } });
+
     const res = await c.client.readResource({ uri: 'governance://acme/shop/sync' });
     const sync = JSON.parse((res.contents[0] as { text: string }).text);
     expect(sync).toMatchObject({

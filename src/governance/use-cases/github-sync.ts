@@ -18,7 +18,8 @@ import type { Caller } from '../ports/caller.js';
 import type { CoreDeps } from '../ports/core-deps.js';
 import type { IssueTracker, TrackerSession } from '../ports/issue-tracker.js';
 import type { StoreReader } from '../ports/store.js';
-import { runWrite } from './write-scope.js';
+import { setSpecStage } from './spec-stage.js';
+import { runWrite, type WriteScope } from './write-scope.js';
 
 const PAGE = 500;
 
@@ -151,6 +152,7 @@ export async function applyGitHubSync(
     ...(cmd.progress && { progress: cmd.progress }),
   });
   await runWrite(deps, caller, cmd.workspace, async (s) => {
+    await markSpecsOnGitHub(s, caller, repository);
     await s.audit({
       entityType: 'github',
       entityId: repository,
@@ -174,4 +176,30 @@ export async function applyGitHubSync(
     });
   });
   return { planned, applied };
+}
+
+/** Each stored spec's `github_generation` stage: done once every item its latest version wrote has an issue. */
+async function markSpecsOnGitHub(s: WriteScope, caller: Caller, repository: string): Promise<void> {
+  const mapped = await s.tx.issueMappings(s.workspace);
+  for (let after: string | undefined; ;) {
+    const page = await s.tx.listSpecs(s.workspace, { limit: 100, ...(after !== undefined && { after }) });
+    for (const summary of page) {
+      const spec = await s.tx.getSpec(s.workspace, summary.specId);
+      if (!spec) continue;
+      const on = spec.items.filter((i) => mapped.has(i.id)).length;
+      const total = spec.items.length;
+      await setSpecStage(s, caller, {
+        workspace: s.workspace,
+        specId: spec.specId,
+        stage: 'github_generation',
+        update: {
+          state: on === total ? 'done' : 'running',
+          detail: `${on} of ${total} item(s) on GitHub (${repository})`,
+          counts: { onGitHub: on, items: total },
+        },
+      });
+    }
+    if (page.length < 100) return;
+    after = page.at(-1)!.specId;
+  }
 }
