@@ -113,6 +113,12 @@ const ERROR_MEANINGS: Record<ErrorCode, string> = {
     'GitHub or the hierarchy changed since the plan was made (`details.currentPlanId`): review the new plan and apply its id.',
   'SYNC.LIMIT':
     "The hierarchy breaks GitHub's limits (`details.problems`: body or title length, sub-issues per parent, dependencies); nothing was written.",
+  'JOB.NOT_FOUND': 'No job has that id.',
+  'JOB.ACTIVE':
+    'A job of that kind is already queued or running in the workspace (`details.jobId`): follow it or cancel it first.',
+  'JOB.LEASE_LOST':
+    'Another runner took the job over (this one stopped answering in time); it carries on from the last finished step.',
+  'JOB.CANCELLED': 'The job was cancelled on request; its remaining steps were skipped.',
   'MODEL.UNAVAILABLE':
     'The `method` asked for a model this call cannot use: `sampling` without a client that declared sampling, or `provider` without a configured provider. `auto` never fails this way.',
   'SPEC.EMPTY': 'The spec is empty, or has headings and decorations but no requirement text.',

@@ -59,7 +59,7 @@ export function openStore(
         },
       };
     },
-    { known: { kind: cfg.kind }, nested: ['reader', 'outbox'], name: 'the store' },
+    { known: { kind: cfg.kind }, nested: ['reader', 'outbox', 'jobs'], name: 'the store' },
   );
 }
 

@@ -328,6 +328,7 @@ const failingCommit = (store: GovernanceStore): GovernanceStore => ({
       throw new Error('commit failed');
     }),
   outbox: store.outbox,
+  jobs: store.jobs,
   ping: () => store.ping(),
   close: () => store.close(),
 });

@@ -46,6 +46,7 @@ describe('HTTP sessions all busy (loopback, no auth)', () => {
       kind: inner.kind,
       reader: inner.reader,
       outbox: inner.outbox,
+      jobs: inner.jobs,
       ping: () => inner.ping(),
       close: async () => undefined,
       write: async (ws, fn) => {

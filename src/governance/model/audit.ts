@@ -13,7 +13,7 @@ export interface ClientInfo {
   version: string;
 }
 
-export const AUDIT_ENTITIES = ['item', 'link', 'milestone', 'workspace', 'spec', 'github'] as const;
+export const AUDIT_ENTITIES = ['item', 'link', 'milestone', 'workspace', 'spec', 'github', 'job'] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 
 /**
@@ -36,6 +36,9 @@ export const AUDIT_ACTIONS = [
   'github.issue_created',
   'github.issue_linked',
   'github.synced',
+  'job.created',
+  'job.finished',
+  'job.cancelled',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -8,6 +8,7 @@ import type { ConfigDocReads, ConfigDocWrites } from './store-config-docs.js';
 import type { ItemReads, ItemWrites } from './store-items.js';
 import type { MilestoneReads, MilestoneWrites } from './store-milestones.js';
 import type { IssueMapReads, IssueMapWrites } from './store-github.js';
+import type { JobStore } from './store-jobs.js';
 import type { SpecReads, SpecWrites } from './store-specs.js';
 import type { WorkspaceReads, WorkspaceWrites } from './store-workspaces.js';
 
@@ -17,6 +18,7 @@ export type { ChildStats, TreeQuery } from './store-items.js';
 export type { TitleTaken } from './store-milestones.js';
 export type { VersionedPut, VersionedUpdate } from './store-results.js';
 export type { IssueMapping } from './store-github.js';
+export type { JobQuery } from './store-jobs.js';
 export type { SpecQuery } from './store-specs.js';
 export type { WorkspaceQuery } from './store-workspaces.js';
 
@@ -49,6 +51,8 @@ export interface GovernanceStore {
   write<T>(workspace: string, fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** The outbox's delivery state, for the relay (events are added through `StoreTx.addEvent`). */
   readonly outbox: OutboxStore;
+  /** Long-running jobs and their leases (not tied to a workspace write). */
+  readonly jobs: JobStore;
   /** Cheap liveness check for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;

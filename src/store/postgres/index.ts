@@ -4,6 +4,7 @@ import pg from 'pg';
 import type { GovernanceStore } from '../../governance/ports/store.js';
 import { withErrorMapping } from '../sql/errors.js';
 import { migrate } from '../sql/migrate.js';
+import { sqlJobs } from '../sql/jobs.js';
 import { sqlOutbox } from '../sql/outbox.js';
 import { SqlReader } from '../sql/reader.js';
 import type { Database } from '../sql/schema.js';
@@ -91,6 +92,10 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<G
     // Claims lock their rows FOR UPDATE SKIP LOCKED: concurrent relays take disjoint events.
     outbox: withErrorMapping(
       sqlOutbox(db, 'postgres', (fn) => db.transaction().execute(fn)),
+      mapPostgresError,
+    ),
+    jobs: withErrorMapping(
+      sqlJobs(db, 'postgres', (fn) => db.transaction().execute(fn)),
       mapPostgresError,
     ),
     ping: async () => {

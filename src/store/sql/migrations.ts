@@ -321,6 +321,44 @@ const githubIssues: Migration = {
   },
 };
 
+/**
+ * Durable jobs with leases. JSON as text on both back-ends. At most one active (queued or running)
+ * job of a kind per workspace: a partial unique index, so the refusal holds across processes.
+ */
+const jobs: Migration = {
+  name: '0008_jobs',
+  async up(db, dialect) {
+    const key = keyText(dialect);
+    await db.schema
+      .createTable('jobs')
+      .addColumn('id', key, (c) => c.primaryKey())
+      .addColumn('workspace', key, (c) => c.notNull())
+      .addColumn('kind', key, (c) => c.notNull())
+      .addColumn('status', key, (c) => c.notNull())
+      .addColumn('input', 'text', (c) => c.notNull())
+      .addColumn('steps', 'text', (c) => c.notNull())
+      .addColumn('progress', 'text', (c) => c.notNull())
+      .addColumn('error', 'text')
+      .addColumn('cancel_requested', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('created_by', 'text', (c) => c.notNull())
+      .addColumn('created_at', key, (c) => c.notNull())
+      .addColumn('updated_at', key, (c) => c.notNull())
+      .addColumn('lease_holder', 'text')
+      .addColumn('lease_until', key)
+      .addColumn('heartbeat_at', key)
+      .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute();
+    await db.schema
+      .createIndex('jobs_active_idx')
+      .on('jobs')
+      .columns(['workspace', 'kind'])
+      .unique()
+      .where(sql.ref('status'), 'in', sql`('queued', 'running')`)
+      .execute();
+    await db.schema.createIndex('jobs_workspace_idx').on('jobs').columns(['workspace', 'id']).execute();
+  },
+};
+
 /** Applied in order; never edit one that has shipped, append a new one. */
 export const MIGRATIONS: readonly Migration[] = [
   init,
@@ -330,4 +368,5 @@ export const MIGRATIONS: readonly Migration[] = [
   auditCheckpoints,
   outboxRelay,
   githubIssues,
+  jobs,
 ];

@@ -17,6 +17,7 @@ export interface Database {
   config_versions: ConfigVersionTable;
   specs: SpecTable;
   github_issues: GitHubIssueTable;
+  jobs: JobTable;
 }
 
 export interface MigrationTable {
@@ -187,6 +188,29 @@ export interface GitHubIssueTable {
   issue_id: number | string;
   node_id: string;
   synced_at: string;
+}
+
+/** A durable job (migration 0008); JSON columns as text. */
+export interface JobTable {
+  id: string;
+  workspace: string;
+  kind: string;
+  status: string;
+  input: string;
+  /** JSON JobStep[]. */
+  steps: string;
+  /** JSON JobProgress. */
+  progress: string;
+  /** JSON JobError, or null. */
+  error: string | null;
+  cancel_requested: number;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  lease_holder: string | null;
+  lease_until: string | null;
+  heartbeat_at: string | null;
+  attempts: number;
 }
 
 export type ItemRow = ItemTable;

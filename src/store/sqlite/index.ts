@@ -6,6 +6,7 @@ import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { GovernanceStore } from '../../governance/ports/store.js';
 import { withErrorMapping } from '../sql/errors.js';
 import { migrate } from '../sql/migrate.js';
+import { sqlJobs } from '../sql/jobs.js';
 import { sqlOutbox } from '../sql/outbox.js';
 import { SqlReader } from '../sql/reader.js';
 import type { Database } from '../sql/schema.js';
@@ -138,6 +139,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Gover
     write: (workspace, fn) => immediate((conn) => fn(new SqlTx(conn, 'sqlite', workspace))),
     // Claims run under the write lock, so two processes on one file never claim the same event.
     outbox: withErrorMapping(sqlOutbox(db, 'sqlite', immediate), mapSqliteError),
+    jobs: withErrorMapping(sqlJobs(db, 'sqlite', immediate), mapSqliteError),
     ping: async () => {
       await sql`select 1`.execute(db);
     },
