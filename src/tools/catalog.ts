@@ -165,4 +165,22 @@ export const toolCatalog: readonly ToolSpec[] = [
     effect: 'write',
     load: async () => (await import('./github/apply-github-sync.js')).applyGitHubSyncTool,
   },
+  {
+    name: 'get_job',
+    toolset: 'jobs',
+    effect: 'read',
+    load: async () => (await import('./jobs/get-job.js')).getJobTool,
+  },
+  {
+    name: 'list_jobs',
+    toolset: 'jobs',
+    effect: 'read',
+    load: async () => (await import('./jobs/list-jobs.js')).listJobsTool,
+  },
+  {
+    name: 'cancel_job',
+    toolset: 'jobs',
+    effect: 'write',
+    load: async () => (await import('./jobs/cancel-job.js')).cancelJobTool,
+  },
 ];

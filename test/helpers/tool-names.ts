@@ -27,6 +27,9 @@ export const ALL_TOOLS = [
   'sync_policy',
   'plan_github_sync',
   'apply_github_sync',
+  'get_job',
+  'list_jobs',
+  'cancel_job',
 ];
 
 export const READ_TOOLS = [
@@ -44,4 +47,6 @@ export const READ_TOOLS = [
   'validate_policy',
   'get_config',
   'plan_github_sync',
+  'get_job',
+  'list_jobs',
 ];

@@ -75,3 +75,21 @@ export async function cancelJob(
   const noSteps: readonly StepDef[] = [];
   return runJob(deps, claimed, noSteps, { ...opts, caller });
 }
+
+/** The job `id` of `workspace`; JOB.NOT_FOUND for an unknown id or one of another workspace. */
+export async function getWorkspaceJob(
+  deps: Pick<JobDeps, 'store'>,
+  workspace: string,
+  id: string,
+): Promise<Job> {
+  const job = await deps.store.jobs.get(id);
+  if (job && job.workspace === workspace) return job;
+  throw new DomainError(
+    'JOB.NOT_FOUND',
+    `No job ${id.slice(0, 100)} in ${workspace}.`,
+    "List the workspace's jobs with list_jobs.",
+    {
+      jobId: id,
+    },
+  );
+}
