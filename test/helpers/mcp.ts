@@ -19,7 +19,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import type { IssueTracker } from '../../src/governance/ports/issue-tracker.js';
 import type { ModelPort } from '../../src/governance/ports/model.js';
-import { afterEach, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { Actor, AuditRecord } from '../../src/governance/model/audit.js';
 import type { Clock } from '../../src/governance/ports/clock.js';
 import type { GovernanceStore } from '../../src/governance/ports/store.js';
@@ -274,6 +274,53 @@ export function useClient(opts: ConnectOptions = {}): () => Connected {
   });
   return () => {
     if (!current) throw new Error('useClient: no client outside a test');
+    return current;
+  };
+}
+
+let sharedWorkspaces = 0;
+let currentWorkspace: string | undefined;
+
+/** The current test's workspace under useSharedClient (tests of one file run one at a time). */
+export function ws(): string {
+  if (!currentWorkspace) throw new Error('ws: no shared-client workspace outside a test');
+  return currentWorkspace;
+}
+
+/**
+ * One client (and store) for the enclosing describe and a fresh workspace per test, for suites
+ * whose tests touch only their own workspace through the MCP surface: opening a store costs far
+ * more than the writes of a typical test. `ws()` is the test's workspace, the client's `auditSeq`
+ * and `auditAfter` default to it, and the clock is back at T0 before each test.
+ */
+export function useSharedClient(opts: ConnectOptions = {}): () => Connected {
+  let shared: Connected | undefined;
+  let current: Connected | undefined;
+  beforeAll(async () => {
+    shared = await connectClient(opts);
+  });
+  afterAll(async () => {
+    await shared?.close();
+    shared = undefined;
+  });
+  beforeEach(() => {
+    const open = shared;
+    if (!open) throw new Error('useSharedClient: the client did not open');
+    const workspace = `acme/t${++sharedWorkspaces}-${Math.random().toString(36).slice(2, 8)}`;
+    currentWorkspace = workspace;
+    open.clock.set(T0);
+    current = {
+      ...open,
+      auditSeq: (w = workspace) => open.auditSeq(w),
+      auditAfter: (seq, w = workspace) => open.auditAfter(seq, w),
+    };
+  });
+  afterEach(() => {
+    current = undefined;
+    currentWorkspace = undefined;
+  });
+  return () => {
+    if (!current) throw new Error('useSharedClient: no client outside a test');
     return current;
   };
 }

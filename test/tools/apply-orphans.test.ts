@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CHECKOUT_SPEC_BARE } from '../fixtures/checkout-spec.js';
-import { useClient, WS, type BackendName, type Connected } from '../helpers/mcp.js';
+import { useSharedClient, ws, type BackendName, type Connected } from '../helpers/mcp.js';
 
 /** The spec without its Receipts section: one feature and its task lose their source. */
 const WITHOUT_RECEIPTS = CHECKOUT_SPEC_BARE.replace(/## Receipts[\s\S]*$/, '');
@@ -40,7 +40,7 @@ const PATHS: Path[] = [
 
 const callOn = (cc: Connected, args: Record<string, unknown>, extra: Record<string, unknown>) => {
   const { tool, ...rest } = args;
-  return cc.ok(tool as string, { workspace: WS, ...rest, ...extra });
+  return cc.ok(tool as string, { workspace: ws(), ...rest, ...extra });
 };
 
 const CASES = (['sqlite', 'postgres'] as BackendName[]).flatMap((backend) =>
@@ -52,7 +52,7 @@ const titles = (list: { title: string }[]) => list.map((o) => o.title).sort();
 describe.each(CASES)(
   '$name on $backend: items whose source disappeared',
   ({ backend, first, second, gone }) => {
-    const c = useClient({ backend });
+    const c = useSharedClient({ backend });
     const call = (args: Record<string, unknown>, extra: Record<string, unknown>) => callOn(c(), args, extra);
 
     it('reports them as orphaned and keeps them by default (dry run and write)', async () => {
@@ -86,7 +86,7 @@ describe.each(CASES)(
       );
       const ids: string[] = r.orphaned.map((o: { id: string }) => o.id);
       for (const id of ids) {
-        const { item } = await c().ok('get_item', { workspace: WS, id });
+        const { item } = await c().ok('get_item', { workspace: ws(), id });
         expect(item).toMatchObject({
           status: 'cancelled',
           statusReason: expect.stringContaining('no longer in the'),
@@ -110,8 +110,8 @@ describe.each(CASES)(
       await call(first, { dryRun: false });
       const dry = await call(second, {});
       const leaf = dry.orphaned.find((o: { title: string }) => o.title === gone[1])!;
-      await c().ok('set_item_status', { workspace: WS, id: leaf.id, status: 'in_progress' });
-      await c().ok('set_item_status', { workspace: WS, id: leaf.id, status: 'done' });
+      await c().ok('set_item_status', { workspace: ws(), id: leaf.id, status: 'in_progress' });
+      await c().ok('set_item_status', { workspace: ws(), id: leaf.id, status: 'done' });
       const r = await call(second, { orphans: 'cancel', dryRun: false });
       const byTitle = new Map(r.orphaned.map((o: { title: string }) => [o.title, o]));
       expect(byTitle.get(gone[1]!)).toMatchObject({ status: 'done', action: 'kept' });
@@ -122,12 +122,12 @@ describe.each(CASES)(
 );
 
 describe('orphans input', () => {
-  const c = useClient();
+  const c = useSharedClient();
   it.each(['apply_spec', 'import_tasks'])('%s refuses an unknown orphans value', async (tool) => {
     const args =
       tool === 'apply_spec'
         ? { text: CHECKOUT_SPEC_BARE }
         : { format: 'taskmaster', content: taskmaster([1]) };
-    expect(await c().err(tool, { workspace: WS, ...args, orphans: 'delete' })).toBe('INPUT.INVALID');
+    expect(await c().err(tool, { workspace: ws(), ...args, orphans: 'delete' })).toBe('INPUT.INVALID');
   });
 });

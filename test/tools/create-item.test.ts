@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { driveTo, seedHierarchy, T0, TEST_ACTOR, useClient, WS } from '../helpers/mcp.js';
+import { driveTo, seedHierarchy, T0, TEST_ACTOR, useSharedClient, ws } from '../helpers/mcp.js';
 
-const c = useClient();
+const c = useSharedClient();
 
 describe('create_item', () => {
   it.each([
@@ -9,14 +9,19 @@ describe('create_item', () => {
     { type: 'feature', parent: 'epic' },
     { type: 'task', parent: 'feature' },
   ] as const)('creates a $type with defaults', async ({ type, parent }) => {
-    const epic = (await c().ok('create_item', { workspace: WS, type: 'epic', title: 'Epic' })).item;
+    const epic = (await c().ok('create_item', { workspace: ws(), type: 'epic', title: 'Epic' })).item;
     const feature = (
-      await c().ok('create_item', { workspace: WS, type: 'feature', title: 'F', parentId: epic.id })
+      await c().ok('create_item', { workspace: ws(), type: 'feature', title: 'F', parentId: epic.id })
     ).item;
     const parentId = parent === 'epic' ? epic.id : parent === 'feature' ? feature.id : undefined;
     const before = await c().auditSeq();
 
-    const { item } = await c().ok('create_item', { workspace: WS, type, title: `  New ${type} `, parentId });
+    const { item } = await c().ok('create_item', {
+      workspace: ws(),
+      type,
+      title: `  New ${type} `,
+      parentId,
+    });
 
     expect(item).toEqual({
       id: `${{ epic: 'E', feature: 'F', task: 'T' }[type]}-3`,
@@ -45,9 +50,9 @@ describe('create_item', () => {
   });
 
   it('takes every optional field and de-duplicates labels', async () => {
-    const { milestone } = await c().ok('upsert_milestone', { workspace: WS, title: 'v1' });
+    const { milestone } = await c().ok('upsert_milestone', { workspace: ws(), title: 'v1' });
     const { item } = await c().ok('create_item', {
-      workspace: WS,
+      workspace: ws(),
       type: 'epic',
       title: 'Full',
       description: '# Why',
@@ -87,22 +92,22 @@ describe('create_item', () => {
     { case: 'blank title', type: 'epic', parent: undefined, title: '   ', code: 'INPUT.INVALID' },
     { case: 'unknown type', type: 'story', parent: undefined, code: 'INPUT.INVALID' },
   ])('refuses a $case with $code and writes nothing', async ({ type, parent, code, ...rest }) => {
-    await seedHierarchy(c());
+    await seedHierarchy(c(), ws());
     const before = await c().auditSeq();
-    const count = await c().store.reader.countItems(WS);
-    const args = { workspace: WS, type, title: 'X', ...(parent && { parentId: parent }), ...rest };
+    const count = await c().store.reader.countItems(ws());
+    const args = { workspace: ws(), type, title: 'X', ...(parent && { parentId: parent }), ...rest };
     expect(await c().err('create_item', args)).toBe(code);
     expect(await c().auditSeq()).toBe(before);
-    expect(await c().store.reader.countItems(WS)).toBe(count);
+    expect(await c().store.reader.countItems(ws())).toBe(count);
   });
 
   it('refuses an open child under a done parent, with a hint to reopen it', async () => {
-    const { features } = await seedHierarchy(c());
+    const { features } = await seedHierarchy(c(), ws());
     const f = features[1];
-    for (const t of ['T-7', 'T-8', 'T-9']) await driveTo(c(), t, 'done');
-    await c().ok('set_item_status', { workspace: WS, id: f, status: 'done' });
+    for (const t of ['T-7', 'T-8', 'T-9']) await driveTo(c(), t, 'done', ws());
+    await c().ok('set_item_status', { workspace: ws(), id: f, status: 'done' });
     const before = await c().auditSeq();
-    const e = await c().failure('create_item', { workspace: WS, type: 'task', title: 'Late', parentId: f });
+    const e = await c().failure('create_item', { workspace: ws(), type: 'task', title: 'Late', parentId: f });
     expect(e.code).toBe('HIERARCHY.INVALID_PARENT');
     expect(e.message).toContain(`${f} is done`);
     expect(e.hint).toContain('Reopen');
@@ -110,17 +115,17 @@ describe('create_item', () => {
   });
 
   it('rolls progress up when a new open child joins a finished branch', async () => {
-    await c().ok('create_item', { workspace: WS, type: 'epic', title: 'E' });
-    await c().ok('create_item', { workspace: WS, type: 'feature', title: 'F', parentId: 'E-1' });
-    await c().ok('create_item', { workspace: WS, type: 'task', title: 'T', parentId: 'F-2' });
-    await driveTo(c(), 'T-3', 'done');
-    expect((await c().ok('get_item', { workspace: WS, id: 'F-2' })).item.progress).toBe(100);
+    await c().ok('create_item', { workspace: ws(), type: 'epic', title: 'E' });
+    await c().ok('create_item', { workspace: ws(), type: 'feature', title: 'F', parentId: 'E-1' });
+    await c().ok('create_item', { workspace: ws(), type: 'task', title: 'T', parentId: 'F-2' });
+    await driveTo(c(), 'T-3', 'done', ws());
+    expect((await c().ok('get_item', { workspace: ws(), id: 'F-2' })).item.progress).toBe(100);
     const before = await c().auditSeq();
 
-    await c().ok('create_item', { workspace: WS, type: 'task', title: 'T2', parentId: 'F-2' });
+    await c().ok('create_item', { workspace: ws(), type: 'task', title: 'T2', parentId: 'F-2' });
 
-    expect((await c().ok('get_item', { workspace: WS, id: 'F-2' })).item.progress).toBe(50);
-    expect((await c().ok('get_item', { workspace: WS, id: 'E-1' })).item.progress).toBe(50);
+    expect((await c().ok('get_item', { workspace: ws(), id: 'F-2' })).item.progress).toBe(50);
+    expect((await c().ok('get_item', { workspace: ws(), id: 'E-1' })).item.progress).toBe(50);
     const actions = (await c().auditAfter(before)).map((r) => [r.action, r.entityId]);
     expect(actions).toEqual([
       ['item.created', 'T-4'],
@@ -130,45 +135,54 @@ describe('create_item', () => {
   });
 
   it('numbers items per workspace', async () => {
-    await c().ok('create_item', { workspace: WS, type: 'epic', title: 'A' });
-    const other = await c().ok('create_item', { workspace: 'acme/api', type: 'epic', title: 'B' });
+    await c().ok('create_item', { workspace: ws(), type: 'epic', title: 'A' });
+    const api = `${ws()}-api`;
+    const other = await c().ok('create_item', { workspace: api, type: 'epic', title: 'B' });
     expect(other.item.id).toBe('E-1');
-    expect(await c().auditSeq('acme/api')).toBe(1);
+    expect(await c().auditSeq(api)).toBe(1);
   });
 });
 
 describe('get_item', () => {
   it('returns the item with child ids in creation order and both link directions', async () => {
-    const t = await seedHierarchy(c());
-    await c().ok('link_items', { workspace: WS, fromId: 'T-3', kind: 'blocks', toId: 'T-7' });
-    await c().ok('link_items', { workspace: WS, fromId: 'T-3', kind: 'depends_on', toId: 'T-4' });
+    const t = await seedHierarchy(c(), ws());
+    await c().ok('link_items', { workspace: ws(), fromId: 'T-3', kind: 'blocks', toId: 'T-7' });
+    await c().ok('link_items', { workspace: ws(), fromId: 'T-3', kind: 'depends_on', toId: 'T-4' });
 
-    const feature = await c().ok('get_item', { workspace: WS, id: t.features[0] });
+    const feature = await c().ok('get_item', { workspace: ws(), id: t.features[0] });
     expect(feature.childIds).toEqual(t.tasks[0]);
     expect(feature.blocks).toEqual([]);
     expect(feature.dependsOn).toEqual([]);
 
-    const t3 = await c().ok('get_item', { workspace: WS, id: 'T-3' });
+    const t3 = await c().ok('get_item', { workspace: ws(), id: 'T-3' });
     expect(t3).toMatchObject({ blocks: ['T-7'], dependsOn: ['T-4'], childIds: [] });
     expect(t3.item).toMatchObject({ id: 'T-3', parentId: 'F-2', type: 'task' });
     expect(Object.keys(t3.item)).not.toContain('path');
 
-    expect(await c().ok('get_item', { workspace: WS, id: 'T-7' })).toMatchObject({
+    expect(await c().ok('get_item', { workspace: ws(), id: 'T-7' })).toMatchObject({
       blocks: [],
       dependsOn: ['T-3'],
     });
-    expect((await c().ok('get_item', { workspace: WS, id: t.epic })).childIds).toEqual(t.features);
+    expect((await c().ok('get_item', { workspace: ws(), id: t.epic })).childIds).toEqual(t.features);
   });
 
   it.each([
-    { case: 'unknown id', args: { workspace: WS, id: 'T-99' }, code: 'ITEM.NOT_FOUND' },
-    { case: 'other workspace', args: { workspace: 'acme/api', id: 'E-1' }, code: 'WORKSPACE.NOT_FOUND' },
-    { case: 'empty id', args: { workspace: WS, id: '' }, code: 'INPUT.INVALID' },
-    { case: 'missing workspace', args: { id: 'E-1' }, code: 'INPUT.INVALID' },
-    { case: 'workspace with dot-dot', args: { workspace: 'acme/..', id: 'E-1' }, code: 'WORKSPACE.INVALID' },
+    { case: 'unknown id', args: () => ({ workspace: ws(), id: 'T-99' }), code: 'ITEM.NOT_FOUND' },
+    {
+      case: 'other workspace',
+      args: () => ({ workspace: `${ws()}-other`, id: 'E-1' }),
+      code: 'WORKSPACE.NOT_FOUND',
+    },
+    { case: 'empty id', args: () => ({ workspace: ws(), id: '' }), code: 'INPUT.INVALID' },
+    { case: 'missing workspace', args: () => ({ id: 'E-1' }), code: 'INPUT.INVALID' },
+    {
+      case: 'workspace with dot-dot',
+      args: () => ({ workspace: 'acme/..', id: 'E-1' }),
+      code: 'WORKSPACE.INVALID',
+    },
   ])('answers $case with $code', async ({ args, code }) => {
-    await seedHierarchy(c());
-    expect(await c().err('get_item', args)).toBe(code);
+    await seedHierarchy(c(), ws());
+    expect(await c().err('get_item', args())).toBe(code);
   });
 
   it('gives an error result with a hint and names every bad field', async () => {

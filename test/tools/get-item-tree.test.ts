@@ -1,13 +1,13 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { driveTo, seedHierarchy, useClient, WS } from '../helpers/mcp.js';
+import { driveTo, seedHierarchy, useSharedClient, ws } from '../helpers/mcp.js';
 
-const c = useClient();
+const c = useSharedClient();
 
 /** E-1 (F-2: T-3 T-4 T-5, F-6: T-7 T-8 T-9), E-10 (F-11: T-12), depth-first. */
 const ALL = ['E-1', 'F-2', 'T-3', 'T-4', 'T-5', 'F-6', 'T-7', 'T-8', 'T-9', 'E-10', 'F-11', 'T-12'];
 
 async function page(args: Record<string, unknown>) {
-  return c().ok('get_item_tree', { workspace: WS, ...args });
+  return c().ok('get_item_tree', { workspace: ws(), ...args });
 }
 
 async function allPages(args: Record<string, unknown>, limit: number) {
@@ -27,27 +27,27 @@ async function allPages(args: Record<string, unknown>, limit: number) {
 
 describe('get_item_tree', () => {
   beforeEach(async () => {
-    await seedHierarchy(c());
-    await c().ok('upsert_milestone', { workspace: WS, title: 'v1' });
-    await c().ok('create_item', { workspace: WS, type: 'epic', title: 'Search', milestoneId: 'M-1' });
+    await seedHierarchy(c(), ws());
+    await c().ok('upsert_milestone', { workspace: ws(), title: 'v1' });
+    await c().ok('create_item', { workspace: ws(), type: 'epic', title: 'Search', milestoneId: 'M-1' });
     await c().ok('create_item', {
-      workspace: WS,
+      workspace: ws(),
       type: 'feature',
       title: 'Index',
       parentId: 'E-10',
       agent: 'agent:dev',
     });
     await c().ok('create_item', {
-      workspace: WS,
+      workspace: ws(),
       type: 'task',
       title: 'Crawl',
       parentId: 'F-11',
       agent: 'agent:dev',
       milestoneId: 'M-1',
     });
-    await c().ok('update_item', { workspace: WS, id: 'T-4', expectedVersion: 1, agent: 'agent:dev' });
-    await driveTo(c(), 'T-7', 'in_progress');
-    await driveTo(c(), 'T-8', 'done');
+    await c().ok('update_item', { workspace: ws(), id: 'T-4', expectedVersion: 1, agent: 'agent:dev' });
+    await driveTo(c(), 'T-7', 'in_progress', ws());
+    await driveTo(c(), 'T-8', 'done', ws());
   });
 
   it('returns the nodes with depth, progress and parent', async () => {
@@ -150,10 +150,10 @@ describe('get_item_tree', () => {
     { case: 'limit 101', args: { limit: 101 }, code: 'INPUT.INVALID' },
     { case: 'unknown status', args: { statuses: ['open'] }, code: 'INPUT.INVALID' },
   ])('refuses $case with $code', async ({ args, code }) => {
-    expect(await c().err('get_item_tree', { workspace: WS, ...args })).toBe(code);
+    expect(await c().err('get_item_tree', { workspace: ws(), ...args })).toBe(code);
   });
 
   it('refuses a workspace nothing was written to (test/tools/truthful-errors.test.ts)', async () => {
-    expect(await c().err('get_item_tree', { workspace: 'acme/nothing' })).toBe('WORKSPACE.NOT_FOUND');
+    expect(await c().err('get_item_tree', { workspace: `${ws()}-nothing` })).toBe('WORKSPACE.NOT_FOUND');
   });
 });

@@ -6,9 +6,9 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
 import { MAX_INPUT_DEPTH } from '../../src/mcp/input-guard.js';
-import { errorPayload, useClient, WS } from '../helpers/mcp.js';
+import { errorPayload, useSharedClient, ws } from '../helpers/mcp.js';
 
-const c = useClient();
+const c = useSharedClient();
 
 /** `levels` nested containers, the outermost included, built without recursion. */
 function nested(levels: number, kind: 'object' | 'array'): unknown {
@@ -33,20 +33,20 @@ describe('arguments nested too deep', () => {
   it.each([
     {
       name: '10,000 objects in a known field',
-      args: { workspace: WS, type: 'epic', title: 'T', description: nested(10_000, 'object') },
+      args: () => ({ workspace: ws(), type: 'epic', title: 'T', description: nested(10_000, 'object') }),
     },
     {
       name: '10,000 arrays in a known field',
-      args: { workspace: WS, type: 'epic', title: 'T', labels: nested(10_000, 'array') },
+      args: () => ({ workspace: ws(), type: 'epic', title: 'T', labels: nested(10_000, 'array') }),
     },
     {
       name: '10,000 objects under an unknown key',
-      args: { workspace: WS, type: 'epic', title: 'T', extra: nested(10_000, 'object') },
+      args: () => ({ workspace: ws(), type: 'epic', title: 'T', extra: nested(10_000, 'object') }),
     },
-    { name: 'one level over the limit', args: { x: nested(MAX_INPUT_DEPTH, 'object') } },
+    { name: 'one level over the limit', args: () => ({ x: nested(MAX_INPUT_DEPTH, 'object') }) },
   ])('$name: INPUT.INVALID naming the limit, nothing written', async ({ args }) => {
     const before = await c().auditSeq();
-    const { result, thrown } = await callRaw(args);
+    const { result, thrown } = await callRaw(args());
     expect(thrown).toBeUndefined();
     const payload = errorPayload(result!);
     expect(payload?.code).toBe('INPUT.INVALID');
@@ -58,7 +58,7 @@ describe('arguments nested too deep', () => {
   it('accepts nesting at the limit (the schema then judges the value)', async () => {
     // The arguments object is the first level: one below it leaves MAX_INPUT_DEPTH - 1 for `x`.
     const payload = await c().failure('create_item', {
-      workspace: WS,
+      workspace: ws(),
       type: 'epic',
       title: 'T',
       description: nested(MAX_INPUT_DEPTH - 1, 'object'),
@@ -70,7 +70,7 @@ describe('arguments nested too deep', () => {
 
   it('still reports NUL text, at the first bad path', async () => {
     const payload = await c().failure('create_item', {
-      workspace: WS,
+      workspace: ws(),
       type: 'epic',
       title: 'ok',
       labels: ['fine', 'bad\u0000'],

@@ -1,14 +1,14 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { seedHierarchy, useClient, WS } from '../helpers/mcp.js';
+import { seedHierarchy, useSharedClient, ws } from '../helpers/mcp.js';
 
-const c = useClient();
+const c = useSharedClient();
 
 const link = (fromId: string, kind: string, toId: string, extra: Record<string, unknown> = {}) =>
-  c().ok('link_items', { workspace: WS, fromId, kind, toId, ...extra });
+  c().ok('link_items', { workspace: ws(), fromId, kind, toId, ...extra });
 
 describe('link_items / unlink_items', () => {
   beforeEach(async () => {
-    await seedHierarchy(c());
+    await seedHierarchy(c(), ws());
   });
 
   it.each([
@@ -18,11 +18,11 @@ describe('link_items / unlink_items', () => {
     const before = await c().auditSeq();
     const r = await link(fromId, kind, toId, { reason: 'API first' });
     expect(r).toEqual({ blockerId: 'T-3', blockedId: 'T-4', changed: true });
-    expect(await c().ok('get_item', { workspace: WS, id: 'T-3' })).toMatchObject({
+    expect(await c().ok('get_item', { workspace: ws(), id: 'T-3' })).toMatchObject({
       blocks: ['T-4'],
       dependsOn: [],
     });
-    expect(await c().ok('get_item', { workspace: WS, id: 'T-4' })).toMatchObject({
+    expect(await c().ok('get_item', { workspace: ws(), id: 'T-4' })).toMatchObject({
       blocks: [],
       dependsOn: ['T-3'],
     });
@@ -52,7 +52,7 @@ describe('link_items / unlink_items', () => {
     { fromId: 'T-3', kind: 'blocks', toId: 'T-3' },
     { fromId: 'E-1', kind: 'depends_on', toId: 'E-1' },
   ])('refuses $fromId $kind $toId with LINK.SELF', async (args) => {
-    expect(await c().err('link_items', { workspace: WS, ...args })).toBe('LINK.SELF');
+    expect(await c().err('link_items', { workspace: ws(), ...args })).toBe('LINK.SELF');
   });
 
   it.each([
@@ -64,18 +64,18 @@ describe('link_items / unlink_items', () => {
       await link('T-3', 'blocks', 'T-4');
       await link('T-4', 'blocks', 'T-5');
       const before = await c().auditSeq();
-      const e = await c().failure('link_items', { workspace: WS, ...close });
+      const e = await c().failure('link_items', { workspace: ws(), ...close });
       expect(e.code).toBe('LINK.CYCLE');
       expect(e.message).toContain('T-5 blocks T-3 blocks T-4 blocks T-5');
       expect(e.details).toEqual({ cycle: ['T-5', 'T-3', 'T-4', 'T-5'] });
       expect(await c().auditSeq()).toBe(before);
-      expect((await c().ok('get_item', { workspace: WS, id: 'T-5' })).blocks).toEqual([]);
+      expect((await c().ok('get_item', { workspace: ws(), id: 'T-5' })).blocks).toEqual([]);
     },
   );
 
   it('refuses a 2-cycle and allows a diamond', async () => {
     await link('T-3', 'blocks', 'T-4');
-    expect(await c().err('link_items', { workspace: WS, fromId: 'T-4', kind: 'blocks', toId: 'T-3' })).toBe(
+    expect(await c().err('link_items', { workspace: ws(), fromId: 'T-4', kind: 'blocks', toId: 'T-3' })).toBe(
       'LINK.CYCLE',
     );
     await link('T-3', 'blocks', 'T-5');
@@ -93,7 +93,7 @@ describe('link_items / unlink_items', () => {
     { args: { fromId: 'T-99', kind: 'depends_on', toId: 'T-3' }, code: 'ITEM.NOT_FOUND' },
     { args: { fromId: 'T-3', kind: 'relates', toId: 'T-4' }, code: 'INPUT.INVALID' },
   ])('refuses $args with $code', async ({ args, code }) => {
-    expect(await c().err('link_items', { workspace: WS, ...args })).toBe(code);
+    expect(await c().err('link_items', { workspace: ws(), ...args })).toBe(code);
   });
 
   it.each([
@@ -102,9 +102,9 @@ describe('link_items / unlink_items', () => {
   ])('unlinks with $kind and audits the removal', async (args) => {
     await link('T-3', 'blocks', 'T-4');
     const before = await c().auditSeq();
-    const r = await c().ok('unlink_items', { workspace: WS, ...args, reason: 'not needed' });
+    const r = await c().ok('unlink_items', { workspace: ws(), ...args, reason: 'not needed' });
     expect(r).toEqual({ blockerId: 'T-3', blockedId: 'T-4', removed: true });
-    expect((await c().ok('get_item', { workspace: WS, id: 'T-3' })).blocks).toEqual([]);
+    expect((await c().ok('get_item', { workspace: ws(), id: 'T-3' })).blocks).toEqual([]);
     const records = await c().auditAfter(before);
     expect(records.map((x) => [x.action, x.entityId, x.reason])).toEqual([
       ['link.deleted', 'T-3>T-4', 'not needed'],
@@ -120,7 +120,7 @@ describe('link_items / unlink_items', () => {
   ])('refuses to unlink $case with LINK.NOT_FOUND', async ({ args, setup }) => {
     if (setup) await link('T-3', 'blocks', 'T-4');
     const before = await c().auditSeq();
-    expect(await c().err('unlink_items', { workspace: WS, ...args })).toBe('LINK.NOT_FOUND');
+    expect(await c().err('unlink_items', { workspace: ws(), ...args })).toBe('LINK.NOT_FOUND');
     expect(await c().auditSeq()).toBe(before);
   });
 });

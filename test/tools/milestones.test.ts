@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { driveTo, seedHierarchy, T0, useClient, WS } from '../helpers/mcp.js';
+import { driveTo, seedHierarchy, T0, useSharedClient, ws } from '../helpers/mcp.js';
 
-const c = useClient();
+const c = useSharedClient();
 
-const upsert = (args: Record<string, unknown>) => c().ok('upsert_milestone', { workspace: WS, ...args });
+const upsert = (args: Record<string, unknown>) => c().ok('upsert_milestone', { workspace: ws(), ...args });
 
 describe('upsert_milestone', () => {
   it('creates a milestone and audits every set field', async () => {
@@ -76,14 +76,14 @@ describe('upsert_milestone', () => {
     await upsert({ id: 'M-1', title: 'v1.0' });
     const before = await c().auditSeq();
     const code = await c().err('upsert_milestone', {
-      workspace: WS,
+      workspace: ws(),
       title: 'v1',
       description: 'x',
       expectedVersion: 1,
     });
     expect(['MILESTONE.NOT_FOUND', 'MILESTONE.VERSION_CONFLICT']).toContain(code);
     expect(await c().auditSeq()).toBe(before);
-    expect((await c().ok('list_milestones', { workspace: WS })).milestones).toHaveLength(1);
+    expect((await c().ok('list_milestones', { workspace: ws() })).milestones).toHaveLength(1);
   });
 
   it.each([
@@ -107,16 +107,16 @@ describe('upsert_milestone', () => {
     await upsert({ title: 'v1' });
     await upsert({ title: 'v2' });
     const before = await c().auditSeq();
-    const list = await c().ok('list_milestones', { workspace: WS });
-    expect(await c().err('upsert_milestone', { workspace: WS, ...args })).toBe(code);
+    const list = await c().ok('list_milestones', { workspace: ws() });
+    expect(await c().err('upsert_milestone', { workspace: ws(), ...args })).toBe(code);
     expect(await c().auditSeq()).toBe(before);
-    expect(await c().ok('list_milestones', { workspace: WS })).toEqual(list);
+    expect(await c().ok('list_milestones', { workspace: ws() })).toEqual(list);
   });
 });
 
 describe('list_milestones', () => {
   beforeEach(async () => {
-    await seedHierarchy(c());
+    await seedHierarchy(c(), ws());
     await upsert({ title: 'past due', dueOn: '2025-01-10' }); // M-1
     await upsert({ title: 'due today', dueOn: '2025-01-15' }); // M-2
     await upsert({ title: 'closed late', dueOn: '2025-01-01', state: 'closed' }); // M-3
@@ -127,18 +127,18 @@ describe('list_milestones', () => {
       ['T-5', 1],
       ['F-2', 1],
     ] as const) {
-      await c().ok('update_item', { workspace: WS, id, expectedVersion: v, milestoneId: 'M-1' });
+      await c().ok('update_item', { workspace: ws(), id, expectedVersion: v, milestoneId: 'M-1' });
     }
-    await c().ok('update_item', { workspace: WS, id: 'T-7', expectedVersion: 1, milestoneId: 'M-2' });
+    await c().ok('update_item', { workspace: ws(), id: 'T-7', expectedVersion: 1, milestoneId: 'M-2' });
   });
 
   const summary = async (args: Record<string, unknown> = {}) =>
-    (await c().ok('list_milestones', { workspace: WS, ...args })).milestones.map(
+    (await c().ok('list_milestones', { workspace: ws(), ...args })).milestones.map(
       (m: { id: string; completion: unknown; overdue: boolean }) => [m.id, m.completion, m.overdue],
     );
 
   it('reports completion over the tasks (each once) and overdue against the clock', async () => {
-    await driveTo(c(), 'T-3', 'done');
+    await driveTo(c(), 'T-3', 'done', ws());
     // F-2 and its tasks T-3..T-5 are all on M-1: the tasks count, each once, the feature not.
     expect(await summary()).toEqual([
       ['M-1', { total: 3, done: 1, percent: 33.3 }, true],
@@ -146,7 +146,7 @@ describe('list_milestones', () => {
       ['M-3', { total: 0, done: 0, percent: 0 }, false],
       ['M-4', { total: 0, done: 0, percent: 0 }, false],
     ]);
-    await driveTo(c(), 'T-4', 'done');
+    await driveTo(c(), 'T-4', 'done', ws());
     expect((await summary())[0]).toEqual(['M-1', { total: 3, done: 2, percent: 66.7 }, true]);
   });
 
@@ -164,8 +164,8 @@ describe('list_milestones', () => {
   });
 
   it('counts a milestone as whole when all its items are done', async () => {
-    for (const id of ['T-3', 'T-4', 'T-5']) await driveTo(c(), id, 'done');
-    await c().ok('set_item_status', { workspace: WS, id: 'F-2', status: 'done' });
+    for (const id of ['T-3', 'T-4', 'T-5']) await driveTo(c(), id, 'done', ws());
+    await c().ok('set_item_status', { workspace: ws(), id: 'F-2', status: 'done' });
     expect((await summary())[0]).toEqual(['M-1', { total: 3, done: 3, percent: 100 }, true]);
     await upsert({ id: 'M-1', title: 'past due', state: 'closed' });
     expect((await summary())[0]).toEqual(['M-1', { total: 3, done: 3, percent: 100 }, false]);
@@ -180,9 +180,9 @@ describe('list_milestones', () => {
   });
 
   it('is empty for a workspace without milestones, and refuses an unknown or bad workspace', async () => {
-    await c().ok('create_item', { workspace: 'acme/none', type: 'epic', title: 'E' });
-    expect(await c().ok('list_milestones', { workspace: 'acme/none' })).toEqual({ milestones: [] });
-    expect(await c().err('list_milestones', { workspace: 'acme/nothing' })).toBe('WORKSPACE.NOT_FOUND');
+    await c().ok('create_item', { workspace: `${ws()}-none`, type: 'epic', title: 'E' });
+    expect(await c().ok('list_milestones', { workspace: `${ws()}-none` })).toEqual({ milestones: [] });
+    expect(await c().err('list_milestones', { workspace: `${ws()}-nothing` })).toBe('WORKSPACE.NOT_FOUND');
     expect(await c().err('list_milestones', { workspace: 'acme' })).toBe('INPUT.INVALID');
   });
 });

@@ -1,12 +1,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { STATUSES } from '../../src/governance/model/work-item.js';
 import { TRANSITIONS } from '../../src/governance/rules/status.js';
-import { driveTo, seedHierarchy, T0, useClient, WS } from '../helpers/mcp.js';
+import { driveTo, seedHierarchy, T0, useSharedClient, ws } from '../helpers/mcp.js';
 
-const c = useClient();
+const c = useSharedClient();
 
 async function get(id: string) {
-  return (await c().ok('get_item', { workspace: WS, id })).item;
+  return (await c().ok('get_item', { workspace: ws(), id })).item;
 }
 
 /** The transition table, written out: a change to the rules must change this test too. */
@@ -27,7 +27,7 @@ const PAIRS = STATUSES.flatMap((from) =>
 
 describe('set_item_status', () => {
   beforeEach(async () => {
-    await seedHierarchy(c());
+    await seedHierarchy(c(), ws());
   });
 
   it('uses the documented transition table', () => {
@@ -36,11 +36,11 @@ describe('set_item_status', () => {
   });
 
   it.each(PAIRS)('$from -> $to allowed: $allowed', async ({ from, to, allowed }) => {
-    await driveTo(c(), 'T-3', from);
+    await driveTo(c(), 'T-3', from, ws());
     const item = await get('T-3');
     const before = await c().auditSeq();
     const args = {
-      workspace: WS,
+      workspace: ws(),
       id: 'T-3',
       status: to,
       ...(REASONS[to] !== undefined && { reason: REASONS[to] }),
@@ -71,9 +71,9 @@ describe('set_item_status', () => {
   it.each(STATUSES.filter((s) => s !== 'blocked' && s !== 'cancelled').map((s) => ({ s })))(
     'setting $s again changes nothing',
     async ({ s }) => {
-      await driveTo(c(), 'T-3', s);
+      await driveTo(c(), 'T-3', s, ws());
       const before = await c().auditSeq();
-      const r = await c().ok('set_item_status', { workspace: WS, id: 'T-3', status: s, reason: 'again' });
+      const r = await c().ok('set_item_status', { workspace: ws(), id: 'T-3', status: s, reason: 'again' });
       expect(r).toMatchObject({ changed: false, rolledUp: [] });
       expect(await c().auditSeq()).toBe(before);
     },
@@ -81,14 +81,14 @@ describe('set_item_status', () => {
 
   it('blocking a blocked item with the same reason changes nothing; a new reason is recorded', async () => {
     await c().ok('set_item_status', {
-      workspace: WS,
+      workspace: ws(),
       id: 'T-3',
       status: 'blocked',
       reason: 'waiting on keys',
     });
     const before = await c().auditSeq();
     const same = await c().ok('set_item_status', {
-      workspace: WS,
+      workspace: ws(),
       id: 'T-3',
       status: 'blocked',
       reason: 'waiting on keys',
@@ -96,7 +96,7 @@ describe('set_item_status', () => {
     expect(same).toMatchObject({ changed: false });
     expect(await c().auditSeq()).toBe(before);
     const r = await c().ok('set_item_status', {
-      workspace: WS,
+      workspace: ws(),
       id: 'T-3',
       status: 'blocked',
       reason: 'waiting on legal',
@@ -118,7 +118,7 @@ describe('set_item_status', () => {
     async ({ reason }) => {
       const before = await c().auditSeq();
       const code = await c().err('set_item_status', {
-        workspace: WS,
+        workspace: ws(),
         id: 'T-3',
         status: 'blocked',
         ...(reason !== undefined && { reason }),
@@ -131,14 +131,14 @@ describe('set_item_status', () => {
 
   it('keeps the reason of a blocked item and clears it when unblocked', async () => {
     const r = await c().ok('set_item_status', {
-      workspace: WS,
+      workspace: ws(),
       id: 'T-3',
       status: 'blocked',
       reason: 'vendor',
     });
     expect(r.item.statusReason).toBe('vendor');
     const before = await c().auditSeq();
-    const u = await c().ok('set_item_status', { workspace: WS, id: 'T-3', status: 'in_progress' });
+    const u = await c().ok('set_item_status', { workspace: ws(), id: 'T-3', status: 'in_progress' });
     expect(u.item.statusReason).toBeNull();
     const [rec] = await c().auditAfter(before);
     expect(rec!.diff).toMatchObject({
@@ -148,10 +148,10 @@ describe('set_item_status', () => {
   });
 
   it('refuses done while children are open, listing them', async () => {
-    await driveTo(c(), 'T-3', 'done');
-    await driveTo(c(), 'T-4', 'review');
+    await driveTo(c(), 'T-3', 'done', ws());
+    await driveTo(c(), 'T-4', 'review', ws());
     const before = await c().auditSeq();
-    const e = await c().failure('set_item_status', { workspace: WS, id: 'F-2', status: 'done' });
+    const e = await c().failure('set_item_status', { workspace: ws(), id: 'F-2', status: 'done' });
     expect(e.code).toBe('STATUS.CHILDREN_OPEN');
     expect(e.details).toEqual({ open: ['T-4', 'T-5'] });
     expect(e.hint).toContain('T-4, T-5');
@@ -159,8 +159,8 @@ describe('set_item_status', () => {
   });
 
   it('refuses done -> planning', async () => {
-    await driveTo(c(), 'T-3', 'done');
-    expect(await c().err('set_item_status', { workspace: WS, id: 'T-3', status: 'planning' })).toBe(
+    await driveTo(c(), 'T-3', 'done', ws());
+    expect(await c().err('set_item_status', { workspace: ws(), id: 'T-3', status: 'planning' })).toBe(
       'STATUS.INVALID_TRANSITION',
     );
   });
@@ -168,7 +168,7 @@ describe('set_item_status', () => {
   it('starts a planning parent and grandparent when a child goes in progress', async () => {
     c().clock.advance(5000);
     const before = await c().auditSeq();
-    const r = await c().ok('set_item_status', { workspace: WS, id: 'T-3', status: 'in_progress' });
+    const r = await c().ok('set_item_status', { workspace: ws(), id: 'T-3', status: 'in_progress' });
     expect(r.rolledUp).toEqual([
       { id: 'F-2', status: 'in_progress', progress: 0, version: 2 },
       { id: 'E-1', status: 'in_progress', progress: 0, version: 2 },
@@ -194,7 +194,7 @@ describe('set_item_status', () => {
     { done: ['T-3', 'T-7'], feature: 33, epic: 33 },
     { done: ['T-3', 'T-4', 'T-5', 'T-7', 'T-8', 'T-9'], feature: 100, epic: 100 },
   ])('rolls up progress with $done done: F-2 $feature%, E-1 $epic%', async ({ done, feature, epic }) => {
-    for (const id of done) await driveTo(c(), id, 'done');
+    for (const id of done) await driveTo(c(), id, 'done', ws());
     expect((await get('F-2')).progress).toBe(feature);
     expect((await get('E-1')).progress).toBe(epic);
     const f6 = ['T-7', 'T-8', 'T-9'].filter((x) => done.includes(x)).length;
@@ -202,9 +202,9 @@ describe('set_item_status', () => {
   });
 
   it('writes one record for the change and one per rolled-up ancestor', async () => {
-    await driveTo(c(), 'T-3', 'in_progress');
+    await driveTo(c(), 'T-3', 'in_progress', ws());
     const before = await c().auditSeq();
-    const r = await c().ok('set_item_status', { workspace: WS, id: 'T-3', status: 'done' });
+    const r = await c().ok('set_item_status', { workspace: ws(), id: 'T-3', status: 'done' });
     expect(r.rolledUp).toEqual([
       { id: 'F-2', status: 'in_progress', progress: 33, version: 3 },
       { id: 'E-1', status: 'in_progress', progress: 17, version: 3 },
@@ -222,12 +222,12 @@ describe('set_item_status', () => {
   });
 
   it('finishes a parent once its children are done, and reopens it when a child reopens', async () => {
-    for (const id of ['T-3', 'T-4', 'T-5']) await driveTo(c(), id, 'done');
-    const f = await c().ok('set_item_status', { workspace: WS, id: 'F-2', status: 'done' });
+    for (const id of ['T-3', 'T-4', 'T-5']) await driveTo(c(), id, 'done', ws());
+    const f = await c().ok('set_item_status', { workspace: ws(), id: 'F-2', status: 'done' });
     expect(f.item).toMatchObject({ status: 'done', progress: 100, completedAt: T0 });
     expect(f.rolledUp).toEqual([]);
 
-    const r = await c().ok('set_item_status', { workspace: WS, id: 'T-4', status: 'in_progress' });
+    const r = await c().ok('set_item_status', { workspace: ws(), id: 'T-4', status: 'in_progress' });
     expect(r.rolledUp).toMatchObject([
       { id: 'F-2', status: 'in_progress', progress: 67 },
       { id: 'E-1', status: 'in_progress', progress: 34 },
@@ -244,12 +244,12 @@ describe('set_item_status', () => {
     { case: 'unknown item', args: { id: 'T-99', status: 'in_progress' }, code: 'ITEM.NOT_FOUND' },
     { case: 'unknown status', args: { id: 'T-3', status: 'closed' }, code: 'INPUT.INVALID' },
   ])('refuses $case with $code', async ({ args, code }) => {
-    expect(await c().err('set_item_status', { workspace: WS, ...args })).toBe(code);
+    expect(await c().err('set_item_status', { workspace: ws(), ...args })).toBe(code);
   });
 
   it('accepts the current expectedVersion', async () => {
     const r = await c().ok('set_item_status', {
-      workspace: WS,
+      workspace: ws(),
       id: 'T-3',
       status: 'in_progress',
       expectedVersion: 1,

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/governance/config/defaults.js';
-import { useClient, WS } from '../helpers/mcp.js';
+import { useSharedClient, ws } from '../helpers/mcp.js';
 
 const SPEC = `# Checkout
 
@@ -27,15 +27,15 @@ type Item = {
 };
 
 describe('spec plans governed by the workspace configuration', () => {
-  const c = useClient();
+  const c = useSharedClient();
   const configure = (override: Record<string, unknown>) =>
-    c().ok('update_config', { workspace: WS, scope: 'repo', override, reason: 'test' });
+    c().ok('update_config', { workspace: ws(), scope: 'repo', override, reason: 'test' });
   const preview = async (workspace?: string): Promise<Item[]> =>
     (await c().ok('decompose_spec', { text: SPEC, asOf: AS_OF, ...(workspace && { workspace }) })).items;
 
   it('writes titles by pattern, default labels and every required section', async () => {
-    await c().ok('apply_spec', { workspace: WS, text: SPEC, asOf: AS_OF, dryRun: false });
-    const items: Item[] = (await c().ok('get_item_tree', { workspace: WS })).items;
+    await c().ok('apply_spec', { workspace: ws(), text: SPEC, asOf: AS_OF, dryRun: false });
+    const items: Item[] = (await c().ok('get_item_tree', { workspace: ws() })).items;
     expect(items.map((i) => i.title)).toEqual([
       'Epic: Checkout',
       'Feature: Payments',
@@ -43,12 +43,12 @@ describe('spec plans governed by the workspace configuration', () => {
       'Task: Write documentation for the payments API',
     ]);
     for (const i of items) {
-      const { item } = await c().ok('get_item', { workspace: WS, id: i.id });
+      const { item } = await c().ok('get_item', { workspace: ws(), id: i.id });
       const template = DEFAULT_CONFIG.templates[i.type as 'epic' | 'feature' | 'task'];
       expect(item.labels).toEqual(expect.arrayContaining(template.defaultLabels));
       for (const section of template.requiredSections) expect(item.description).toContain(`## ${section}`);
     }
-    const v = await c().ok('validate_hierarchy', { workspace: WS, source: { kind: 'stored' }, limit: 200 });
+    const v = await c().ok('validate_hierarchy', { workspace: ws(), source: { kind: 'stored' }, limit: 200 });
     const rules = new Set(v.violations.map((x: { rule: string }) => x.rule));
     expect(rules.has('title.pattern')).toBe(false);
     expect(rules.has('labels.required')).toBe(false);
@@ -58,9 +58,9 @@ describe('spec plans governed by the workspace configuration', () => {
 
   it('previews the governed plan only for a workspace, and follows its template changes', async () => {
     expect((await preview())[0]!.title).toBe('Checkout');
-    expect((await preview(WS))[0]!.title).toBe('Epic: Checkout');
+    expect((await preview(ws()))[0]!.title).toBe('Epic: Checkout');
     await configure({ templates: { task: { titlePattern: '[task] {name}', defaultLabels: [] } } });
-    const tasks = (await preview(WS)).filter((i) => i.type === 'task');
+    const tasks = (await preview(ws())).filter((i) => i.type === 'task');
     expect(tasks.map((t) => t.title)).toEqual([
       '[task] Implement card payments API',
       '[task] Write documentation for the payments API',
@@ -69,7 +69,7 @@ describe('spec plans governed by the workspace configuration', () => {
   });
 
   it('assigns agents by the configured capabilities, priority breaking ties', async () => {
-    const before = await preview(WS);
+    const before = await preview(ws());
     expect(before.find((i) => i.title.includes('documentation'))!.agent).not.toBe('agent:docs');
     await configure({
       agents: {
@@ -83,14 +83,14 @@ describe('spec plans governed by the workspace configuration', () => {
       },
       labels: { agent: { 'agent:docs': { name: 'agent:docs', color: '5319e7', description: 'Docs' } } },
     });
-    const after = await preview(WS);
+    const after = await preview(ws());
     expect(after.find((i) => i.title.includes('documentation'))!.agent).toBe('agent:docs');
     expect(after.find((i) => i.title.includes('Implement'))!.agent).toBe('agent:dev');
   });
 
   it('names epic milestones by the configured pattern', async () => {
-    expect((await preview(WS))[0]!.milestone).toBe('Q1-2027-checkout');
+    expect((await preview(ws()))[0]!.milestone).toBe('Q1-2027-checkout');
     await configure({ milestones: { namingPattern: '{year}.{quarter} {epic_name}' } });
-    expect((await preview(WS))[0]!.milestone).toBe('2027.1 checkout');
+    expect((await preview(ws()))[0]!.milestone).toBe('2027.1 checkout');
   });
 });

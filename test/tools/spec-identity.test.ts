@@ -7,21 +7,21 @@ import {
   specSimilarity,
 } from '../../src/governance/model/spec-identity.js';
 import { specUri } from '../../src/resources/uris.js';
-import { useClient, WS, type BackendName, type Connected } from '../helpers/mcp.js';
+import { useSharedClient, ws, type BackendName, type Connected } from '../helpers/mcp.js';
 
 const AS_OF = '2027-02-10';
 
 const apply = (c: Connected, text: string, extra: Record<string, unknown> = {}) =>
-  c.ok('apply_spec', { workspace: WS, text, asOf: AS_OF, dryRun: false, ...extra });
+  c.ok('apply_spec', { workspace: ws(), text, asOf: AS_OF, dryRun: false, ...extra });
 const titles = async (c: Connected): Promise<string[]> =>
-  (await c.ok('get_item_tree', { workspace: WS, limit: 100 })).items.map((i: { title: string }) => i.title);
+  (await c.ok('get_item_tree', { workspace: ws(), limit: 100 })).items.map((i: { title: string }) => i.title);
 const readSpec = async (c: Connected, specId: string) => {
-  const r = await c.client.readResource({ uri: specUri(WS, specId) });
+  const r = await c.client.readResource({ uri: specUri(ws(), specId) });
   return JSON.parse((r.contents[0] as { text: string }).text) as { specId: string; version: number };
 };
 
 describe.each<BackendName>(['sqlite', 'postgres'])('spec identity on %s', (backend) => {
-  const c = useClient({ backend });
+  const c = useSharedClient({ backend });
 
   it.each([
     {
@@ -86,7 +86,7 @@ describe.each<BackendName>(['sqlite', 'postgres'])('spec identity on %s', (backe
       await apply(c(), other);
       const edited = v1.replace('- Sign out\n', '- Sign out of every device\n');
       const r = dryRun
-        ? await c().ok('apply_spec', { workspace: WS, text: edited, asOf: AS_OF, dryRun: true })
+        ? await c().ok('apply_spec', { workspace: ws(), text: edited, asOf: AS_OF, dryRun: true })
         : await apply(c(), edited);
       expect(r.spec).toMatchObject({ specId: a.spec.specId, version: 2, newVersion: true });
       if (!dryRun) {
@@ -105,7 +105,7 @@ describe.each<BackendName>(['sqlite', 'postgres'])('spec identity on %s', (backe
   it.each([true, false])('refuses an unrelated text under the default id (dryRun %s)', async (dryRun) => {
     await apply(c(), STORED);
     const seq = await c().auditSeq();
-    const f = await c().failure('apply_spec', { workspace: WS, text: UNRELATED, asOf: AS_OF, dryRun });
+    const f = await c().failure('apply_spec', { workspace: ws(), text: UNRELATED, asOf: AS_OF, dryRun });
     expect(f.code).toBe('SPEC.UNRELATED');
     expect(f.hint).toContain('specId: "checkout"');
     expect(f.details).toMatchObject({ specId: 'checkout', version: 1, threshold: 0.2 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { useClient } from '../helpers/mcp.js';
+import { useSharedClient } from '../helpers/mcp.js';
 import { CHECKOUT_SPEC } from '../fixtures/checkout-spec.js';
 
-const c = useClient();
+const c = useSharedClient();
 
 const SPEC = CHECKOUT_SPEC;
 

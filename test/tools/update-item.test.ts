@@ -1,16 +1,16 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { seedHierarchy, useClient, WS } from '../helpers/mcp.js';
+import { seedHierarchy, useSharedClient, ws } from '../helpers/mcp.js';
 
-const c = useClient();
+const c = useSharedClient();
 
 async function item(id: string) {
-  return (await c().ok('get_item', { workspace: WS, id })).item;
+  return (await c().ok('get_item', { workspace: ws(), id })).item;
 }
 
 describe('update_item', () => {
   beforeEach(async () => {
-    await seedHierarchy(c());
-    await c().ok('upsert_milestone', { workspace: WS, title: 'v1' });
+    await seedHierarchy(c(), ws());
+    await c().ok('upsert_milestone', { workspace: ws(), title: 'v1' });
     c().clock.advance(60_000);
   });
 
@@ -26,7 +26,7 @@ describe('update_item', () => {
   ])('changes $changed and audits exactly those fields', async ({ patch, changed, expect: shape }) => {
     const before = await c().auditSeq();
     const r = await c().ok('update_item', {
-      workspace: WS,
+      workspace: ws(),
       id: 'T-3',
       expectedVersion: 1,
       ...patch,
@@ -51,8 +51,8 @@ describe('update_item', () => {
     { field: 'estimateDays', set: 5 },
     { field: 'milestoneId', set: 'M-1' },
   ])('clears $field with null', async ({ field, set }) => {
-    await c().ok('update_item', { workspace: WS, id: 'T-3', expectedVersion: 1, [field]: set });
-    const r = await c().ok('update_item', { workspace: WS, id: 'T-3', expectedVersion: 2, [field]: null });
+    await c().ok('update_item', { workspace: ws(), id: 'T-3', expectedVersion: 1, [field]: set });
+    const r = await c().ok('update_item', { workspace: ws(), id: 'T-3', expectedVersion: 2, [field]: null });
     expect(r.changed).toEqual([field]);
     expect(r.item[field]).toBeNull();
   });
@@ -63,7 +63,7 @@ describe('update_item', () => {
     { case: 'null on an empty field', patch: { agent: null, estimateDays: null } },
   ])('writes nothing for $case', async ({ patch }) => {
     const before = await c().auditSeq();
-    const r = await c().ok('update_item', { workspace: WS, id: 'T-3', expectedVersion: 1, ...patch });
+    const r = await c().ok('update_item', { workspace: ws(), id: 'T-3', expectedVersion: 1, ...patch });
     expect(r.changed).toEqual([]);
     expect(r.item.version).toBe(1);
     expect(await c().auditSeq()).toBe(before);
@@ -71,10 +71,10 @@ describe('update_item', () => {
   });
 
   it('refuses a stale version with ITEM.VERSION_CONFLICT and changes nothing', async () => {
-    await c().ok('update_item', { workspace: WS, id: 'T-3', expectedVersion: 1, title: 'First' });
+    await c().ok('update_item', { workspace: ws(), id: 'T-3', expectedVersion: 1, title: 'First' });
     const before = await c().auditSeq();
     const e = await c().failure('update_item', {
-      workspace: WS,
+      workspace: ws(),
       id: 'T-3',
       expectedVersion: 1,
       title: 'Second',
@@ -114,9 +114,9 @@ describe('update_item', () => {
     const before = await c().auditSeq();
     if (code === null) {
       // Unknown keys are ignored, not applied: status changes go through set_item_status.
-      expect((await c().ok('update_item', { workspace: WS, ...args })).changed).toEqual([]);
+      expect((await c().ok('update_item', { workspace: ws(), ...args })).changed).toEqual([]);
     } else {
-      expect(await c().err('update_item', { workspace: WS, ...args })).toBe(code);
+      expect(await c().err('update_item', { workspace: ws(), ...args })).toBe(code);
     }
     expect(await c().auditSeq()).toBe(before);
   });
