@@ -89,7 +89,10 @@ describe('GitHub sync tools', () => {
 
     const spec = await c.client.readResource({ uri: 'governance://acme/shop/specs/shop' });
     const stored = JSON.parse((spec.contents[0] as { text: string }).text);
-    expect(stored.status.github_generation).toMatchObject({ state: 'done', counts: { onGitHub: items.length } });
+    expect(stored.status.github_generation).toMatchObject({
+      state: 'done',
+      counts: { onGitHub: items.length },
+    });
 
     const res = await c.client.readResource({ uri: 'governance://acme/shop/sync' });
     const sync = JSON.parse((res.contents[0] as { text: string }).text);
