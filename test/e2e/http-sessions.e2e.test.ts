@@ -109,7 +109,9 @@ describe('built server over HTTP with GF_AUTH_TOKENS and GF_MAX_SESSIONS', () =>
     } finally {
       await other.close();
     }
-    expect(server.stderr()).toContain('initialize refused: token at its session limit');
+    await expect
+      .poll(() => server.stderr(), { timeout: 10_000 })
+      .toContain('initialize refused: token at its session limit');
   });
 });
 
@@ -149,6 +151,9 @@ describe('built server over unauthenticated loopback HTTP with GF_MAX_SESSIONS',
     } finally {
       await client.close();
     }
-    expect(server.stderr()).toContain('"msg":"session evicted (least recently used)"');
+    // The process logger writes asynchronously (pino loads after start-up): wait for the line.
+    await expect
+      .poll(() => server.stderr(), { timeout: 10_000 })
+      .toContain('"msg":"session evicted (least recently used)"');
   });
 });
