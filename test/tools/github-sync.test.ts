@@ -68,6 +68,8 @@ describe('GitHub sync tools', () => {
     const seq = await c.auditSeq(WS);
     const applied = await c.ok('apply_github_sync', { workspace: WS, planId: fresh.planId, dryRun: false });
     expect(applied.created).toHaveLength(items.length + 1);
+    // Read back after the run: GitHub holds everything as written.
+    expect(applied).toMatchObject({ unapplied: [], remainingWrites: 0 });
     const onGitHub = gh.state.repo('acme', 'shop').issues;
     expect(onGitHub.map((i) => parseMarker(i.body)?.itemId).sort()).toEqual(
       applied.created.map((x: { itemId: string }) => x.itemId).sort(),

@@ -102,6 +102,13 @@ export interface ApplySyncCommand {
 export interface AppliedSync {
   planned: PlannedSync;
   applied: SyncApplied;
+  /**
+   * Read back after the run: what GitHub still does not hold as written, such as a type, label,
+   * milestone or assignee it dropped without an error (no permission for it, or a field it ignores).
+   */
+  unapplied: { itemId: string; number: number; fields: string[] }[];
+  /** Writes a new plan would still make (0 when GitHub took everything). */
+  remainingWrites: number;
 }
 
 export async function applyGitHubSync(
@@ -151,6 +158,12 @@ export async function applyGitHubSync(
     },
     ...(cmd.progress && { progress: cmd.progress }),
   });
+  const after = await planGitHubSync(deps, cmd.workspace, cmd.config);
+  const unapplied = after.plan.issues.update.map((u) => ({
+    itemId: u.itemId,
+    number: u.number,
+    fields: [...u.fields],
+  }));
   await runWrite(deps, caller, cmd.workspace, async (s) => {
     await markSpecsOnGitHub(s, caller, repository);
     await s.audit({
@@ -166,6 +179,10 @@ export async function applyGitHubSync(
           new: applied.updated.slice(0, 100).map((u) => `${u.itemId}: ${u.fields.join(', ')}`),
         },
         writes: { old: null, new: session.requests.writes },
+        unapplied: {
+          old: null,
+          new: unapplied.slice(0, 100).map((u) => `${u.itemId}: ${u.fields.join(', ')}`),
+        },
       },
     });
     await s.emit('github.synced', {
@@ -175,7 +192,7 @@ export async function applyGitHubSync(
       updated: applied.updated.length,
     });
   });
-  return { planned, applied };
+  return { planned, applied, unapplied, remainingWrites: after.plan.budget.contentCreating };
 }
 
 /** Each stored spec's `github_generation` stage: done once every item its latest version wrote has an issue. */

@@ -31,6 +31,10 @@ export const applyGitHubSyncTool = defineTool({
     recovered: z.array(issueOut).describe('Creates whose answer was lost, found by marker, not made twice'),
     updated: z.array(issueOut.extend({ fields: z.array(z.string()) })),
     requests: z.object({ reads: z.number(), writes: z.number() }),
+    unapplied: z
+      .array(issueOut.extend({ fields: z.array(z.string()) }))
+      .describe('Read back after the run: fields GitHub still does not hold as written (dropped silently)'),
+    remainingWrites: z.number().describe('Writes a new plan would still make; 0 when GitHub took everything'),
   }),
   async handler(input, { deps, caller, progress }) {
     const { config } = await deps.config.effective(input.workspace);
@@ -39,7 +43,16 @@ export const applyGitHubSyncTool = defineTool({
       const plan = planData(p);
       const current = p.planId === input.planId;
       return {
-        data: { dryRun: true, plan, created: [], recovered: [], updated: [], requests: p.session.requests },
+        data: {
+          dryRun: true,
+          plan,
+          created: [],
+          recovered: [],
+          updated: [],
+          requests: p.session.requests,
+          unapplied: [],
+          remainingWrites: plan.budget.contentCreating,
+        },
         summary: current
           ? `Plan ${p.planId} is current: applying writes ${plan.budget.contentCreating} request(s); pass dryRun: false`
           : `Plan ${input.planId} is stale: GitHub or the hierarchy changed; the current plan is ${p.planId}`,
@@ -60,17 +73,23 @@ export const applyGitHubSyncTool = defineTool({
         recovered: cap(r.applied.recovered),
         updated: cap(r.applied.updated),
         requests: r.planned.session.requests,
+        unapplied: cap(r.unapplied),
+        remainingWrites: r.remainingWrites,
       },
       summary:
         `Synced ${input.workspace}: ${r.applied.created.length} issue(s) created, ${r.applied.updated.length} updated` +
         (r.applied.recovered.length
           ? `, ${r.applied.recovered.length} found by marker after a lost answer`
           : '') +
-        ` (${r.planned.session.requests.writes} write(s))`,
+        ` (${r.planned.session.requests.writes} write(s))` +
+        (r.unapplied.length
+          ? `; GitHub did not keep ${r.unapplied.length} issue change(s), see unapplied`
+          : ''),
       lines: [
         ...r.applied.created.map((c) => `created #${c.number} for ${c.itemId}`),
         ...r.applied.recovered.map((c) => `found #${c.number} for ${c.itemId}`),
         ...r.applied.updated.map((u) => `updated #${u.number} (${u.itemId}): ${u.fields.join(', ')}`),
+        ...r.unapplied.map((u) => `GitHub did not keep #${u.number} (${u.itemId}): ${u.fields.join(', ')}`),
       ],
     };
   },
