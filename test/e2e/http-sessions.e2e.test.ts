@@ -7,6 +7,10 @@ import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectHttp,
+  INITIALIZE,
+  inSession,
+  LIST,
+  MCP_HEADERS,
   rawRequest,
   requireBuild,
   startHttp,
@@ -15,14 +19,6 @@ import {
 } from '../helpers/spawn-server.js';
 
 const MAX = 3;
-const MCP_HEADERS = { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' };
-const INITIALIZE = JSON.stringify({
-  jsonrpc: '2.0',
-  id: 1,
-  method: 'initialize',
-  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
-});
-const LIST = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
 
 const bearer = (token?: string): Record<string, string> =>
   token ? { Authorization: `Bearer ${token}` } : {};
@@ -35,13 +31,6 @@ async function abandon(
   const res = await rawRequest(url, { headers: { ...MCP_HEADERS, ...bearer(token) }, body: INITIALIZE });
   return { status: res.status, session: res.headers['mcp-session-id'] as string | undefined, json: res.json };
 }
-
-const inSession = (session: string, token?: string) => ({
-  ...MCP_HEADERS,
-  ...bearer(token),
-  'mcp-session-id': session,
-  'mcp-protocol-version': '2025-06-18',
-});
 
 /** Opens the session's notification stream (GET); resolves once the server answered its headers. */
 function openStream(url: string, session: string): Promise<{ status: number; ended: Promise<void> }> {

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   callOk,
   connectHttp,
+  INITIALIZE,
+  MCP_HEADERS,
   rawRequest,
   requireBuild,
   startHttp,
@@ -12,13 +14,6 @@ import {
 
 const WS = 'acme/web';
 const MAX_BODY = 2048;
-const MCP_HEADERS = { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' };
-const INITIALIZE = JSON.stringify({
-  jsonrpc: '2.0',
-  id: 1,
-  method: 'initialize',
-  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
-});
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 

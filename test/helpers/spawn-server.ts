@@ -202,3 +202,24 @@ export function rawRequest(
     req.end(opts.body);
   });
 }
+
+/** Headers of a raw streamable-HTTP MCP request, for tests that speak the wire protocol by hand. */
+export const MCP_HEADERS = {
+  'Content-Type': 'application/json',
+  Accept: 'application/json, text/event-stream',
+};
+export const INITIALIZE = JSON.stringify({
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+});
+export const LIST = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
+
+/** The headers of a request in `session`, with the caller's bearer token when given. */
+export const inSession = (session: string, token?: string): Record<string, string> => ({
+  ...MCP_HEADERS,
+  ...(token ? { Authorization: `Bearer ${token}` } : {}),
+  'mcp-session-id': session,
+  'mcp-protocol-version': '2025-06-18',
+});

@@ -8,21 +8,9 @@ import type { HttpConfig } from '../../src/config/config.js';
 import type { GovernanceStore } from '../../src/governance/ports/store.js';
 import { serveHttp, type HttpHandle } from '../../src/transports/http.js';
 import { connectClient, type Connected } from '../helpers/mcp.js';
-import { rawRequest } from '../helpers/spawn-server.js';
+import { INITIALIZE, inSession, MCP_HEADERS, rawRequest } from '../helpers/spawn-server.js';
 
 const MAX_SESSIONS = 2;
-const MCP_HEADERS = { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' };
-const INITIALIZE = JSON.stringify({
-  jsonrpc: '2.0',
-  id: 1,
-  method: 'initialize',
-  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
-});
-const inSession = (session: string) => ({
-  ...MCP_HEADERS,
-  'mcp-session-id': session,
-  'mcp-protocol-version': '2025-06-18',
-});
 const createItem = (id: number) =>
   JSON.stringify({
     jsonrpc: '2.0',

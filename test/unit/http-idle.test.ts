@@ -7,22 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpConfig } from '../../src/config/config.js';
 import { serveHttp, type HttpHandle } from '../../src/transports/http.js';
 import { connectClient, type Connected } from '../helpers/mcp.js';
-import { rawRequest } from '../helpers/spawn-server.js';
+import { INITIALIZE, inSession, LIST, MCP_HEADERS, rawRequest } from '../helpers/spawn-server.js';
 
 const IDLE_SECONDS = 1800;
-const MCP_HEADERS = { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' };
-const INITIALIZE = JSON.stringify({
-  jsonrpc: '2.0',
-  id: 1,
-  method: 'initialize',
-  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
-});
-const LIST = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
-const inSession = (session: string) => ({
-  ...MCP_HEADERS,
-  'mcp-session-id': session,
-  'mcp-protocol-version': '2025-06-18',
-});
 
 describe('HTTP session idle expiry (test clock)', () => {
   let c: Connected;
