@@ -27,31 +27,30 @@ interface Page<T> {
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
 }
 
+// The connections every page of labels or milestones asks for, first page or next.
+const LABELS = (after: string) =>
+  `labels(first: 100${after}) { nodes { id name color description } pageInfo { hasNextPage endCursor } }`;
+const MILESTONES = (after: string) =>
+  `milestones(first: 100${after}, states: [OPEN, CLOSED]) {
+      nodes { id number title description dueOn state }
+      pageInfo { hasNextPage endCursor }
+    }`;
+
 const META = `query RepositoryMeta($owner: String!, $name: String!) {
   repository(owner: $owner, name: $name) {
     id
-    labels(first: 100) { nodes { id name color description } pageInfo { hasNextPage endCursor } }
-    milestones(first: 100, states: [OPEN, CLOSED]) {
-      nodes { id number title description dueOn state }
-      pageInfo { hasNextPage endCursor }
-    }
+    ${LABELS('')}
+    ${MILESTONES('')}
     owner { ... on Organization { issueTypes(first: 50) { nodes { id name isEnabled } } } }
   }
 }`;
 
 const MORE_LABELS = `query RepositoryLabels($owner: String!, $name: String!, $cursor: String) {
-  repository(owner: $owner, name: $name) {
-    labels(first: 100, after: $cursor) { nodes { id name color description } pageInfo { hasNextPage endCursor } }
-  }
+  repository(owner: $owner, name: $name) { ${LABELS(', after: $cursor')} }
 }`;
 
 const MORE_MILESTONES = `query RepositoryMilestones($owner: String!, $name: String!, $cursor: String) {
-  repository(owner: $owner, name: $name) {
-    milestones(first: 100, after: $cursor, states: [OPEN, CLOSED]) {
-      nodes { id number title description dueOn state }
-      pageInfo { hasNextPage endCursor }
-    }
-  }
+  repository(owner: $owner, name: $name) { ${MILESTONES(', after: $cursor')} }
 }`;
 
 const ISSUES = `query RepositoryIssues($owner: String!, $name: String!, $cursor: String) {

@@ -80,6 +80,16 @@ describe('readRepositoryState', () => {
     );
   });
 
+  it('pages labels and milestones past 100', async () => {
+    const repo = gh.state.repository('acme', 'labels');
+    for (let n = 1; n <= 130; n++) gh.state.createLabel(repo, `label-${n}`);
+    for (let n = 1; n <= 105; n++) gh.state.createMilestone(repo, `m${n}`);
+    const snap = await readRepositoryState(octokit, 'acme', 'labels');
+    expect(snap.current.labels).toHaveLength(130);
+    expect(snap.current.milestones).toHaveLength(105);
+    expect(snap.requests).toBe(4);
+  });
+
   it('answers GITHUB.NOT_FOUND for a repository that does not exist', async () => {
     const err = await readRepositoryState(octokit, 'acme', 'nope').catch((e: unknown) => e);
     expect(isDomainError(err) && err.code).toBe('GITHUB.NOT_FOUND');
