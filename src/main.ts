@@ -4,6 +4,7 @@
 // and every adapter loads on the first call that needs it, never for initialize or tools/list.
 import { fileURLToPath } from 'node:url';
 import { createDeps, SERVER_INFO } from './composition/create-deps.js';
+import { startJobWorker } from './composition/job-worker.js';
 import { ConfigError, loadConfig, type ServeConfig } from './config/config.js';
 import { USAGE } from './config/usage.js';
 import type { Deps, Logger } from './mcp/deps.js';
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
   const deps = createDeps(config);
   const log = deps.logger;
   scheduleCheckpoints(deps, config.audit.checkpointMinutes, log);
+  startJobWorker(deps, log);
   const options: ServerOptions = {
     readOnly: config.readOnly,
     ...(config.toolsets ? { toolsets: config.toolsets } : {}),

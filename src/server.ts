@@ -5,6 +5,7 @@ import { registerPrompts } from './mcp/register-prompts.js';
 import { registerResources } from './mcp/register-resources.js';
 import { registerTools } from './mcp/register-tools.js';
 import { selectTools, type ToolSelection } from './mcp/registry.js';
+import { jobTaskStore } from './mcp/tasks.js';
 import { allPrompts } from './prompts/index.js';
 import { allResources } from './resources/index.js';
 import { toolCatalog } from './tools/catalog.js';
@@ -22,12 +23,19 @@ const INSTRUCTIONS =
 
 /** Assembles one MCP server over shared deps. Each stdio process or HTTP session gets its own. */
 export function buildServer(deps: Deps, options: ServerOptions = {}): McpServer {
+  const tools = selectTools(toolCatalog, options);
+  // Tasks only where a selected tool runs as one; they are jobs in the store (src/mcp/tasks.ts).
+  const tasks = tools.some((t) => t.task);
   const mcp = new McpServer(deps.serverInfo, {
-    capabilities: { logging: {} },
+    capabilities: {
+      logging: {},
+      ...(tasks && { tasks: { cancel: {}, requests: { tools: { call: {} } } } }),
+    },
     instructions: INSTRUCTIONS,
+    ...(tasks && { taskStore: jobTaskStore(deps, tools, deps.logger) }),
   });
   const log = clientLogger(deps.logger, mcp.server);
-  registerTools(mcp, { tools: selectTools(toolCatalog, options), deps, log });
+  registerTools(mcp, { tools, deps, log });
   const detach = registerResources(mcp, allResources, deps, log);
   registerPrompts(mcp, allPrompts, deps, log);
   const prevClose = mcp.server.onclose;

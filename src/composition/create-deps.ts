@@ -3,6 +3,7 @@
  * (clients spawn the server per session): every adapter here is a lazy port whose module loads on
  * the first call that needs it, never for initialize or tools/list.
  */
+import { hostname } from 'node:os';
 import pkg from '../../package.json' with { type: 'json' };
 import type { ModelProviderConfig, ServeConfig } from '../config/config.js';
 import type { CoreDeps } from '../governance/ports/core-deps.js';
@@ -97,6 +98,10 @@ export function createDeps(config: ServeConfig, overrides: DepsOverrides = {}): 
     logger,
     actor: overrides.actor ?? config.actor,
     serverInfo: overrides.serverInfo ?? SERVER_INFO,
+    runner: overrides.runner ?? {
+      owner: `${hostname()}:${process.pid}:${globalThis.crypto.randomUUID().slice(0, 8)}`,
+      leaseMs: config.jobLeaseMs,
+    },
     ...(provider && { provider }),
     ...(auditSigner && { auditSigner }),
     policySources: overrides.policySources ?? policySources(octokit, config.policyDir),
@@ -123,6 +128,7 @@ function githubClient(config: ServeConfig, log: Logger): (() => Promise<GitHubCl
         ...(github.token !== undefined && { token: github.token }),
         ...(github.app && { app: github.app }),
         baseUrl: github.apiUrl,
+        writeIntervalMs: github.writeIntervalMs,
         userAgent: `${SERVER_INFO.name}/${SERVER_INFO.version}`,
         // Octokit's own warnings (deprecations, throttling) go to the process log, on stderr.
         log: {

@@ -37,6 +37,8 @@ export interface HttpConfig {
    * recently used idle session then makes room for a new one.
    */
   maxSessions: number;
+  /** GITHUB_WEBHOOK_SECRET: POST /webhooks/github exists only when set (deliveries are checked against it). */
+  webhookSecret?: string;
 }
 
 export interface StdioConfig {
@@ -71,6 +73,8 @@ export interface GitHubConfig {
   app?: { appId: number; privateKey: string; installationId: number };
   /** Without a trailing slash; GitHub Enterprise Server is https://HOST/api/v3. */
   apiUrl: string;
+  /** GITHUB_WRITE_INTERVAL_MS: the least time between two content-creating requests (770 ms = 80 a minute). */
+  writeIntervalMs: number;
 }
 
 export interface ServeConfig {
@@ -92,6 +96,8 @@ export interface ServeConfig {
   /** GF_POLICY_DIR, absolute: a directory of repository checkouts holding policy files. */
   policyDir?: string;
   audit: AuditConfig;
+  /** GF_JOB_LEASE_MS: how long a job runner's lease lasts unrenewed before another may take the job over. */
+  jobLeaseMs: number;
 }
 
 /** Where the audit signing key comes from, and how often heads are checkpointed. */
@@ -161,6 +167,9 @@ const SOURCES = {
   auditSigningKey: { env: 'GF_AUDIT_SIGNING_KEY' },
   auditKeyFile: { env: 'GF_AUDIT_KEY_FILE' },
   auditCheckpointMinutes: { env: 'GF_AUDIT_CHECKPOINT_MINUTES' },
+  jobLeaseMs: { env: 'GF_JOB_LEASE_MS' },
+  githubWriteIntervalMs: { env: 'GITHUB_WRITE_INTERVAL_MS' },
+  githubWebhookSecret: { env: 'GITHUB_WEBHOOK_SECRET' },
 } as const satisfies Record<string, { flag?: string; env: string }>;
 type Key = keyof typeof SOURCES;
 
@@ -175,6 +184,7 @@ const SECRET: ReadonlySet<Key> = new Set<Key>([
   'githubToken',
   'githubAppPrivateKey',
   'auditSigningKey',
+  'githubWebhookSecret',
 ]);
 
 const int = (min: number, max: number) =>
@@ -346,6 +356,9 @@ const settings = z.object({
     .optional(),
   auditKeyFile: z.string().trim().min(1, 'must not be empty').optional(),
   auditCheckpointMinutes: int(0, 7 * 24 * 60).default(15),
+  jobLeaseMs: int(500, 10 * 60_000).default(30_000),
+  githubWriteIntervalMs: int(0, 60_000).default(770),
+  githubWebhookSecret: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 function isHttpUrl(value: string): boolean {
@@ -436,6 +449,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv, system: Syste
       sessionIdleSeconds: s.sessionIdleSeconds,
       maxBodyBytes: s.maxBodyBytes,
       maxSessions: s.maxSessions,
+      ...(s.githubWebhookSecret !== undefined && { webhookSecret: s.githubWebhookSecret }),
     },
     stdio: { maxLineBytes: s.maxBodyBytes },
     store,
@@ -458,6 +472,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv, system: Syste
         : path.join(dataDir, 'audit-signing-key.pem'),
       checkpointMinutes: s.auditCheckpointMinutes,
     },
+    jobLeaseMs: s.jobLeaseMs,
   };
 }
 
@@ -465,7 +480,10 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv, system: Syste
 function githubAccess(s: z.output<typeof settings>, system: SystemInfo): { github?: GitHubConfig } {
   const appKeyGiven = s.githubAppPrivateKey !== undefined || s.githubAppPrivateKeyFile !== undefined;
   const anyApp = s.githubAppId !== undefined || appKeyGiven || s.githubAppInstallationId !== undefined;
-  if (!anyApp) return s.githubToken ? { github: { token: s.githubToken, apiUrl: s.githubApiUrl } } : {};
+  if (!anyApp)
+    return s.githubToken
+      ? { github: { token: s.githubToken, apiUrl: s.githubApiUrl, writeIntervalMs: s.githubWriteIntervalMs } }
+      : {};
   const missing = [
     ...(s.githubAppId === undefined ? ['GITHUB_APP_ID'] : []),
     ...(!appKeyGiven ? ['GITHUB_APP_PRIVATE_KEY or GITHUB_APP_PRIVATE_KEY_FILE'] : []),
@@ -504,6 +522,7 @@ function githubAccess(s: z.output<typeof settings>, system: SystemInfo): { githu
     github: {
       app: { appId: s.githubAppId!, privateKey, installationId: s.githubAppInstallationId! },
       apiUrl: s.githubApiUrl,
+      writeIntervalMs: s.githubWriteIntervalMs,
     },
   };
 }

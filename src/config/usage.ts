@@ -50,6 +50,8 @@ Environment:
                         unset, the key file is used (created with mode 0600 on first use)
   GF_AUDIT_KEY_FILE     That key file (default <data dir>/audit-signing-key.pem); keep it off the database host
   GF_AUDIT_CHECKPOINT_MINUTES  Sign every moved audit head this often while running (default 15, 0 = off)
+  GF_JOB_LEASE_MS      A job runner's lease; a dead holder's job is taken over after it (default 30000)
+  GITHUB_WRITE_INTERVAL_MS  Least time between content-creating GitHub requests (default 770)
 
 Logs go to stderr; in stdio mode stdout carries only the protocol.
 `;

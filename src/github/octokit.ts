@@ -21,6 +21,9 @@ export const GITHUB_API_VERSION = '2022-11-28';
  */
 export const WRITE_INTERVAL_MS = 770;
 
+/** How long a request may go unanswered before it is abandoned. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
 const GitHubOctokit = Octokit.plugin(retry, throttling, paginateGraphQL);
 export type GitHubClient = InstanceType<typeof GitHubOctokit>;
 
@@ -50,6 +53,8 @@ export interface GitHubClientOptions {
   backoffUnitMs?: number;
   /** Minimum time between content-creating requests of this client (default WRITE_INTERVAL_MS). */
   writeIntervalMs?: number;
+  /** A request GitHub has not answered within this many ms is abandoned (default 30 s): its outcome is unknown. */
+  timeoutMs?: number;
   /** Where Octokit's own messages go (default: console.warn/error, i.e. stderr; debug and info dropped). */
   log?: {
     debug(message: string): void;
@@ -103,7 +108,12 @@ export function createOctokit(opts: GitHubClientOptions): GitHubClient {
       : { auth: opts.token }),
     baseUrl: (opts.baseUrl ?? DEFAULT_GITHUB_API_URL).replace(/\/+$/, ''),
     userAgent: opts.userAgent ?? 'governance-factory',
-    request: { fetch: pacedFetch(opts.fetch ?? globalThis.fetch, opts.writeIntervalMs ?? WRITE_INTERVAL_MS) },
+    request: {
+      fetch: pacedFetch(
+        timedFetch(opts.fetch ?? globalThis.fetch, opts.timeoutMs ?? REQUEST_TIMEOUT_MS),
+        opts.writeIntervalMs ?? WRITE_INTERVAL_MS,
+      ),
+    },
     ...(opts.log && { log: opts.log }),
     retry: {
       retries: opts.retries ?? 2,
@@ -147,6 +157,17 @@ function pacedFetch(fetch: typeof globalThis.fetch, intervalMs: number): typeof 
     const path = new URL(url, 'http://github.invalid').pathname;
     if (!isContentCreating(method, path, jsonBody(init?.body))) return fetch(input, init);
     return pace.schedule(() => fetch(input, init));
+  };
+}
+
+/** `fetch` that gives up after `ms` (the clock starts when the request leaves, after any pacing). */
+function timedFetch(fetch: typeof globalThis.fetch, ms: number): typeof globalThis.fetch {
+  return (input, init) => {
+    const timeout = AbortSignal.timeout(ms);
+    return fetch(input, {
+      ...init,
+      signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout,
+    });
   };
 }
 

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { Job } from '../governance/model/job.js';
 import type { Caller } from '../governance/ports/caller.js';
 import type { ModelSources } from '../governance/ports/model.js';
 import type { Deps, Logger } from './deps.js';
@@ -29,6 +30,20 @@ export interface ToolResult<O> {
   lines?: readonly string[];
 }
 
+/**
+ * A tool whose work is a durable job may also run as an MCP task (`execution.taskSupport:
+ * "optional"`): a client that asks for a task gets the job's id as the task id at once and follows
+ * it with tasks/get and tasks/result; every other client gets the ordinary result from the handler.
+ */
+export interface TaskHooks<I, O> {
+  /** The job kind whose finished jobs this tool turns into results. */
+  kind: string;
+  /** Checks the input, queues the job and starts it in the background; the job's id. */
+  start(input: I, ctx: ToolContext): Promise<{ jobId: string }>;
+  /** The result of a finished job (its error thrown as a DomainError when it did not succeed). */
+  result(job: Job): ToolResult<O>;
+}
+
 export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> {
   name: string;
   title: string;
@@ -42,6 +57,8 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
   input: I;
   output: O;
   handler(input: z.output<I>, ctx: ToolContext): Promise<ToolResult<z.input<O>>>;
+  /** Also runs as an MCP task; the catalog entry says `task: 'optional'` too. */
+  task?: TaskHooks<z.output<I>, z.input<O>>;
 }
 
 /** Identity function that keeps the input/output types tied to the handler. */

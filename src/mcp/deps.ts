@@ -5,6 +5,7 @@ import type { ModelPort } from '../governance/ports/model.js';
 import type { PolicySources } from '../governance/ports/policy-source.js';
 import type { AuditSigner } from '../governance/ports/signer.js';
 import type { ConfigService } from '../governance/use-cases/config-service.js';
+import type { JobRunnerInfo } from '../governance/use-cases/github-apply-job.js';
 
 /** Minimal structured logger (pino-compatible); always writes to stderr. */
 export interface Logger {
@@ -28,6 +29,8 @@ export interface Deps extends CoreDeps {
   auditSigner?: AuditSigner;
   /** The GitHub repositories a workspace syncs to; absent when no GitHub access is configured. */
   github?: IssueTracker;
+  /** This process's job runner: the lease owner name its jobs run under, and the lease length. */
+  runner: JobRunnerInfo;
   /** Where validate_policy may read `.github/governance.yml`: each present only when configured. */
   policySources?: PolicySources;
 }

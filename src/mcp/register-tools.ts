@@ -1,22 +1,29 @@
 import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { Protocol, type RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import {
+  Protocol,
+  type RequestHandlerExtra,
+  type RequestTaskStore,
+} from '@modelcontextprotocol/sdk/shared/protocol.js';
 import {
   CallToolRequestParamsSchema,
   ErrorCode,
   ListToolsRequestSchema,
   McpError,
   type CallToolRequest,
+  type CreateTaskResult,
   type CallToolResult,
+  type GetTaskResult,
   type ServerNotification,
   type ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
 import * as z from 'zod';
 import { DomainError } from '../governance/errors.js';
 import type { Caller } from '../governance/ports/caller.js';
-import type { ToolContext } from './define-tool.js';
+import type { AnyTool, ToolContext } from './define-tool.js';
 import type { Deps, Logger } from './deps.js';
-import { inputError, toErrorResult } from './errors.js';
+import { inputError, toErrorResult, toProtocolError } from './errors.js';
+import { taskOf } from './tasks.js';
 import { inputProblem } from './input-guard.js';
 import type { ToolSpec } from './registry.js';
 import { advertisedEntry } from './advertised.js';
@@ -58,9 +65,23 @@ export function registerTools(mcp: McpServer, opts: RegisterToolsOptions): Regis
   const registered = new Map<string, { spec: ToolSpec; handle: RegisteredTool }>();
   const sdkCall = captureCallHandler(server, () => {
     for (const spec of opts.tools) {
-      const handle = mcp.registerTool(spec.name, { inputSchema: ANY_ARGUMENTS }, (args, extra) =>
-        runTool(spec, args, extra, server, opts),
-      );
+      const handle = spec.task
+        ? // tools/call of a task tool never reaches the SDK's handler (see `call`): this registration
+          // gives it its `execution` and its place among the tools that can be enabled or disabled.
+          mcp.experimental.tasks.registerToolTask(
+            spec.name,
+            { inputSchema: ANY_ARGUMENTS, execution: { taskSupport: spec.task } },
+            {
+              createTask: (args, extra) =>
+                startTask(spec, args as Record<string, unknown>, extra, server, opts),
+              getTask: (_args, extra) => taskStatus(extra.taskStore, extra.taskId),
+              getTaskResult: async (_args, extra) =>
+                (await extra.taskStore.getTaskResult(extra.taskId)) as CallToolResult,
+            },
+          )
+        : mcp.registerTool(spec.name, { inputSchema: ANY_ARGUMENTS }, (args, extra) =>
+            runTool(spec, args, extra, server, opts),
+          );
       registered.set(spec.name, { spec, handle });
     }
   });
@@ -71,10 +92,22 @@ export function registerTools(mcp: McpServer, opts: RegisterToolsOptions): Regis
       [...registered.values()].filter((t) => t.handle.enabled).map((t) => advertisedEntry(t.spec)),
     ),
   }));
-  const call = async (raw: z.output<typeof ToolsCallSchema>, extra: Extra): Promise<CallToolResult> => {
+  const call = async (
+    raw: z.output<typeof ToolsCallSchema>,
+    extra: Extra,
+  ): Promise<CallToolResult | CreateTaskResult> => {
     const req = { method: 'tools/call' as const, params: callParams(raw.params) };
     const name = req.params.name;
-    if (!sdkCall || registered.get(name)?.handle.enabled !== true) {
+    const entry = registered.get(name);
+    if (entry?.spec.task && entry.handle.enabled) {
+      // A task tool runs ordinarily (progress notifications, one answer) unless the client asked
+      // for a task; the SDK's own path would poll the store every 5 s for a client without tasks.
+      const args = req.params.arguments ?? {};
+      return req.params.task
+        ? startTask(entry.spec, args, extra, server, opts)
+        : runTool(entry.spec, args, extra, server, opts);
+    }
+    if (!sdkCall || entry?.handle.enabled !== true) {
       const unknown = new DomainError(
         'INPUT.INVALID',
         `Unknown tool "${name.slice(0, 80)}"`,
@@ -112,19 +145,13 @@ function captureCallHandler(server: Server, register: () => void): CallHandler |
   return captured;
 }
 
-async function runTool(
-  spec: ToolSpec,
-  args: Record<string, unknown>,
+/** The caller and context of one call of `tool`. */
+function contextOf(
+  tool: AnyTool,
   extra: Extra,
   server: Server,
-  { deps, log, validateOutput }: RegisterToolsOptions,
-): Promise<CallToolResult> {
-  let tool;
-  try {
-    tool = await spec.load();
-  } catch (err) {
-    return toErrorResult(err, log, spec.name); // a module that cannot load: logged, INTERNAL
-  }
+  { deps, log }: RegisterToolsOptions,
+): ToolContext {
   const meta = extra._meta;
   const corr = meta?.[CORRELATION_META_KEY];
   const info = server.getClientVersion();
@@ -139,7 +166,7 @@ async function runTool(
         : globalThis.crypto.randomUUID(),
   };
   const progressToken = meta?.progressToken;
-  const ctx: ToolContext = {
+  return {
     deps,
     caller,
     log,
@@ -156,17 +183,70 @@ async function runTool(
       ...(deps.provider ? { provider: deps.provider } : {}),
     },
   };
+}
+
+/** The tool's own input check: INPUT.INVALID with the constraint that failed. */
+function parseInput(tool: AnyTool, args: Record<string, unknown>): Record<string, unknown> {
+  const problem = inputProblem(args);
+  if (problem) throw problem;
+  const parsed = tool.input.safeParse(args);
+  if (!parsed.success) throw inputError(parsed.error);
+  return parsed.data;
+}
+
+async function runTool(
+  spec: ToolSpec,
+  args: Record<string, unknown>,
+  extra: Extra,
+  server: Server,
+  opts: RegisterToolsOptions,
+): Promise<CallToolResult> {
+  const { log, validateOutput } = opts;
+  let tool;
   try {
-    const problem = inputProblem(args);
-    if (problem) throw problem;
-    const parsed = tool.input.safeParse(args);
-    if (!parsed.success) throw inputError(parsed.error);
-    const { data, summary, lines } = await tool.handler(parsed.data, ctx);
+    tool = await spec.load();
+  } catch (err) {
+    return toErrorResult(err, log, spec.name); // a module that cannot load: logged, INTERNAL
+  }
+  const ctx = contextOf(tool, extra, server, opts);
+  try {
+    const input = parseInput(tool, args);
+    const { data, summary, lines } = await tool.handler(input, ctx);
     const structured = validateOutput === false ? data : tool.output.parse(data);
     return { content: [{ type: 'text', text: renderText(summary, lines) }], structuredContent: structured };
   } catch (err) {
     return toErrorResult(err, log, tool.name);
   }
+}
+
+/**
+ * A task-augmented call: the job is queued and started, and the client gets its task at once. A
+ * refusal (bad input, a job already active) is a JSON-RPC error with our code, hint and details: a
+ * client that asked for a task expects a task or an error, not a tool result.
+ */
+async function startTask(
+  spec: ToolSpec,
+  args: Record<string, unknown>,
+  extra: Extra,
+  server: Server,
+  opts: RegisterToolsOptions,
+): Promise<CreateTaskResult> {
+  try {
+    const tool = await spec.load();
+    const ctx = contextOf(tool, extra, server, opts);
+    const { jobId } = await tool.task!.start(parseInput(tool, args), ctx);
+    const job = await opts.deps.store.jobs.get(jobId);
+    if (!job) throw new Error(`job ${jobId} vanished after it was queued`);
+    return { task: taskOf(job) };
+  } catch (err) {
+    throw toProtocolError(err, opts.log, spec.name);
+  }
+}
+
+async function taskStatus(store: RequestTaskStore, taskId: string): Promise<GetTaskResult> {
+  const task = await store.getTask(taskId);
+  if (!task) throw new McpError(ErrorCode.InvalidParams, `Task not found: ${taskId.slice(0, 100)}`);
+  return task;
 }
 
 /** Any tools/call reaches the handler, which checks its params itself (callParams). */

@@ -16,6 +16,8 @@ export interface ToolSpec {
   name: string;
   toolset: Toolset;
   effect: ToolEffect;
+  /** Also runs as an MCP task (the definition has `task` hooks). */
+  task?: 'optional';
   load(): Promise<AnyTool>;
 }
 

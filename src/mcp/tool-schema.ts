@@ -94,6 +94,7 @@ export function toolEntry(tool: AnyTool): Tool {
       inputSchema: advertisedInput(tool) as Tool['inputSchema'],
       outputSchema: advertisedOutput(tool) as Tool['outputSchema'],
       annotations: annotationsOf(tool),
+      ...(tool.task && { execution: { taskSupport: 'optional' as const } }),
     };
     cache.set(tool, entry);
   }

@@ -163,6 +163,7 @@ export const toolCatalog: readonly ToolSpec[] = [
     name: 'apply_github_sync',
     toolset: 'github',
     effect: 'write',
+    task: 'optional',
     load: async () => (await import('./github/apply-github-sync.js')).applyGitHubSyncTool,
   },
   {

@@ -9,6 +9,7 @@ import type { HttpConfig } from '../config/config.js';
 import { isWildcardHost, urlHost } from '../config/net.js';
 import type { ClosableDeps, Logger } from '../mcp/deps.js';
 import { buildServer, type ServerOptions } from '../server.js';
+import { githubWebhookHandler, WEBHOOK_PATH } from './github-webhook.js';
 import { bearerGuard, errorHandler, hostGuard, originGuard, RPC, rpcError } from './http-guards.js';
 import { Drain, exitOnShutdown } from './shutdown.js';
 
@@ -157,6 +158,30 @@ export async function serveHttp(
     }
   });
 
+  // GitHub signs its deliveries instead of sending our bearer token, so the route sits outside /mcp's
+  // guards; without GITHUB_WEBHOOK_SECRET it does not exist (404 below).
+  if (cfg.webhookSecret) {
+    app.post(
+      WEBHOOK_PATH,
+      (_req, res, next) => {
+        if (shuttingDown) {
+          res.setHeader('Connection', 'close');
+          res.status(503).json({ error: 'shutting down' });
+          return;
+        }
+        // A delivery being applied is finished before shutdown closes the store.
+        inFlight++;
+        res.once('close', () => {
+          inFlight--;
+          drain.poke();
+        });
+        next();
+      },
+      express.raw({ type: () => true, limit: cfg.maxBodyBytes }),
+      githubWebhookHandler(deps, cfg.webhookSecret, log),
+    );
+  }
+
   let port = cfg.port;
   app.use('/mcp', (_req, res, next) => {
     if (!shuttingDown) return next();
@@ -257,7 +282,8 @@ export async function serveHttp(
     rpcError(res, 405, RPC.serverError, 'Method not allowed');
   });
   app.use((_req, res) => {
-    res.status(404).json({ error: 'not found', endpoints: ['/mcp', '/healthz', '/readyz'] });
+    const endpoints = ['/mcp', '/healthz', '/readyz', ...(cfg.webhookSecret ? [WEBHOOK_PATH] : [])];
+    res.status(404).json({ error: 'not found', endpoints });
   });
   app.use(errorHandler(cfg, log));
 

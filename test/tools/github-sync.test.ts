@@ -76,11 +76,26 @@ describe('GitHub sync tools', () => {
     );
     const records = await c.auditAfter(seq, WS);
     expect(records.filter((r) => r.action === 'github.issue_created')).toHaveLength(items.length + 1);
-    expect(records.at(-1)).toMatchObject({
-      action: 'github.synced',
+    // The apply ran as a job: queued, its steps, then the sync record, then its end.
+    expect(records.map((r) => r.action).filter((a) => !a.startsWith('github.issue'))).toEqual([
+      'job.created',
+      'spec.stage_updated',
+      'github.synced',
+      'job.finished',
+    ]);
+    expect(records.find((r) => r.action === 'github.synced')).toMatchObject({
       entityType: 'github',
       tool: 'apply_github_sync',
+      actor: { id: 'test:alice' },
     });
+    expect(applied.jobId).toMatch(/^J-/);
+    const job = (await c.ok('get_job', { workspace: WS, jobId: applied.jobId })).job;
+    expect(job).toMatchObject({ status: 'succeeded', attempts: 1 });
+    expect(job.steps.map((s: { key: string; state: string }) => `${s.key}:${s.state}`)).toEqual([
+      'check:done',
+      'write:done',
+      'readback:done',
+    ]);
     const mappings = await c.store.reader.issueMappings(WS);
     expect(mappings.size).toBe(items.length + 1);
     expect((await c.ok('verify_audit', { workspace: WS })).ok).toBe(true);

@@ -46,6 +46,7 @@ describe('loadConfig', () => {
       store: { kind: 'sqlite', dataDir: '/home/alice/.local/share/governance-factory' },
       readOnly: false,
       toolsets: undefined,
+      jobLeaseMs: 30_000,
       logLevel: 'info',
       actor: { type: 'user', id: 'local:alice', name: 'alice' },
       audit: {

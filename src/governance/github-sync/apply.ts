@@ -13,10 +13,15 @@ import type { DesiredIssue, DesiredState } from './desired.js';
 import { matchIssues, type SyncPlan } from './diff.js';
 
 export interface ApplyCallbacks {
-  /** An item's issue exists (created, or found by marker): persist the mapping row now. */
-  onMapped?: (itemId: string, ref: IssueRef) => Promise<void>;
+  /**
+   * An item's issue exists: created, recovered (a create whose answer was lost, found by marker) or
+   * adopted (found by marker without a mapping row, before any write). Persist the mapping row now.
+   */
+  onMapped?: (itemId: string, ref: IssueRef, how: 'created' | 'recovered' | 'adopted') => Promise<void>;
   /** After each write: operations done, of the plan's total. */
   progress?: (done: number, total: number, message: string) => Promise<void>;
+  /** Checked before every write: an aborted run stops there, with what it wrote already reported. */
+  signal?: AbortSignal;
 }
 
 export interface SyncApplied {
@@ -45,13 +50,15 @@ export async function applySyncPlan(
   const step = async (message: string) => {
     done++;
     await cb.progress?.(done, total, message);
+    cb.signal?.throwIfAborted();
   };
   const refs = new Map<string, IssueRef>();
   for (const [itemId, c] of matchIssues(desired, session.state, mapping).matched) {
     refs.set(itemId, { number: c.number, id: c.id, nodeId: c.nodeId });
   }
   const out: SyncApplied = { created: [], recovered: [], updated: [], refs };
-  for (const a of plan.issues.adopt) await cb.onMapped?.(a.itemId, refs.get(a.itemId)!);
+  cb.signal?.throwIfAborted();
+  for (const a of plan.issues.adopt) await cb.onMapped?.(a.itemId, refs.get(a.itemId)!, 'adopted');
 
   for (const l of plan.labels.create) await session.saveLabel(l, true).then(() => step(`label ${l.name}`));
   for (const l of plan.labels.update) await session.saveLabel(l, false).then(() => step(`label ${l.name}`));
@@ -71,7 +78,7 @@ export async function applySyncPlan(
     const parent = d.parentId === null ? null : (refs.get(d.parentId) ?? null);
     const { ref, recovered } = await createOnce(session, desired.workspace, d, parent, milestoneOf(d));
     refs.set(d.itemId, ref);
-    await cb.onMapped?.(d.itemId, ref);
+    await cb.onMapped?.(d.itemId, ref, recovered ? 'recovered' : 'created');
     (recovered ? out.recovered : out.created).push({ itemId: d.itemId, number: ref.number });
     if (d.state === 'closed')
       await session.close(ref, d.stateReason === 'not_planned' ? 'not_planned' : 'completed');

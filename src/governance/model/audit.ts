@@ -36,6 +36,7 @@ export const AUDIT_ACTIONS = [
   'github.issue_created',
   'github.issue_linked',
   'github.synced',
+  'github.drift',
   'job.created',
   'job.finished',
   'job.cancelled',

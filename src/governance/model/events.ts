@@ -23,6 +23,18 @@ export interface EventPayloads {
   };
   /** An apply_github_sync run finished: what it wrote to the repository. */
   'github.synced': { repository: string; planId: string; created: number; updated: number };
+  /**
+   * A change made on GitHub outside this server, applied to the item (webhook or reconcile).
+   * `actor`: the GitHub login for a webhook, the caller's actor id for a reconcile.
+   */
+  'compliance.drift': {
+    entityType: 'item' | 'link' | 'milestone';
+    entityId: string;
+    field: string;
+    source: 'webhook' | 'reconcile';
+    deliveryId: string | null;
+    actor: string;
+  };
   /** A new version of a stored spec. */
   'spec.applied': { specId: string; version: number; previousVersion: number | null };
   /** A stage of a stored spec version moved. */
@@ -44,6 +56,7 @@ export const EVENT_TYPES = [
   'spec.applied',
   'spec.status_changed',
   'github.synced',
+  'compliance.drift',
 ] as const satisfies readonly DomainEventType[];
 
 /** One event of type `K`. */

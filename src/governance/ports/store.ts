@@ -9,6 +9,7 @@ import type { ItemReads, ItemWrites } from './store-items.js';
 import type { MilestoneReads, MilestoneWrites } from './store-milestones.js';
 import type { IssueMapReads, IssueMapWrites } from './store-github.js';
 import type { JobStore } from './store-jobs.js';
+import type { WebhookDeliveryReads, WebhookDeliveryWrites } from './store-webhooks.js';
 import type { SpecReads, SpecWrites } from './store-specs.js';
 import type { WorkspaceReads, WorkspaceWrites } from './store-workspaces.js';
 
@@ -19,12 +20,21 @@ export type { TitleTaken } from './store-milestones.js';
 export type { VersionedPut, VersionedUpdate } from './store-results.js';
 export type { IssueMapping } from './store-github.js';
 export type { JobQuery } from './store-jobs.js';
+export type { WebhookDelivery } from './store-webhooks.js';
 export type { SpecQuery } from './store-specs.js';
 export type { WorkspaceQuery } from './store-workspaces.js';
 
 /** Reads; outside a transaction they see the latest committed state. */
 export interface StoreReader
-  extends WorkspaceReads, ItemReads, MilestoneReads, AuditReads, ConfigDocReads, SpecReads, IssueMapReads {}
+  extends
+    WorkspaceReads,
+    ItemReads,
+    MilestoneReads,
+    AuditReads,
+    ConfigDocReads,
+    SpecReads,
+    IssueMapReads,
+    WebhookDeliveryReads {}
 
 /**
  * One atomic unit of work on one workspace. Writers of the same workspace are serialized
@@ -41,7 +51,8 @@ export interface StoreTx
     OutboxWrites,
     ConfigDocWrites,
     SpecWrites,
-    IssueMapWrites {}
+    IssueMapWrites,
+    WebhookDeliveryWrites {}
 
 export interface GovernanceStore {
   readonly kind: 'sqlite' | 'postgres';

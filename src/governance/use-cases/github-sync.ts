@@ -63,6 +63,8 @@ export async function planGitHubSync(
   deps: SyncDeps,
   workspace: string,
   config: Pick<GovernanceConfig, 'labels'>,
+  /** Whose GitHub access the plan reads with (a deployment may map callers to tokens). */
+  _caller?: Caller,
 ): Promise<PlannedSync> {
   assertWorkspace(workspace);
   const tracker = requireGitHub(deps);
@@ -92,39 +94,55 @@ export async function planGitHubSync(
   return { planId, desired, plan, session, mapping };
 }
 
-export interface ApplySyncCommand {
-  workspace: string;
-  planId: string;
-  config: Pick<GovernanceConfig, 'labels'>;
-  progress?: (done: number, total: number, message: string) => Promise<void>;
+/** How many planned creates and updates a plan summary lists (counts are always complete). */
+export const LISTED = 50;
+
+/** A plan as the tools show it and a job stores it: counts, budget, problems, the first creates and updates. */
+export function summarizePlan(p: PlannedSync) {
+  const { plan, session } = p;
+  return {
+    planId: p.planId,
+    repository: `${session.owner}/${session.repo}`,
+    counts: {
+      labelsToCreate: plan.labels.create.length,
+      labelsToUpdate: plan.labels.update.length,
+      milestonesToCreate: plan.milestones.create.length,
+      milestonesToUpdate: plan.milestones.update.length,
+      issuesToCreate: plan.issues.create.length,
+      issuesToUpdate: plan.issues.update.length,
+      issuesFoundByMarker: plan.issues.adopt.length,
+      parentsToSet: plan.parents.length,
+      dependenciesToAdd: plan.dependencies.add.length,
+      dependenciesToRemove: plan.dependencies.remove.length,
+      unmanagedIssues: plan.unmanaged,
+    },
+    budget: { ...plan.budget, readsSoFar: session.requests.reads },
+    problems: p.desired.problems.map((x) => ({ itemId: x.itemId, limit: x.limit, message: x.message })),
+    creates: plan.issues.create
+      .slice(0, LISTED)
+      .map((i) => ({ itemId: i.itemId, title: i.title, parentId: i.parentId })),
+    updates: plan.issues.update
+      .slice(0, LISTED)
+      .map((u) => ({ itemId: u.itemId, number: u.number, fields: [...u.fields] })),
+  };
 }
 
-export interface AppliedSync {
-  planned: PlannedSync;
-  applied: SyncApplied;
-  /**
-   * Read back after the run: what GitHub still does not hold as written, such as a type, label,
-   * milestone or assignee it dropped without an error (no permission for it, or a field it ignores).
-   */
-  unapplied: { itemId: string; number: number; fields: string[] }[];
-  /** Writes a new plan would still make (0 when GitHub took everything). */
-  remainingWrites: number;
-}
+export type PlanSummary = ReturnType<typeof summarizePlan>;
 
-export async function applyGitHubSync(
-  deps: SyncDeps,
-  caller: Caller,
-  cmd: ApplySyncCommand,
-): Promise<AppliedSync> {
-  const planned = await planGitHubSync(deps, cmd.workspace, cmd.config);
-  if (planned.planId !== cmd.planId) {
+/** Refuses a plan made before GitHub or the hierarchy changed, and one that breaks GitHub's limits. */
+export function assertApplicable(planned: PlannedSync, planId: string, workspace: string): void {
+  if (planned.planId !== planId) {
     throw new DomainError(
       'SYNC.PLAN_STALE',
-      `GitHub or the hierarchy of ${cmd.workspace} changed since plan ${cmd.planId.slice(0, 16)}`,
+      `GitHub or the hierarchy of ${workspace} changed since plan ${planId.slice(0, 16)}`,
       `Call plan_github_sync again and apply its new plan id (${planned.planId}) after reviewing it.`,
-      { planId: cmd.planId, currentPlanId: planned.planId },
+      { planId, currentPlanId: planned.planId },
     );
   }
+  assertWithinLimits(planned);
+}
+
+export function assertWithinLimits(planned: PlannedSync): void {
   if (planned.desired.problems.length > 0) {
     throw new DomainError(
       'SYNC.LIMIT',
@@ -133,14 +151,37 @@ export async function applyGitHubSync(
       { problems: planned.desired.problems.slice(0, 20) },
     );
   }
+}
+
+export interface WriteOptions {
+  progress?: (done: number, total: number, message: string) => Promise<void>;
+  /** Told of each issue made or found once its mapping row and audit record are stored. */
+  onIssue?: (
+    how: 'created' | 'recovered' | 'adopted',
+    issue: { itemId: string; number: number },
+  ) => Promise<void>;
+  signal?: AbortSignal;
+}
+
+/**
+ * Writes a plan to GitHub: the mapping row and an audit record for every issue as soon as it
+ * exists, so a run that dies resumes (from a fresh plan) without making it again.
+ */
+export async function writePlanned(
+  deps: SyncDeps,
+  caller: Caller,
+  planned: PlannedSync,
+  opts: WriteOptions = {},
+): Promise<SyncApplied> {
   const { session, desired, plan, mapping } = planned;
+  const workspace = desired.workspace;
   const repository = `${session.owner}/${session.repo}`;
   const created = new Set(plan.issues.create.map((i) => i.itemId));
-  const applied = await applySyncPlan(session, desired, plan, mapping, {
-    onMapped: async (itemId, ref) => {
-      await runWrite(deps, caller, cmd.workspace, async (s) => {
+  return applySyncPlan(session, desired, plan, mapping, {
+    onMapped: async (itemId, ref, how) => {
+      await runWrite(deps, caller, workspace, async (s) => {
         await s.tx.putIssueMapping({
-          workspace: cmd.workspace,
+          workspace,
           itemId,
           repository,
           number: ref.number,
@@ -155,30 +196,62 @@ export async function applyGitHubSync(
           diff: { issue: { old: null, new: `${repository}#${ref.number}` } },
         });
       });
+      await opts.onIssue?.(how, { itemId, number: ref.number });
     },
-    ...(cmd.progress && { progress: cmd.progress }),
+    ...(opts.progress && { progress: opts.progress }),
+    ...(opts.signal && { signal: opts.signal }),
   });
-  const after = await planGitHubSync(deps, cmd.workspace, cmd.config);
+}
+
+export interface ReadBack {
+  /**
+   * What GitHub still does not hold as written, such as a type, label, milestone or assignee it
+   * dropped without an error (no permission for it, or a field it ignores).
+   */
+  unapplied: { itemId: string; number: number; fields: string[] }[];
+  /** Writes a new plan would still make (0 when GitHub took everything). */
+  remainingWrites: number;
+  reads: number;
+}
+
+export interface SyncTotals {
+  created: number;
+  recovered: number;
+  updated: string[];
+  writes: number;
+}
+
+/**
+ * After the writes: reads the repository back, records the run (github.synced audit record and
+ * event) and the specs' github_generation stage, and reports what GitHub did not keep.
+ */
+export async function finishSync(
+  deps: SyncDeps,
+  caller: Caller,
+  workspace: string,
+  config: Pick<GovernanceConfig, 'labels'>,
+  run: { planId: string; totals: SyncTotals },
+): Promise<ReadBack> {
+  const after = await planGitHubSync(deps, workspace, config, caller);
+  const repository = `${after.session.owner}/${after.session.repo}`;
   const unapplied = after.plan.issues.update.map((u) => ({
     itemId: u.itemId,
     number: u.number,
     fields: [...u.fields],
   }));
-  await runWrite(deps, caller, cmd.workspace, async (s) => {
+  const { totals } = run;
+  await runWrite(deps, caller, workspace, async (s) => {
     await markSpecsOnGitHub(s, caller, repository);
     await s.audit({
       entityType: 'github',
       entityId: repository,
       action: 'github.synced',
       diff: {
-        plan: { old: null, new: cmd.planId },
-        created: { old: null, new: applied.created.length },
-        recovered: { old: null, new: applied.recovered.length },
-        updated: {
-          old: null,
-          new: applied.updated.slice(0, 100).map((u) => `${u.itemId}: ${u.fields.join(', ')}`),
-        },
-        writes: { old: null, new: session.requests.writes },
+        plan: { old: null, new: run.planId },
+        created: { old: null, new: totals.created },
+        recovered: { old: null, new: totals.recovered },
+        updated: { old: null, new: totals.updated.slice(0, 100) },
+        writes: { old: null, new: totals.writes },
         unapplied: {
           old: null,
           new: unapplied.slice(0, 100).map((u) => `${u.itemId}: ${u.fields.join(', ')}`),
@@ -187,12 +260,49 @@ export async function applyGitHubSync(
     });
     await s.emit('github.synced', {
       repository,
-      planId: cmd.planId,
-      created: applied.created.length + applied.recovered.length,
-      updated: applied.updated.length,
+      planId: run.planId,
+      created: totals.created + totals.recovered,
+      updated: totals.updated.length,
     });
   });
-  return { planned, applied, unapplied, remainingWrites: after.plan.budget.contentCreating };
+  return {
+    unapplied,
+    remainingWrites: after.plan.budget.contentCreating,
+    reads: after.session.requests.reads,
+  };
+}
+
+export interface ApplySyncCommand {
+  workspace: string;
+  planId: string;
+  config: Pick<GovernanceConfig, 'labels'>;
+  progress?: (done: number, total: number, message: string) => Promise<void>;
+}
+
+export interface AppliedSync extends ReadBack {
+  planned: PlannedSync;
+  applied: SyncApplied;
+}
+
+/** Plan, check, write and read back in one call, without a job (the job runs these as its steps). */
+export async function applyGitHubSync(
+  deps: SyncDeps,
+  caller: Caller,
+  cmd: ApplySyncCommand,
+): Promise<AppliedSync> {
+  const planned = await planGitHubSync(deps, cmd.workspace, cmd.config, caller);
+  assertApplicable(planned, cmd.planId, cmd.workspace);
+  const applied = await writePlanned(deps, caller, planned, cmd.progress ? { progress: cmd.progress } : {});
+  const back = await finishSync(deps, caller, cmd.workspace, cmd.config, {
+    planId: cmd.planId,
+    totals: {
+      created: applied.created.length,
+      recovered: applied.recovered.length,
+      updated: applied.updated.map((u) => `${u.itemId}: ${u.fields.join(', ')}`),
+      writes: planned.session.requests.writes,
+    },
+  });
+  return { planned, applied, ...back };
 }
 
 /** Each stored spec's `github_generation` stage: done once every item its latest version wrote has an issue. */

@@ -1,5 +1,5 @@
 import { DomainError, isDomainError } from '../errors.js';
-import type { Job, JobError, JobStep, JsonValue } from '../model/job.js';
+import type { Job, JobError, JobProgress, JobStep, JsonValue } from '../model/job.js';
 import type { Caller } from '../ports/caller.js';
 import type { CoreDeps } from '../ports/core-deps.js';
 import type { Held } from '../ports/store-jobs.js';
@@ -16,9 +16,9 @@ export interface StepContext {
    * Stores the job's progress in the step's own units (requests sent of total); once the step is
    * done the runner sets it back to steps done of steps.
    */
-  progress(done: number, total: number, message?: string): Promise<void>;
+  progress: (done: number, total: number, message?: string) => Promise<void>;
   /** Stores a partial result now: what `previous` holds if this step has to run again. */
-  checkpoint(result: JsonValue): Promise<void>;
+  checkpoint: (result: JsonValue) => Promise<void>;
   /** Fires on a cancel request or a lost lease; a step stops at its next safe point. */
   signal: AbortSignal;
 }
@@ -43,6 +43,8 @@ export interface RunOptions {
   heartbeatMs?: number;
   /** Recorded on the job.finished/job.cancelled audit records. Default: a system actor named after owner. */
   caller?: Caller;
+  /** Told of every progress this runner stores (an MCP progress notification, for one); never awaited for the lease. */
+  onProgress?: (progress: JobProgress) => void;
 }
 
 export type JobDeps = Pick<CoreDeps, 'store' | 'clock' | 'bus'>;
@@ -191,14 +193,9 @@ export async function runJob(
               );
             },
             progress: async (done, total, message) => {
-              held(
-                await jobs.setProgress(
-                  owner,
-                  job.id,
-                  { done, total, message: message ?? def.title },
-                  deps.clock.now(),
-                ),
-              );
+              const p = { done, total, message: message ?? def.title };
+              held(await jobs.setProgress(owner, job.id, p, deps.clock.now()));
+              opts.onProgress?.(p);
             },
           })) ?? null;
       } catch (e) {
@@ -221,9 +218,9 @@ export async function runJob(
       held(
         await jobs.updateStep(owner, job.id, { key: def.key, state: 'done', result, finishedAt: now }, now),
       );
-      held(
-        await jobs.setProgress(owner, job.id, { done: i + 1, total: steps.length, message: def.title }, now),
-      );
+      const p = { done: i + 1, total: steps.length, message: def.title };
+      held(await jobs.setProgress(owner, job.id, p, now));
+      opts.onProgress?.(p);
       results[def.key] = result;
     }
     return await finish('succeeded', null);

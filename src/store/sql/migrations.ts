@@ -359,6 +359,31 @@ const jobs: Migration = {
   },
 };
 
+/**
+ * GitHub webhook deliveries already handled (issue 8): one row per `X-GitHub-Delivery`, written in
+ * the transaction of the change the delivery made, so a replay finds it and changes nothing.
+ */
+const webhookDeliveries: Migration = {
+  name: '0009_webhook_deliveries',
+  async up(db, dialect) {
+    const key = keyText(dialect);
+    await db.schema
+      .createTable('webhook_deliveries')
+      .addColumn('delivery_id', key, (c) => c.primaryKey())
+      .addColumn('workspace', key, (c) => c.notNull())
+      .addColumn('event', 'text', (c) => c.notNull())
+      .addColumn('action', 'text', (c) => c.notNull())
+      .addColumn('outcome', 'text', (c) => c.notNull())
+      .addColumn('received_at', key, (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex('webhook_deliveries_workspace_idx')
+      .on('webhook_deliveries')
+      .columns(['workspace', 'received_at'])
+      .execute();
+  },
+};
+
 /** Applied in order; never edit one that has shipped, append a new one. */
 export const MIGRATIONS: readonly Migration[] = [
   init,
@@ -369,4 +394,5 @@ export const MIGRATIONS: readonly Migration[] = [
   outboxRelay,
   githubIssues,
   jobs,
+  webhookDeliveries,
 ];

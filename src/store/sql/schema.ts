@@ -18,6 +18,7 @@ export interface Database {
   specs: SpecTable;
   github_issues: GitHubIssueTable;
   jobs: JobTable;
+  webhook_deliveries: WebhookDeliveryTable;
 }
 
 export interface MigrationTable {
@@ -188,6 +189,16 @@ export interface GitHubIssueTable {
   issue_id: number | string;
   node_id: string;
   synced_at: string;
+}
+
+/** A GitHub webhook delivery already handled (migration 0009). */
+export interface WebhookDeliveryTable {
+  delivery_id: string;
+  workspace: string;
+  event: string;
+  action: string;
+  outcome: string;
+  received_at: string;
 }
 
 /** A durable job (migration 0008); JSON columns as text. */

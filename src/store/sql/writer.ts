@@ -23,6 +23,8 @@ import { SqlReader } from './reader.js';
 import type { Database } from './schema.js';
 import { putSpecVersion, updateSpecStatus } from './specs.js';
 import { putIssueMapping } from './github-issues.js';
+import { recordDelivery } from './webhook-deliveries.js';
+import type { WebhookDelivery } from '../../governance/ports/store-webhooks.js';
 import type { IssueMapping } from '../../governance/ports/store-github.js';
 
 /**
@@ -189,6 +191,11 @@ export class SqlTx extends SqlReader implements StoreTx {
   async putIssueMapping(row: IssueMapping): Promise<void> {
     this.own(row.workspace);
     await putIssueMapping(this.db, row);
+  }
+
+  async recordDelivery(d: WebhookDelivery): Promise<boolean> {
+    this.own(d.workspace);
+    return recordDelivery(this.db, d);
   }
 
   async putSpecVersion(

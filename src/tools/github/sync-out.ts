@@ -1,8 +1,7 @@
 import * as z from 'zod';
-import type { PlannedSync } from '../../governance/use-cases/github-sync.js';
+import { summarizePlan, type PlannedSync } from '../../governance/use-cases/github-sync.js';
 
-/** How many planned creates and updates a result lists (counts are always complete). */
-export const LISTED = 50;
+export { LISTED } from '../../governance/use-cases/github-sync.js';
 
 export const planOut = z.object({
   planId: z.string().describe('Pass to apply_github_sync; it refuses once GitHub or the hierarchy changed'),
@@ -30,31 +29,5 @@ export const planOut = z.object({
   updates: z.array(z.object({ itemId: z.string(), number: z.number(), fields: z.array(z.string()) })),
 });
 
-export function planData(p: PlannedSync): z.input<typeof planOut> {
-  const { plan, session } = p;
-  return {
-    planId: p.planId,
-    repository: `${session.owner}/${session.repo}`,
-    counts: {
-      labelsToCreate: plan.labels.create.length,
-      labelsToUpdate: plan.labels.update.length,
-      milestonesToCreate: plan.milestones.create.length,
-      milestonesToUpdate: plan.milestones.update.length,
-      issuesToCreate: plan.issues.create.length,
-      issuesToUpdate: plan.issues.update.length,
-      issuesFoundByMarker: plan.issues.adopt.length,
-      parentsToSet: plan.parents.length,
-      dependenciesToAdd: plan.dependencies.add.length,
-      dependenciesToRemove: plan.dependencies.remove.length,
-      unmanagedIssues: plan.unmanaged,
-    },
-    budget: { ...plan.budget, readsSoFar: session.requests.reads },
-    problems: p.desired.problems,
-    creates: plan.issues.create
-      .slice(0, LISTED)
-      .map((i) => ({ itemId: i.itemId, title: i.title, parentId: i.parentId })),
-    updates: plan.issues.update
-      .slice(0, LISTED)
-      .map((u) => ({ itemId: u.itemId, number: u.number, fields: u.fields })),
-  };
-}
+/** The plan as the tools show it (the same summary an apply job stores). */
+export const planData = (p: PlannedSync): z.input<typeof planOut> => summarizePlan(p);
