@@ -167,6 +167,12 @@ export const toolCatalog: readonly ToolSpec[] = [
     load: async () => (await import('./github/apply-github-sync.js')).applyGitHubSyncTool,
   },
   {
+    name: 'reconcile_github_sync',
+    toolset: 'github',
+    effect: 'write',
+    load: async () => (await import('./github/reconcile-github-sync.js')).reconcileGitHubSyncTool,
+  },
+  {
     name: 'get_job',
     toolset: 'jobs',
     effect: 'read',

@@ -87,5 +87,7 @@ describe('GitHub webhooks', () => {
     const drift = await c.deps.store.reader.queryAudit(WS, { action: 'github.drift', limit: 10 });
     expect(drift).toHaveLength(1);
     expect(drift[0]).toMatchObject({ actor: { id: 'github:octocat' }, correlationId: 'd-1' });
+    // The drift record sits next to the item's own records: the chain and the replay still agree.
+    expect((await c.ok('verify_audit', { workspace: WS })).ok).toBe(true);
   });
 });

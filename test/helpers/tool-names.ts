@@ -27,6 +27,7 @@ export const ALL_TOOLS = [
   'sync_policy',
   'plan_github_sync',
   'apply_github_sync',
+  'reconcile_github_sync',
   'get_job',
   'list_jobs',
   'cancel_job',

@@ -51,7 +51,8 @@ export type StateMismatch =
 export class ItemReplay {
   private readonly items = new Map<string, Map<Field, string>>();
   apply(r: AuditRecord): void {
-    if (r.entityType !== 'item') return;
+    // A drift record notes what GitHub changed; the item's own record next to it carries the change.
+    if (r.entityType !== 'item' || r.action === 'github.drift') return;
     let state = this.items.get(r.entityId);
     if (r.action === 'item.created') {
       state = new Map<Field, string>(
