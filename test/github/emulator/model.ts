@@ -159,6 +159,17 @@ export interface IssueEvent {
   sender: Owner;
 }
 
+/** A sub-issue or blocked-by link made or removed: GitHub's `sub_issues` / `issue_dependencies` events. */
+export interface RelationEvent {
+  event: 'sub_issues' | 'issue_dependencies';
+  action: 'sub_issue_added' | 'sub_issue_removed' | 'blocked_by_added' | 'blocked_by_removed';
+  /** The parent, or the blocked issue. */
+  issue: Issue;
+  /** The sub-issue, or the blocking issue. */
+  other: Issue;
+  sender: Owner;
+}
+
 export interface IssueChanges extends Partial<IssueInput> {
   state?: 'open' | 'closed';
   stateReason?: StateReason;

@@ -15,6 +15,7 @@ import type {
   Repository,
   Token,
   IssueEvent,
+  RelationEvent,
   IssueInput,
   IssueChanges,
 } from './model.js';
@@ -45,6 +46,8 @@ export class EmulatorState {
   readonly projects: Project[] = [];
   /** Told of every issue change (webhook deliveries). */
   readonly listeners: ((e: IssueEvent) => void)[] = [];
+  /** Told of every sub-issue and blocked-by link made or removed through the API. */
+  readonly relationListeners: ((e: RelationEvent) => void)[] = [];
   /** Who the request being handled acts as: the sender of the events it causes. */
   actor: Owner | undefined;
   private readonly nodes = new Map<string, Entity>();
@@ -251,6 +254,12 @@ export class EmulatorState {
     const action = issue.state === was ? 'edited' : issue.state === 'closed' ? 'closed' : 'reopened';
     this.emit(action, issue);
     return issue;
+  }
+
+  relationChanged(action: RelationEvent['action'], issue: Issue, other: Issue): void {
+    const event = action.startsWith('sub_issue') ? 'sub_issues' : 'issue_dependencies';
+    const e: RelationEvent = { event, action, issue, other, sender: this.actor ?? issue.author };
+    for (const l of this.relationListeners) l(e);
   }
 
   private emit(action: IssueEvent['action'], issue: Issue): void {

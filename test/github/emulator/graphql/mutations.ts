@@ -89,12 +89,14 @@ export const mutations: Record<string, Mutation> = {
     if (!child)
       throw gqlError('NOT_FOUND', `Could not resolve to an Issue with the URL of '${input.subIssueUrl}'`);
     addSubIssue(parent, child, input.replaceParent === true);
+    c.state.relationChanged('sub_issue_added', parent, child);
     return { issue: issueView(parent, c), subIssue: issueView(child, c) };
   }),
   removeSubIssue: guarded(write, (input, c) => {
     const parent = resolveId(c, input.issueId, 'Issue');
     const child = resolveId(c, input.subIssueId, 'Issue');
     removeSubIssue(parent, child);
+    c.state.relationChanged('sub_issue_removed', parent, child);
     return { issue: issueView(parent, c), subIssue: issueView(child, c) };
   }),
   reprioritizeSubIssue: guarded(write, (input, c) => {
@@ -109,12 +111,14 @@ export const mutations: Record<string, Mutation> = {
     const issue = resolveId(c, input.issueId, 'Issue');
     const blocker = resolveId(c, input.blockingIssueId, 'Issue');
     addBlockedBy(c.state, issue, blocker);
+    c.state.relationChanged('blocked_by_added', issue, blocker);
     return { issue: issueView(issue, c), blockingIssue: issueView(blocker, c) };
   }),
   removeBlockedBy: guarded(write, (input, c) => {
     const issue = resolveId(c, input.issueId, 'Issue');
     const blocker = resolveId(c, input.blockingIssueId, 'Issue');
     removeBlockedBy(issue, blocker);
+    c.state.relationChanged('blocked_by_removed', issue, blocker);
     return { issue: issueView(issue, c), blockingIssue: issueView(blocker, c) };
   }),
   addLabelsToLabelable: guarded(write, (input, c) => {

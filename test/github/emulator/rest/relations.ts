@@ -32,13 +32,20 @@ export const relationOperations: RestOperations = {
     needs: write,
     handle(r) {
       const child = byRestId(r.state, r.body.sub_issue_id);
-      return ok(renderIssue(r, addSubIssue(issueOf(r), child, r.body.replace_parent === true)), 201);
+      const parent = addSubIssue(issueOf(r), child, r.body.replace_parent === true);
+      r.state.relationChanged('sub_issue_added', parent, child);
+      return ok(renderIssue(r, parent), 201);
     },
   },
   'issues/list-sub-issues': { needs: read, handle: (r) => list(r, issueOf(r).subIssues) },
   'issues/remove-sub-issue': {
     needs: write,
-    handle: (r) => ok(renderIssue(r, removeSubIssue(issueOf(r), byRestId(r.state, r.body.sub_issue_id)))),
+    handle(r) {
+      const child = byRestId(r.state, r.body.sub_issue_id);
+      const parent = removeSubIssue(issueOf(r), child);
+      r.state.relationChanged('sub_issue_removed', parent, child);
+      return ok(renderIssue(r, parent));
+    },
   },
   'issues/reprioritize-sub-issue': {
     needs: write,
@@ -54,7 +61,9 @@ export const relationOperations: RestOperations = {
   'issues/add-blocked-by-dependency': {
     needs: write,
     handle(r) {
-      const blocker = addBlockedBy(r.state, issueOf(r), byRestId(r.state, r.body.issue_id));
+      const blocking = byRestId(r.state, r.body.issue_id);
+      const blocker = addBlockedBy(r.state, issueOf(r), blocking);
+      r.state.relationChanged('blocked_by_added', issueOf(r), blocking);
       return ok(renderIssue(r, blocker), 201);
     },
   },
@@ -62,7 +71,11 @@ export const relationOperations: RestOperations = {
   'issues/list-dependencies-blocking': { needs: read, handle: (r) => list(r, r.state.blocking(issueOf(r))) },
   'issues/remove-dependency-blocked-by': {
     needs: write,
-    handle: (r) =>
-      ok(renderIssue(r, removeBlockedBy(issueOf(r), byRestId(r.state, Number(r.params.issue_id))))),
+    handle(r) {
+      const blocking = byRestId(r.state, Number(r.params.issue_id));
+      const out = removeBlockedBy(issueOf(r), blocking);
+      r.state.relationChanged('blocked_by_removed', issueOf(r), blocking);
+      return ok(renderIssue(r, out));
+    },
   },
 };
