@@ -233,8 +233,11 @@ export async function handle(
   if (badJson) return send(errorAnswer(400, 'Problems parsing JSON', { ...(c.docs && { doc: c.docs }) }));
 
   core.state.actor = token.user;
+  // GitHub drops, without an error, what a user who may not triage sets on an issue.
+  core.state.mayTriage = token.permissions.triage !== 'read';
   const a = await answer(core, c, token, req, record, body, url).finally(() => {
     core.state.actor = undefined;
+    core.state.mayTriage = true;
   });
   if (fault?.kind === 'lost-response') {
     record.status = fault.status ?? 0;

@@ -50,6 +50,12 @@ export class EmulatorState {
   readonly relationListeners: ((e: RelationEvent) => void)[] = [];
   /** Who the request being handled acts as: the sender of the events it causes. */
   actor: Owner | undefined;
+  /**
+   * False while a request of a token whose `triage` permission is `read` is handled: its labels,
+   * milestone, assignees and issue type on an issue are dropped without an error, as GitHub does
+   * for a user who may open issues but not triage them.
+   */
+  mayTriage = true;
   private readonly nodes = new Map<string, Entity>();
   private nextId = 1000;
 
@@ -268,8 +274,11 @@ export class EmulatorState {
   }
 
   /** Validates everything before changing anything, so a refused update leaves the issue as it was. */
-  private applyChanges(issue: Issue, c: IssueChanges): void {
+  private applyChanges(issue: Issue, changes: IssueChanges): void {
     const repo = issue.repo;
+    const c: IssueChanges = this.mayTriage
+      ? changes
+      : { ...changes, labels: undefined, milestone: undefined, assignees: undefined, type: undefined };
     // Unknown label names are created on the fly, as GitHub does.
     const labels = c.labels?.map((n) => repo.labels.find((l) => l.name.toLowerCase() === n.toLowerCase()));
     const milestone = c.milestone == null ? c.milestone : this.findMilestone(repo, c.milestone);
