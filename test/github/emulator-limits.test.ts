@@ -56,6 +56,14 @@ describe('GitHub emulator: secondary rate limits', () => {
     expect(limits.admit(0)).toBeUndefined();
   });
 
+  it('counts the secondary limits per user: one user at its limit leaves another its own 80', () => {
+    const limits = new Limits();
+    expect(limits.admit(80, 'alice')).toBeUndefined();
+    expect(limits.admit(1, 'alice')).toBeGreaterThan(0);
+    expect(limits.admit(80, 'bob')).toBeUndefined();
+    expect(limits.admit(1, 'bob')).toBeGreaterThan(0);
+  });
+
   it('refuses more requests in flight than the concurrency limit', async () => {
     gh.reset();
     gh.fault({ kind: 'hang', path: '/rate_limit', times: 5 });

@@ -29,7 +29,7 @@ beforeAll(async () => {
     timeScale: 600,
     seed: {
       ...DEFAULT_SEED,
-      owners: [...DEFAULT_SEED.owners, { login: 'contributor', type: 'User' }],
+      owners: [...(DEFAULT_SEED.owners ?? []), { login: 'contributor', type: 'User' }],
       repositories: [{ owner: 'acme', name: 'drop' }],
       tokens: [
         { token: 'ghp_admin', login: 'octocat', permissions: FULL_ACCESS },

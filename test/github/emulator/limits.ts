@@ -38,7 +38,8 @@ export class Limits {
   readonly timeScale: number;
   readonly buckets: Record<Resource, RateLimit>;
   inFlight = 0;
-  private readonly creates: number[] = [];
+  /** Content-creating request times per user (GitHub counts the secondary limits per user or app). */
+  private readonly createsBy = new Map<string, number[]>();
   private readonly perMinute: number;
   private readonly perHour: number;
   private readonly concurrent: number;
@@ -88,29 +89,32 @@ export class Limits {
 
   /**
    * Admits a request that creates `creates` pieces of content (a GraphQL document counts each of its
-   * mutations), or returns how many seconds to wait: GitHub's `retry-after`.
+   * mutations) for user `who`, or returns how many seconds to wait: GitHub's `retry-after`.
    */
-  admit(creates: number): number | undefined {
+  admit(creates: number, who = ''): number | undefined {
     const now = Date.now();
     if (this.inFlight > this.concurrent) return Math.ceil(this.scaled(MINUTE) / 1000);
     if (creates === 0) return undefined;
+    let mine = this.createsBy.get(who);
+    if (!mine) this.createsBy.set(who, (mine = []));
+    const times = mine;
     const hourAgo = now - this.scaled(HOUR);
-    while (this.creates.length && this.creates[0]! <= hourAgo) this.creates.shift();
+    while (times.length && times[0]! <= hourAgo) times.shift();
     const minuteAgo = now - this.scaled(MINUTE);
-    const lastMinute = this.creates.filter((t) => t > minuteAgo);
+    const lastMinute = times.filter((t) => t > minuteAgo);
     const wait = (times: number[], limit: number, period: number): number | undefined => {
       if (times.length + creates <= limit) return undefined;
       // The slot that must expire for this request to fit.
       const freeing = times[Math.min(times.length - 1, times.length + creates - limit - 1)] ?? now;
       return Math.max(1, Math.ceil((freeing + this.scaled(period) - now) / 1000));
     };
-    const retry = wait(lastMinute, this.perMinute, MINUTE) ?? wait(this.creates, this.perHour, HOUR);
-    if (retry === undefined) for (let i = 0; i < creates; i++) this.creates.push(now);
+    const retry = wait(lastMinute, this.perMinute, MINUTE) ?? wait(times, this.perHour, HOUR);
+    if (retry === undefined) for (let i = 0; i < creates; i++) times.push(now);
     return retry;
   }
 
   reset(): void {
-    this.creates.length = 0;
+    this.createsBy.clear();
     for (const r of Object.keys(this.buckets) as Resource[]) this.buckets[r] = this.full(r);
   }
 }

@@ -228,7 +228,7 @@ export async function handle(
       ),
     );
   }
-  const retryAfter = core.limits.admit(c.creates);
+  const retryAfter = core.limits.admit(c.creates, token.user.login);
   if (retryAfter !== undefined) return send(secondary(retryAfter));
   if (badJson) return send(errorAnswer(400, 'Problems parsing JSON', { ...(c.docs && { doc: c.docs }) }));
 
