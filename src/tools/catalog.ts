@@ -173,6 +173,12 @@ export const toolCatalog: readonly ToolSpec[] = [
     load: async () => (await import('./github/reconcile-github-sync.js')).reconcileGitHubSyncTool,
   },
   {
+    name: 'import_github_issues',
+    toolset: 'github',
+    effect: 'write',
+    load: async () => (await import('./github/import-github-issues.js')).importGitHubIssuesTool,
+  },
+  {
     name: 'get_job',
     toolset: 'jobs',
     effect: 'read',

@@ -28,6 +28,7 @@ export const ALL_TOOLS = [
   'plan_github_sync',
   'apply_github_sync',
   'reconcile_github_sync',
+  'import_github_issues',
   'get_job',
   'list_jobs',
   'cancel_job',

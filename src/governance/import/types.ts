@@ -8,7 +8,7 @@ export interface ImportedItem extends PlanItem {
   statusReason: string | null;
 }
 
-export type ImportSource = 'taskmaster' | 'speckit';
+export type ImportSource = 'taskmaster' | 'speckit' | 'github';
 
 /**
  * A `SpecPlan` whose items carry statuses: anything that applies a decomposed plan applies this.
