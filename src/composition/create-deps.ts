@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import pkg from '../../package.json' with { type: 'json' };
 import type { ModelProviderConfig, ServeConfig } from '../config/config.js';
 import type { CoreDeps } from '../governance/ports/core-deps.js';
+import { DomainError } from '../governance/errors.js';
 import { ModelFailure, type ModelPort } from '../governance/ports/model.js';
 import type { GitHubClient } from '../github/octokit.js';
 import type { IssueTracker } from '../governance/ports/issue-tracker.js';
@@ -80,15 +81,30 @@ export function createDeps(config: ServeConfig, overrides: DepsOverrides = {}): 
         {},
       );
 
-  const octokit = githubClient(config, logger);
+  const clients = githubClients(config, logger);
+  const octokit = clients?.default;
   const github = has('github')
     ? overrides.github
-    : octokit &&
+    : clients &&
       lazyPort<IssueTracker>(
-        async () => (await import('../github/issue-tracker.js')).githubIssueTracker(await octokit()),
-        {
-          name: 'the GitHub issue tracker',
+        async () => {
+          const { githubIssueTracker } = await import('../github/issue-tracker.js');
+          const trackers = new Map<string, IssueTracker>();
+          const callerTokens = config.github?.callerTokens ?? {};
+          return {
+            async open(owner, repo, caller) {
+              // The caller's own token where the deployment maps it, else the server's access.
+              const token = caller ? callerTokens[caller.actor.id] : undefined;
+              const client = token !== undefined ? clients.forToken(token) : clients.default;
+              if (!client) throw noGitHubFor(caller?.actor.id);
+              const key = token ?? '';
+              let t = trackers.get(key);
+              if (!t) trackers.set(key, (t = githubIssueTracker(await client())));
+              return t.open(owner, repo);
+            },
+          };
         },
+        { name: 'the GitHub issue tracker' },
       );
 
   let closing: Promise<void> | undefined;
@@ -117,28 +133,56 @@ export function createDeps(config: ServeConfig, overrides: DepsOverrides = {}): 
   };
 }
 
-/** One Octokit for every GitHub adapter of the deployment, built on first use. */
-function githubClient(config: ServeConfig, log: Logger): (() => Promise<GitHubClient>) | undefined {
+const noGitHubFor = (actor: string | undefined) =>
+  new DomainError(
+    'GITHUB.NOT_CONFIGURED',
+    `No GitHub access for ${actor ? `caller ${actor.slice(0, 200)}` : 'this call'}: GF_GITHUB_TOKENS has no token for it and no GITHUB_TOKEN or GitHub App is set`,
+    'Add the caller to GF_GITHUB_TOKENS (<actor id>=<token>), or set GITHUB_TOKEN as the default, and restart the server.',
+    { variable: 'GF_GITHUB_TOKENS' },
+  );
+
+/**
+ * The Octokits of the deployment, each built on first use: the server's own (GITHUB_TOKEN or the
+ * GitHub App; absent when only callers have tokens) and one per caller token (GF_GITHUB_TOKENS).
+ */
+function githubClients(
+  config: ServeConfig,
+  log: Logger,
+):
+  | { default: (() => Promise<GitHubClient>) | undefined; forToken(token: string): () => Promise<GitHubClient> }
+  | undefined {
   const github = config.github;
   if (!github) return undefined;
-  let client: Promise<GitHubClient> | undefined;
-  return () =>
-    (client ??= import('../github/octokit.js').then((o) =>
-      o.createOctokit({
-        ...(github.token !== undefined && { token: github.token }),
-        ...(github.app && { app: github.app }),
-        baseUrl: github.apiUrl,
-        writeIntervalMs: github.writeIntervalMs,
-        userAgent: `${SERVER_INFO.name}/${SERVER_INFO.version}`,
-        // Octokit's own warnings (deprecations, throttling) go to the process log, on stderr.
-        log: {
-          debug: (m) => log.debug({ component: 'octokit' }, m),
-          info: (m) => log.debug({ component: 'octokit' }, m),
-          warn: (m) => log.warn({ component: 'octokit' }, m),
-          error: (m) => log.error({ component: 'octokit' }, m),
-        },
-      }),
-    ));
+  const built = new Map<string, Promise<GitHubClient>>();
+  const client = (key: string, auth: { token: string } | { app: NonNullable<typeof github.app> }) => () => {
+    let c = built.get(key);
+    if (!c) {
+      c = import('../github/octokit.js').then((o) =>
+        o.createOctokit({
+          ...auth,
+          baseUrl: github.apiUrl,
+          writeIntervalMs: github.writeIntervalMs,
+          userAgent: `${SERVER_INFO.name}/${SERVER_INFO.version}`,
+          // Octokit's own warnings (deprecations, throttling) go to the process log, on stderr.
+          log: {
+            debug: (m) => log.debug({ component: 'octokit' }, m),
+            info: (m) => log.debug({ component: 'octokit' }, m),
+            warn: (m) => log.warn({ component: 'octokit' }, m),
+            error: (m) => log.error({ component: 'octokit' }, m),
+          },
+        }),
+      );
+      built.set(key, c);
+    }
+    return c;
+  };
+  const fallback =
+    github.token !== undefined
+      ? client('default', { token: github.token })
+      : github.app
+        ? client('default', { app: github.app })
+        : undefined;
+  return { default: fallback, forToken: (token) => client(`token:${token}`, { token }) };
 }
 
 /** Only the sources the configuration enables; their adapters load on first use. */

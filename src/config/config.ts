@@ -75,6 +75,8 @@ export interface GitHubConfig {
   apiUrl: string;
   /** GITHUB_WRITE_INTERVAL_MS: the least time between two content-creating requests (770 ms = 80 a minute). */
   writeIntervalMs: number;
+  /** GF_GITHUB_TOKENS: a GitHub token per caller (audit actor id), used over the default for that caller. */
+  callerTokens?: Record<string, string>;
 }
 
 export interface ServeConfig {
@@ -169,6 +171,7 @@ const SOURCES = {
   auditCheckpointMinutes: { env: 'GF_AUDIT_CHECKPOINT_MINUTES' },
   jobLeaseMs: { env: 'GF_JOB_LEASE_MS' },
   githubWriteIntervalMs: { env: 'GITHUB_WRITE_INTERVAL_MS' },
+  githubTokens: { env: 'GF_GITHUB_TOKENS' },
   githubWebhookSecret: { env: 'GITHUB_WEBHOOK_SECRET' },
 } as const satisfies Record<string, { flag?: string; env: string }>;
 type Key = keyof typeof SOURCES;
@@ -182,6 +185,7 @@ const SECRET: ReadonlySet<Key> = new Set<Key>([
   'openaiBaseUrl',
   'openaiApiKey',
   'githubToken',
+  'githubTokens',
   'githubAppPrivateKey',
   'auditSigningKey',
   'githubWebhookSecret',
@@ -358,6 +362,29 @@ const settings = z.object({
   auditCheckpointMinutes: int(0, 7 * 24 * 60).default(15),
   jobLeaseMs: int(500, 10 * 60_000).default(30_000),
   githubWriteIntervalMs: int(0, 60_000).default(770),
+  githubTokens: z
+    .string()
+    .transform((v, ctx) => {
+      const out: Record<string, string> = {};
+      for (const [i, entry] of v
+        .split(';')
+        .map((e) => e.trim())
+        .filter(Boolean)
+        .entries()) {
+        const m = /^([^\s=;|]{1,200})=(\S{1,400})$/.exec(entry);
+        // The entry holds a secret: name its position only.
+        if (!m)
+          ctx.addIssue({
+            code: 'custom',
+            message: `entry ${i + 1} must look like <actor id>=<github token>`,
+          });
+        else if (Object.hasOwn(out, m[1]!))
+          ctx.addIssue({ code: 'custom', message: `entry ${i + 1} repeats an actor` });
+        else out[m[1]!] = m[2]!;
+      }
+      return out;
+    })
+    .optional(),
   githubWebhookSecret: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
@@ -480,10 +507,15 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv, system: Syste
 function githubAccess(s: z.output<typeof settings>, system: SystemInfo): { github?: GitHubConfig } {
   const appKeyGiven = s.githubAppPrivateKey !== undefined || s.githubAppPrivateKeyFile !== undefined;
   const anyApp = s.githubAppId !== undefined || appKeyGiven || s.githubAppInstallationId !== undefined;
+  const callers =
+    s.githubTokens && Object.keys(s.githubTokens).length > 0 ? { callerTokens: s.githubTokens } : {};
+  const base = { apiUrl: s.githubApiUrl, writeIntervalMs: s.githubWriteIntervalMs, ...callers };
   if (!anyApp)
     return s.githubToken
-      ? { github: { token: s.githubToken, apiUrl: s.githubApiUrl, writeIntervalMs: s.githubWriteIntervalMs } }
-      : {};
+      ? { github: { token: s.githubToken, ...base } }
+      : callers.callerTokens
+        ? { github: base }
+        : {};
   const missing = [
     ...(s.githubAppId === undefined ? ['GITHUB_APP_ID'] : []),
     ...(!appKeyGiven ? ['GITHUB_APP_PRIVATE_KEY or GITHUB_APP_PRIVATE_KEY_FILE'] : []),
@@ -521,8 +553,7 @@ function githubAccess(s: z.output<typeof settings>, system: SystemInfo): { githu
   return {
     github: {
       app: { appId: s.githubAppId!, privateKey, installationId: s.githubAppInstallationId! },
-      apiUrl: s.githubApiUrl,
-      writeIntervalMs: s.githubWriteIntervalMs,
+      ...base,
     },
   };
 }

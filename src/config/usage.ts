@@ -52,6 +52,7 @@ Environment:
   GF_AUDIT_CHECKPOINT_MINUTES  Sign every moved audit head this often while running (default 15, 0 = off)
   GF_JOB_LEASE_MS      A job runner's lease; a dead holder's job is taken over after it (default 30000)
   GITHUB_WRITE_INTERVAL_MS  Least time between content-creating GitHub requests (default 770)
+  GF_GITHUB_TOKENS     A GitHub token per caller: <actor id>=<token>;... (over GITHUB_TOKEN for them)
 
 Logs go to stderr; in stdio mode stdout carries only the protocol.
 `;

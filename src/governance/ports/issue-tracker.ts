@@ -1,3 +1,4 @@
+import type { Caller } from './caller.js';
 import type { DesiredIssue, DesiredLabel, DesiredMilestone } from '../github-sync/desired.js';
 import type { CurrentState, IssueField } from '../github-sync/diff.js';
 
@@ -45,5 +46,6 @@ export interface TrackerSession {
 }
 
 export interface IssueTracker {
-  open(owner: string, repo: string): Promise<TrackerSession>;
+  /** `caller`: whose GitHub access to use, where the deployment gives callers their own tokens. */
+  open(owner: string, repo: string, caller?: Caller): Promise<TrackerSession>;
 }

@@ -38,7 +38,7 @@ export async function importGitHubIssues(
   const tracker = requireGitHub(deps);
   const [owner, repo] = cmd.workspace.split('/') as [string, string];
   const [session, rows] = await Promise.all([
-    tracker.open(owner, repo),
+    tracker.open(owner, repo, caller),
     deps.store.reader.issueMappings(cmd.workspace),
   ]);
   const numbers = new Set(session.state.issues.map((i) => i.number));

@@ -62,7 +62,7 @@ export async function reconcileGitHub(
   const [owner, repo] = workspace.split('/') as [string, string];
   const r = deps.store.reader;
   const [session, mappings, items, last] = await Promise.all([
-    tracker.open(owner, repo),
+    tracker.open(owner, repo, caller),
     r.issueMappings(workspace),
     itemsOf(deps, workspace),
     r.queryAudit(workspace, { action: 'github.synced', limit: 1 }),

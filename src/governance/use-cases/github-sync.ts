@@ -64,7 +64,7 @@ export async function planGitHubSync(
   workspace: string,
   config: Pick<GovernanceConfig, 'labels'>,
   /** Whose GitHub access the plan reads with (a deployment may map callers to tokens). */
-  _caller?: Caller,
+  caller?: Caller,
 ): Promise<PlannedSync> {
   assertWorkspace(workspace);
   const tracker = requireGitHub(deps);
@@ -75,7 +75,7 @@ export async function planGitHubSync(
     r.listLinks(workspace),
     r.listMilestones(workspace),
     r.issueMappings(workspace),
-    tracker.open(owner, repo),
+    tracker.open(owner, repo, caller),
   ]);
   const desired = desiredState({
     workspace,
