@@ -149,7 +149,10 @@ function githubClients(
   config: ServeConfig,
   log: Logger,
 ):
-  | { default: (() => Promise<GitHubClient>) | undefined; forToken(token: string): () => Promise<GitHubClient> }
+  | {
+      default: (() => Promise<GitHubClient>) | undefined;
+      forToken(token: string): () => Promise<GitHubClient>;
+    }
   | undefined {
   const github = config.github;
   if (!github) return undefined;
