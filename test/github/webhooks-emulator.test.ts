@@ -129,4 +129,39 @@ describe('webhooks from the emulator', () => {
     expect(again.budget.contentCreating).toBe(0);
     expect((await c.ok('verify_audit', { workspace: WS })).ok).toBe(true);
   });
+
+  it('renames a label on the items that carry it when it is renamed on GitHub, once', async () => {
+    const items = (await c.ok('get_item_tree', { workspace: WS, limit: 100 })).items as {
+      id: string;
+      type: string;
+    }[];
+    const task = items.find((i) => i.type === 'task')!;
+    const current = (await c.ok('get_item', { workspace: WS, id: task.id })).item;
+    await c.ok('update_item', {
+      workspace: WS,
+      id: task.id,
+      expectedVersion: current.version,
+      labels: [...current.labels, 'ux'],
+    });
+    const { planId } = await c.ok('plan_github_sync', { workspace: WS });
+    await c.ok('apply_github_sync', { workspace: WS, planId, dryRun: false });
+    await gh.webhooks.settled();
+    const before = gh.webhooks.deliveries.length;
+    await octokit().request('PATCH /repos/{owner}/{repo}/labels/{name}', {
+      owner: 'acme',
+      repo: 'hooks',
+      name: 'ux',
+      new_name: 'design',
+    });
+    await gh.webhooks.settled();
+    expect(gh.webhooks.deliveries.slice(before).map((d) => `${d.event}.${d.action}:${d.status}`)).toEqual([
+      'label.edited:200',
+    ]);
+    const labels = (await c.ok('get_item', { workspace: WS, id: task.id })).item.labels as string[];
+    expect(labels).toContain('design');
+    expect(labels).not.toContain('ux');
+    expect(await drift()).toContain(task.id);
+    expect((await c.ok('plan_github_sync', { workspace: WS })).budget.contentCreating).toBe(0);
+    expect((await c.ok('verify_audit', { workspace: WS })).ok).toBe(true);
+  });
 });

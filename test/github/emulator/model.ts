@@ -159,6 +159,15 @@ export interface IssueEvent {
   sender: Owner;
 }
 
+/** A label or milestone edited: GitHub's `label` / `milestone` events; `payload` holds its fields. */
+export interface RepoEvent {
+  event: 'label' | 'milestone';
+  action: string;
+  repo: Repository;
+  payload: object;
+  sender: Owner;
+}
+
 /** A sub-issue or blocked-by link made or removed: GitHub's `sub_issues` / `issue_dependencies` events. */
 export interface RelationEvent {
   event: 'sub_issues' | 'issue_dependencies';

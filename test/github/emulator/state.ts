@@ -16,6 +16,7 @@ import type {
   Token,
   IssueEvent,
   RelationEvent,
+  RepoEvent,
   IssueInput,
   IssueChanges,
 } from './model.js';
@@ -48,6 +49,8 @@ export class EmulatorState {
   readonly listeners: ((e: IssueEvent) => void)[] = [];
   /** Told of every sub-issue and blocked-by link made or removed through the API. */
   readonly relationListeners: ((e: RelationEvent) => void)[] = [];
+  /** Told of labels and milestones edited through the API: GitHub's `label` / `milestone` events. */
+  readonly repoListeners: ((e: RepoEvent) => void)[] = [];
   /** Who the request being handled acts as: the sender of the events it causes. */
   actor: Owner | undefined;
   /**
@@ -260,6 +263,11 @@ export class EmulatorState {
     const action = issue.state === was ? 'edited' : issue.state === 'closed' ? 'closed' : 'reopened';
     this.emit(action, issue);
     return issue;
+  }
+
+  repoChanged(event: RepoEvent['event'], action: string, repo: Repository, payload: object): void {
+    const e: RepoEvent = { event, action, repo, payload, sender: this.actor ?? repo.owner };
+    for (const l of this.repoListeners) l(e);
   }
 
   relationChanged(action: RelationEvent['action'], issue: Issue, other: Issue): void {

@@ -15,7 +15,7 @@ export interface WebhookConfig {
 
 export interface Delivery {
   id: string;
-  event: 'issues' | 'sub_issues' | 'issue_dependencies';
+  event: 'issues' | 'sub_issues' | 'issue_dependencies' | 'label' | 'milestone';
   action: string;
   /** The receiver's status, 0 when it could not be reached. */
   status: number;
@@ -49,6 +49,17 @@ export class Webhooks {
         sender: userJson(e.sender, u),
       });
       this.send(this.config, 'issues', e.action, body);
+    });
+    state.repoListeners.push((e) => {
+      if (!this.config) return;
+      const u = urls();
+      const body = JSON.stringify({
+        action: e.action,
+        ...e.payload,
+        repository: repoJson(e.repo, u),
+        sender: userJson(e.sender, u),
+      });
+      this.send(this.config, e.event, e.action, body);
     });
     state.relationListeners.push((e) => {
       if (!this.config) return;

@@ -44,9 +44,16 @@ export const catalogOperations: RestOperations = {
       ) {
         throw invalid('Label', 'name', 'already_exists', 'already_exists');
       }
+      const was = { name: l.name, color: l.color, description: l.description };
       if (name) l.name = name;
       if (color) l.color = String(color).replace(/^#/, '');
       if (description !== undefined) l.description = description;
+      const changes = Object.fromEntries(
+        (['name', 'color', 'description'] as const)
+          .filter((k) => was[k] !== l[k])
+          .map((k) => [k, { from: was[k] }]),
+      );
+      r.state.repoChanged('label', 'edited', repo, { label: labelJson(l, r.urls), changes });
       return ok(labelJson(l, r.urls));
     },
   },
@@ -84,6 +91,7 @@ export const catalogOperations: RestOperations = {
       if (title !== undefined && title !== m.title && repo.milestones.some((x) => x.title === title)) {
         throw invalid('Milestone', 'title', 'already_exists', 'already_exists');
       }
+      const was = { title: m.title, description: m.description, state: m.state };
       if (title !== undefined) m.title = title;
       if (description !== undefined) m.description = description;
       if (dueOn !== undefined) m.dueOn = dueOn;
@@ -92,6 +100,11 @@ export const catalogOperations: RestOperations = {
         m.closedAt = state === 'closed' ? new Date().toISOString() : null;
       }
       m.updatedAt = new Date().toISOString();
+      const changes = Object.fromEntries(
+        (['title', 'description'] as const).filter((k) => was[k] !== m[k]).map((k) => [k, { from: was[k] }]),
+      );
+      const action = was.state === m.state ? 'edited' : m.state === 'closed' ? 'closed' : 'opened';
+      r.state.repoChanged('milestone', action, repo, { milestone: milestoneJson(m, r.urls), changes });
       return ok(milestoneJson(m, r.urls));
     },
   },
