@@ -1,7 +1,9 @@
 // The GitHub sync on a 300-item hierarchy (10 epics, 30 features, 260 tasks, 30 blocked-by links)
 // against the emulator at GitHub's real secondary limits (80 content-creating requests a minute,
 // 500 an hour), time-scaled so a minute lasts 60 / --time-scale seconds; then an unchanged re-sync.
-// Usage: node --import tsx bench/github-sync.mjs [--time-scale 10]
+// Usage: node --import tsx bench/github-sync.mjs [--time-scale 10] [--project]
+// --project: the workspace also has a GitHub Project (Status, Priority, Estimate, Agent) that every
+// issue is put on; projectWrites and projectWritesPerItem say what that costs.
 // The scale shortens GitHub's pacing but not the emulator's answer time, so a large scale makes every
 // write wait on latency rather than on the limit: at 10 (77 ms between writes) the limit still decides.
 // Prints one JSON object: contentRequestsPerIssue (issue creates and closes over issues created;
@@ -13,11 +15,13 @@ import { applySyncPlan } from '../src/governance/github-sync/apply.ts';
 import { desiredState } from '../src/governance/github-sync/desired.ts';
 import { diffSync, floorSeconds } from '../src/governance/github-sync/diff.ts';
 import { githubIssueTracker } from '../src/github/issue-tracker.ts';
+import { projectSetup } from '../src/github/project-state.ts';
 import { createOctokit, WRITE_INTERVAL_MS } from '../src/github/octokit.ts';
 import { startGitHubEmulator } from '../test/github/emulator/server.ts';
 
 const argv = process.argv.slice(2);
 const timeScale = argv.includes('--time-scale') ? Number(argv[argv.indexOf('--time-scale') + 1]) : 10;
+const withProject = argv.includes('--project');
 const WS = 'acme/bench';
 const AT = '2027-01-01T00:00:00.000Z';
 
@@ -84,8 +88,33 @@ const octokit = createOctokit({
 const { items, links } = hierarchy();
 const mapping = new Map();
 
+let project;
+if (withProject) {
+  const setup = await projectSetup(octokit, 'acme', 'bench');
+  const made = await setup.createProject('bench');
+  await setup.createField(made.id, 'Priority', 'SINGLE_SELECT', [
+    ...['Critical', 'High', 'Medium', 'Low'].map((name) => ({ name, color: 'GRAY', description: '' })),
+  ]);
+  await setup.createField(made.id, 'Estimate', 'NUMBER');
+  await setup.createField(made.id, 'Agent', 'TEXT');
+  project = {
+    workspace: WS,
+    owner: 'acme',
+    number: made.number,
+    nodeId: made.id,
+    title: made.title,
+    url: made.url,
+    linkedAt: AT,
+  };
+}
+
 async function sync() {
-  const session = await githubIssueTracker(octokit).open('acme', 'bench');
+  const session = await githubIssueTracker(octokit).open(
+    'acme',
+    'bench',
+    undefined,
+    project ? { project } : {},
+  );
   const desired = desiredState({
     workspace: WS,
     items,
@@ -128,6 +157,8 @@ console.log(
       labelWrites: first.plan.labels.create.length + first.plan.labels.update.length,
       dependencyWrites: first.plan.dependencies.add.length,
       contentCreatingTotal: writes,
+      projectWrites: first.plan.budget.projectWrites,
+      projectWritesPerItem: round(first.plan.budget.projectWrites / items.length),
       requestsPerItem: round(firstRequests.length / items.length),
       resyncReadsPer100: round((resync.filter((r) => !r.contentCreating).length / items.length) * 100),
       resyncWrites: resync.filter((r) => r.contentCreating).length + second.plan.budget.contentCreating,

@@ -10,6 +10,7 @@ import type { CoreDeps } from '../governance/ports/core-deps.js';
 import { DomainError } from '../governance/errors.js';
 import { ModelFailure, type ModelPort } from '../governance/ports/model.js';
 import type { GitHubClient } from '../github/octokit.js';
+import type { Caller } from '../governance/ports/caller.js';
 import type { IssueTracker } from '../governance/ports/issue-tracker.js';
 import type { PolicySources } from '../governance/ports/policy-source.js';
 import type { ConfigService } from '../governance/use-cases/config-service.js';
@@ -91,17 +92,20 @@ export function createDeps(config: ServeConfig, overrides: DepsOverrides = {}): 
           const { githubIssueTracker } = await import('../github/issue-tracker.js');
           const trackers = new Map<string, IssueTracker>();
           const callerTokens = config.github?.callerTokens ?? {};
+          // The caller's own token where the deployment maps it, else the server's access.
+          const trackerFor = async (caller: Caller | undefined) => {
+            const token = caller ? callerTokens[caller.actor.id] : undefined;
+            const client = token !== undefined ? clients.forToken(token) : clients.default;
+            if (!client) throw noGitHubFor(caller?.actor.id);
+            const key = token ?? '';
+            let t = trackers.get(key);
+            if (!t) trackers.set(key, (t = githubIssueTracker(await client())));
+            return t;
+          };
           return {
-            async open(owner, repo, caller) {
-              // The caller's own token where the deployment maps it, else the server's access.
-              const token = caller ? callerTokens[caller.actor.id] : undefined;
-              const client = token !== undefined ? clients.forToken(token) : clients.default;
-              if (!client) throw noGitHubFor(caller?.actor.id);
-              const key = token ?? '';
-              let t = trackers.get(key);
-              if (!t) trackers.set(key, (t = githubIssueTracker(await client())));
-              return t.open(owner, repo);
-            },
+            open: async (owner, repo, caller, opts) =>
+              (await trackerFor(caller)).open(owner, repo, undefined, opts),
+            setup: async (owner, repo, caller) => (await trackerFor(caller)).setup(owner, repo),
           };
         },
         { name: 'the GitHub issue tracker' },

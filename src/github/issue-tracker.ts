@@ -8,9 +8,15 @@
 import type { DesiredIssue, DesiredLabel, DesiredMilestone } from '../governance/github-sync/desired.js';
 import type { IssueField } from '../governance/github-sync/diff.js';
 import { parseMarker } from '../governance/github-sync/marker.js';
-import type { IssueRef, IssueTracker, TrackerSession } from '../governance/ports/issue-tracker.js';
+import type {
+  IssueRef,
+  IssueTracker,
+  OpenOptions,
+  TrackerSession,
+} from '../governance/ports/issue-tracker.js';
 import { fromGitHubError } from './errors.js';
 import type { GitHubClient } from './octokit.js';
+import { projectSetup, projectWrites, readProject } from './project-state.js';
 import { readRepositoryState } from './repository-state.js';
 
 const CREATE = `mutation CreateManagedIssue($input: CreateIssueInput!) {
@@ -36,30 +42,72 @@ const UNBLOCK = `mutation RemoveBlockedBy($issue: ID!, $blocker: ID!) {
 const RECENT = 30;
 
 export function githubIssueTracker(octokit: GitHubClient): IssueTracker {
-  return { open: (owner, repo) => openSession(octokit, owner, repo) };
+  return {
+    open: (owner, repo, _caller, opts) => openSession(octokit, owner, repo, opts ?? {}),
+    setup: (owner, repo) => projectSetup(octokit, owner, repo),
+  };
 }
 
-async function openSession(octokit: GitHubClient, owner: string, repo: string): Promise<TrackerSession> {
+/** GraphQL node ids of the logins (null for one GitHub does not know), in one request. */
+async function userIds(octokit: GitHubClient, logins: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (logins.length === 0) return out;
+  const doc = `query AssigneeIds(${logins.map((_, i) => `$u${i}: String!`).join(', ')}) {
+    ${logins.map((_, i) => `u${i}: user(login: $u${i}) { id login }`).join('\n    ')}
+  }`;
+  const vars = Object.fromEntries(logins.map((l, i) => [`u${i}`, l]));
+  let r: Record<string, { id: string; login: string } | null>;
+  try {
+    r = await octokit.graphql<typeof r>(doc, vars);
+  } catch (err) {
+    // GitHub answers an unknown login with a NOT_FOUND error next to the users it found.
+    const partial = (err as { data?: typeof r }).data;
+    if (!partial) throw fromGitHubError(err, { what: 'the assignees' });
+    r = partial;
+  }
+  for (const u of Object.values(r)) if (u) out.set(u.login.toLowerCase(), u.id);
+  return out;
+}
+
+async function openSession(
+  octokit: GitHubClient,
+  owner: string,
+  repo: string,
+  opts: OpenOptions,
+): Promise<TrackerSession> {
   const snap = await readRepositoryState(octokit, owner, repo);
   const requests = { reads: snap.requests, writes: 0 };
+  const logins = [...new Set((opts.assignees ?? []).map((l) => l.toLowerCase()))];
+  const [users, project] = await Promise.all([
+    logins.length > 0 ? (requests.reads++, userIds(octokit, logins)) : new Map<string, string>(),
+    opts.project
+      ? readProject(octokit, opts.project.nodeId, `${owner}/${repo}`, () => void requests.reads++)
+      : null,
+  ]);
+  if (project) snap.current.project = project;
   const typeIds = new Map(snap.issueTypes.map((t) => [t.name.toLowerCase(), t.id]));
   const milestoneNumbers = new Map(snap.current.milestones.map((m) => [m.title, m.number]));
-  const where = (what: string) => ({ what: `${what} in ${owner}/${repo}`, access: 'write' as const });
+  const where = (what: string, permission?: string) => ({
+    what: `${what} in ${owner}/${repo}`,
+    access: 'write' as const,
+    ...(permission && { permission }),
+  });
 
-  const write = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
+  const write = async <T>(what: string, run: () => Promise<T>, permission?: string): Promise<T> => {
     requests.writes++;
     try {
       return await run();
     } catch (err) {
-      throw fromGitHubError(err, where(what));
+      throw fromGitHubError(err, where(what, permission));
     }
   };
-  const gql = <T>(what: string, doc: string, vars: Record<string, unknown>) =>
-    write(what, () => octokit.graphql<T>(doc, vars));
+  const gql = <T>(what: string, doc: string, vars: Record<string, unknown>, permission?: string) =>
+    write(what, () => octokit.graphql<T>(doc, vars), permission);
   const labelIds = (names: readonly string[]) =>
     names.map((n) => snap.labelIds.get(n.toLowerCase())).filter((id): id is string => id !== undefined);
 
   return {
+    ...projectWrites(gql),
     owner,
     repo,
     state: snap.current,
@@ -108,6 +156,7 @@ async function openSession(octokit: GitHubClient, owner: string, repo: string): 
         title: issue.title,
         body: issue.body,
         labelIds: labelIds(issue.labels),
+        assigneeIds: issue.assignees.flatMap((l) => users.get(l.toLowerCase()) ?? []),
         ...(milestoneId && { milestoneId }),
         ...(typeId && { issueTypeId: typeId }),
         ...(parent && { parentIssueId: parent.nodeId }),
@@ -144,6 +193,7 @@ async function openSession(octokit: GitHubClient, owner: string, repo: string): 
           milestone: milestoneTitle === null ? null : (milestoneNumbers.get(milestoneTitle) ?? null),
         }),
         ...(set.has('issueType') && issue.issueType && { type: issue.issueType }),
+        ...(set.has('assignees') && { assignees: issue.assignees }),
       };
       await write(`issue #${ref.number}`, () =>
         octokit.rest.issues.update({ owner, repo, issue_number: ref.number, ...patch }),

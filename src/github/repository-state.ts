@@ -63,6 +63,7 @@ const ISSUES = `query RepositoryIssues($owner: String!, $name: String!, $cursor:
         parent { number }
         blockedBy(first: 50) { nodes { number } }
         issueType { name }
+        assignees(first: 20) { nodes { login } }
       }
       pageInfo { hasNextPage endCursor }
     }
@@ -96,6 +97,7 @@ interface IssueNode {
   parent: { number: number } | null;
   blockedBy: { nodes: { number: number }[] };
   issueType: { name: string } | null;
+  assignees: { nodes: { login: string }[] };
 }
 
 export async function readRepositoryState(
@@ -187,6 +189,7 @@ function toCurrentIssue(n: IssueNode): CurrentIssue {
     parentNumber: n.parent?.number ?? null,
     blockedBy: n.blockedBy.nodes.map((b) => b.number),
     issueType: n.issueType?.name ?? null,
+    assignees: n.assignees.nodes.map((a) => a.login),
   };
 }
 

@@ -179,6 +179,12 @@ export const toolCatalog: readonly ToolSpec[] = [
     load: async () => (await import('./github/import-github-issues.js')).importGitHubIssuesTool,
   },
   {
+    name: 'setup_github_project',
+    toolset: 'github',
+    effect: 'write',
+    load: async () => (await import('./github/setup-github-project.js')).setupGitHubProjectTool,
+  },
+  {
     name: 'get_job',
     toolset: 'jobs',
     effect: 'read',

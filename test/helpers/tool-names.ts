@@ -29,6 +29,7 @@ export const ALL_TOOLS = [
   'apply_github_sync',
   'reconcile_github_sync',
   'import_github_issues',
+  'setup_github_project',
   'get_job',
   'list_jobs',
   'cancel_job',

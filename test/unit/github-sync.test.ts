@@ -96,6 +96,7 @@ function applied(d: DesiredState): { current: CurrentState; mapping: Map<string,
     parentNumber: i.parentId ? number.get(i.parentId)! : null,
     blockedBy: i.blockedBy.map((b) => number.get(b)!),
     issueType: i.issueType,
+    assignees: [...i.assignees],
   }));
   return {
     current: {
@@ -173,7 +174,11 @@ describe('diffSync', () => {
     expect(plan.dependencies.add).toEqual([{ itemId: 'T-4', blockerItemId: 'T-3' }]);
     expect(plan.parents).toEqual([]);
     const writes = d.labels.length + 1 + 4 + 1;
-    expect(plan.budget).toEqual({ contentCreating: writes, floorSeconds: floorSeconds(writes) });
+    expect(plan.budget).toEqual({
+      contentCreating: writes,
+      projectWrites: 0,
+      floorSeconds: floorSeconds(writes),
+    });
   });
 
   it('plans no write for what GitHub already holds (labels compared without case)', () => {

@@ -128,6 +128,11 @@ const agentSchema = z.strictObject({
   maxConcurrentTasks: int(1, 100),
   /** Escalate an assigned item this many days after it is overdue. */
   escalateAfterDaysOverdue: int(0, 365),
+  /** The GitHub user a synced issue is assigned to while the item is assigned to this agent service. */
+  githubAssignee: z
+    .string()
+    .regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, 'must be a GitHub login')
+    .optional(),
 });
 
 const milestonesSchema = z.strictObject({

@@ -11,6 +11,7 @@ import { isDomainError } from '../errors.js';
 import type { IssueRef, TrackerSession } from '../ports/issue-tracker.js';
 import type { DesiredIssue, DesiredState } from './desired.js';
 import { matchIssues, type SyncPlan } from './diff.js';
+import type { ProjectPlan } from './project.js';
 
 export interface ApplyCallbacks {
   /**
@@ -109,7 +110,43 @@ export async function applySyncPlan(
     await session.removeBlockedBy(refOfNumber(r.number)!, refOfNumber(r.blockerNumber)!);
     await step(`#${r.blockerNumber} no longer blocks #${r.number}`);
   }
+  if (plan.project) await applyProject(session, plan.project, refs, step);
   return out;
+}
+
+/** Puts the issues on the Project, then sets the field values, each item's right after it is added. */
+async function applyProject(
+  session: TrackerSession,
+  p: ProjectPlan,
+  refs: ReadonlyMap<string, IssueRef>,
+  step: (message: string) => Promise<void>,
+): Promise<void> {
+  const repo = `${session.owner}/${session.repo}`.toLowerCase();
+  const itemOf = new Map(
+    (session.state.project?.items ?? [])
+      .filter((i) => i.repository.toLowerCase() === repo)
+      .map((i) => [i.number, i.id]),
+  );
+  const changes = new Map<string, ProjectPlan['set']>();
+  for (const c of p.set) changes.set(c.itemId, [...(changes.get(c.itemId) ?? []), c]);
+  const setAll = async (itemId: string, projectItem: string, ref: IssueRef) => {
+    for (const c of changes.get(itemId) ?? []) {
+      await session.setProjectField(p.projectId, projectItem, c.fieldId, c.value);
+      await step(`Project ${c.field} of #${ref.number}`);
+    }
+  };
+  const added = new Set(p.add);
+  for (const itemId of p.add) {
+    const ref = refs.get(itemId)!;
+    const projectItem = await session.addProjectItem(p.projectId, ref);
+    await step(`#${ref.number} on the Project`);
+    await setAll(itemId, projectItem, ref);
+  }
+  for (const itemId of changes.keys()) {
+    if (added.has(itemId)) continue;
+    const ref = refs.get(itemId)!;
+    await setAll(itemId, itemOf.get(ref.number)!, ref);
+  }
 }
 
 /** Creates the issue; after a failure with an unknown outcome, adopts the one its marker finds, else sends it once more. */

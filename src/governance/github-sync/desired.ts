@@ -6,7 +6,7 @@
  */
 import type { GovernanceConfig, LabelConfig } from '../config/schema.js';
 import type { Milestone } from '../model/milestone.js';
-import type { ItemLink, ItemType, WorkItem } from '../model/work-item.js';
+import type { ItemLink, ItemType, Priority, Status, WorkItem } from '../model/work-item.js';
 import { issueBody } from './marker.js';
 
 /** GitHub's limits that a plan must respect before it writes anything. */
@@ -55,6 +55,10 @@ export interface DesiredIssue {
   blockedBy: string[];
   /** The organisation's issue type for this item type, or null (its type label stands in). */
   issueType: string | null;
+  /** GitHub logins: the one the policy maps the item's agent service to (`githubAssignee`), if any. */
+  assignees: string[];
+  /** What the workspace's Project shows for the issue (Status, Priority, Estimate, Agent). */
+  project: { status: Status; priority: Priority; estimateDays: number | null; agent: string | null };
 }
 
 export interface SyncProblem {
@@ -65,6 +69,8 @@ export interface SyncProblem {
 
 export interface DesiredState {
   workspace: string;
+  /** Every login the policy maps an agent service to: the only assignees the sync adds or removes. */
+  managedAssignees: string[];
   labels: DesiredLabel[];
   milestones: DesiredMilestone[];
   /** Parents before their children, in tree order: a create can name its parent. */
@@ -79,7 +85,7 @@ export interface DesiredInput {
   items: readonly WorkItem[];
   links: readonly ItemLink[];
   milestones: readonly Milestone[];
-  config: Pick<GovernanceConfig, 'labels'>;
+  config: Pick<GovernanceConfig, 'labels'> & Partial<Pick<GovernanceConfig, 'agents'>>;
   /** The organisation's issue type names (empty for a user-owned repository or an owner without types). */
   issueTypes: readonly string[];
 }
@@ -92,6 +98,8 @@ export function desiredState(input: DesiredInput): DesiredState {
   const blockers = new Map<string, string[]>();
   for (const l of input.links) blockers.set(l.blockedId, [...(blockers.get(l.blockedId) ?? []), l.blockerId]);
 
+  const assigneeOf = (agent: string | null) =>
+    agent === null ? undefined : config.agents?.[agent]?.githubAssignee;
   const used = new Map<string, DesiredLabel>();
   const issues = [...input.items]
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
@@ -117,11 +125,19 @@ export function desiredState(input: DesiredInput): DesiredState {
         parentId: item.parentId,
         blockedBy: uniqueSorted(blockers.get(item.id) ?? []),
         issueType,
+        assignees: assigneeOf(item.agent) ? [assigneeOf(item.agent)!] : [],
+        project: {
+          status: item.status,
+          priority: item.priority,
+          estimateDays: item.estimateDays,
+          agent: item.agent,
+        },
       };
     });
 
   return {
     workspace,
+    managedAssignees: managedAssignees(config),
     labels: [...used.values()].sort((a, b) => a.name.localeCompare(b.name)),
     milestones: input.milestones.map((m) => ({
       id: m.id,
@@ -133,6 +149,14 @@ export function desiredState(input: DesiredInput): DesiredState {
     issues,
     problems: limitProblems(issues, [...used.values()]),
   };
+}
+
+/** The logins the policy's agent services map to, lower-cased and sorted. */
+export function managedAssignees(config: Partial<Pick<GovernanceConfig, 'agents'>>): string[] {
+  const logins = Object.values(config.agents ?? {}).flatMap((a) =>
+    a.githubAssignee ? [a.githubAssignee] : [],
+  );
+  return [...new Set(logins.map((l) => l.toLowerCase()))].sort();
 }
 
 function knownLabels(labels: GovernanceConfig['labels']): Map<string, DesiredLabel> {

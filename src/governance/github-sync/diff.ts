@@ -6,6 +6,7 @@
  */
 import type { DesiredIssue, DesiredLabel, DesiredMilestone, DesiredState, StateReason } from './desired.js';
 import { parseMarker } from './marker.js';
+import { diffProject, type CurrentProject, type ProjectPlan } from './project.js';
 
 export interface CurrentIssue {
   number: number;
@@ -22,15 +23,19 @@ export interface CurrentIssue {
   parentNumber: number | null;
   blockedBy: number[];
   issueType: string | null;
+  /** Logins. */
+  assignees: string[];
 }
 
 export interface CurrentState {
   labels: DesiredLabel[];
   milestones: (Omit<DesiredMilestone, 'id'> & { number: number })[];
   issues: CurrentIssue[];
+  /** The workspace's Project, when one is set up. */
+  project?: CurrentProject | null;
 }
 
-export type IssueField = 'title' | 'body' | 'state' | 'labels' | 'milestone' | 'issueType';
+export type IssueField = 'title' | 'body' | 'state' | 'labels' | 'milestone' | 'issueType' | 'assignees';
 
 export interface SyncPlan {
   labels: { create: DesiredLabel[]; update: DesiredLabel[] };
@@ -53,12 +58,16 @@ export interface SyncPlan {
   };
   /** Issues GitHub holds that this server did not make (no marker of this workspace). */
   unmanaged: number;
+  /** Items to put on the workspace's Project and field values to set there; null without a Project. */
+  project: ProjectPlan | null;
   budget: SyncBudget;
 }
 
 export interface SyncBudget {
-  /** Requests GitHub's secondary limit counts (every write). */
+  /** Requests GitHub's secondary limit counts (every write, the Project's included). */
   contentCreating: number;
+  /** Of those, the writes to the Project (items added, field values set or cleared). */
+  projectWrites: number;
   /** The least time the limit of 80 content-creating requests a minute (and 500 an hour) imposes. */
   floorSeconds: number;
 }
@@ -120,7 +129,8 @@ export function diffSync(
     parents: [],
     dependencies: { add: [], remove: [] },
     unmanaged,
-    budget: { contentCreating: 0, floorSeconds: 0 },
+    project: null,
+    budget: { contentCreating: 0, projectWrites: 0, floorSeconds: 0 },
   };
   if (desired.problems.length > 0) return plan;
 
@@ -134,9 +144,19 @@ export function diffSync(
     }
     numberOf.set(d.itemId, found.number);
     if (mapped !== found.number) plan.issues.adopt.push({ itemId: d.itemId, number: found.number });
-    const fields = issueChanges(d, found, milestoneTitle);
-    if (fields.length > 0)
-      plan.issues.update.push({ itemId: d.itemId, number: found.number, fields, desired: d });
+    const fields = issueChanges(d, found, milestoneTitle, desired.managedAssignees);
+    if (fields.length > 0) {
+      // Assignees the policy does not map (people assigned on GitHub) stay as they are.
+      const assignees = fields.includes('assignees')
+        ? mergeAssignees(found.assignees, d.assignees, desired.managedAssignees)
+        : d.assignees;
+      plan.issues.update.push({
+        itemId: d.itemId,
+        number: found.number,
+        fields,
+        desired: { ...d, assignees },
+      });
+    }
   }
   const itemOf = new Map([...numberOf].map(([item, n]) => [n, item]));
   for (const d of desired.issues) {
@@ -162,7 +182,12 @@ export function diffSync(
         plan.dependencies.remove.push({ number: cur.number, blockerNumber: b });
     }
   }
+  if (current.project) {
+    plan.project = diffProject(desired.issues, current.project, (itemId) => numberOf.get(itemId));
+  }
+  const projectWrites = plan.project?.writes ?? 0;
   const writes =
+    projectWrites +
     plan.labels.create.length +
     plan.labels.update.length +
     plan.milestones.create.length +
@@ -172,11 +197,27 @@ export function diffSync(
     plan.parents.length +
     plan.dependencies.add.length +
     plan.dependencies.remove.length;
-  plan.budget = { contentCreating: writes, floorSeconds: floorSeconds(writes) };
+  plan.budget = { contentCreating: writes, projectWrites, floorSeconds: floorSeconds(writes) };
   return plan;
 }
 
-function issueChanges(d: DesiredIssue, c: CurrentIssue, titles: ReadonlyMap<string, string>): IssueField[] {
+/** The logins an issue keeps: those the policy does not manage, plus the desired ones. */
+export function mergeAssignees(
+  current: readonly string[],
+  want: readonly string[],
+  managed: readonly string[],
+) {
+  const m = new Set(managed.map((l) => l.toLowerCase()));
+  const kept = current.filter((l) => !m.has(l.toLowerCase()));
+  return [...kept, ...want.filter((l) => !kept.some((k) => k.toLowerCase() === l.toLowerCase()))];
+}
+
+function issueChanges(
+  d: DesiredIssue,
+  c: CurrentIssue,
+  titles: ReadonlyMap<string, string>,
+  managed: readonly string[],
+): IssueField[] {
   const fields: IssueField[] = [];
   if (d.title !== c.title) fields.push('title');
   if (d.body !== c.body) fields.push('body');
@@ -189,6 +230,14 @@ function issueChanges(d: DesiredIssue, c: CurrentIssue, titles: ReadonlyMap<stri
   if (d.issueType !== null && d.issueType.toLowerCase() !== (c.issueType ?? '').toLowerCase()) {
     fields.push('issueType');
   }
+  const m = new Set(managed);
+  if (
+    !same(
+      d.assignees,
+      c.assignees.filter((l) => m.has(l.toLowerCase())),
+    )
+  )
+    fields.push('assignees');
   return fields;
 }
 

@@ -37,6 +37,7 @@ export const AUDIT_ACTIONS = [
   'github.issue_linked',
   'github.synced',
   'github.drift',
+  'github.project_linked',
   'job.created',
   'job.finished',
   'job.cancelled',

@@ -1,6 +1,8 @@
 import type { Caller } from './caller.js';
 import type { DesiredIssue, DesiredLabel, DesiredMilestone } from '../github-sync/desired.js';
 import type { CurrentState, IssueField } from '../github-sync/diff.js';
+import type { CurrentProject, ProjectFieldState, ProjectValue } from '../github-sync/project.js';
+import type { ProjectLink } from './store-github.js';
 
 /** GitHub's three identifiers of one issue: `number`, REST `id`, GraphQL `node_id`. */
 export interface IssueRef {
@@ -43,9 +45,54 @@ export interface TrackerSession {
    * create whose outcome is unknown (5xx, timeout, lost response), before it is sent again.
    */
   findCreated(workspace: string, itemId: string): Promise<IssueRef | undefined>;
+  /** Puts the issue on the Project; GitHub answers the existing item for an issue already there. Returns the item id. */
+  addProjectItem(projectId: string, issue: IssueRef): Promise<string>;
+  /** Sets (or, with null, clears) one field of a Project item. */
+  setProjectField(
+    projectId: string,
+    projectItemId: string,
+    fieldId: string,
+    value: ProjectValue | null,
+  ): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** The workspace's Project: read with the repository (its fields and the items of this repository). */
+  project?: ProjectLink;
+  /** Logins the sync may assign: resolved once, so a create carries its assignees. */
+  assignees?: readonly string[];
+}
+
+/** A Project as found or made by the setup: without its items. */
+export type ProjectMeta = Omit<CurrentProject, 'items' | 'repository'> & { owner: string };
+
+export type FieldOption = { name: string; color: string; description: string };
+
+/** What setting up a repository's Project and issue types takes. */
+export interface ProjectSetup {
+  /** The repository's owner: `Organization` or `User`. */
+  readonly ownerType: 'Organization' | 'User';
+  /** The owner's issue type names (none for a user). */
+  readonly issueTypes: readonly string[];
+  readonly requests: { reads: number; writes: number };
+  findProject(owner: string, number: number): Promise<ProjectMeta | undefined>;
+  /** The repository's owner's login. */
+  readonly owner: string;
+  /** Creates a Project owned by the repository's owner and linked to the repository. */
+  createProject(title: string): Promise<ProjectMeta>;
+  createField(
+    projectId: string,
+    name: string,
+    dataType: 'SINGLE_SELECT' | 'NUMBER' | 'TEXT',
+    options?: readonly FieldOption[],
+  ): Promise<ProjectFieldState>;
+  /** Replaces a single select's options (values set to a replaced option are lost). */
+  replaceOptions(fieldId: string, options: readonly FieldOption[]): Promise<ProjectFieldState>;
+  createIssueType(name: string, description: string, color: string): Promise<void>;
 }
 
 export interface IssueTracker {
   /** `caller`: whose GitHub access to use, where the deployment gives callers their own tokens. */
-  open(owner: string, repo: string, caller?: Caller): Promise<TrackerSession>;
+  open(owner: string, repo: string, caller?: Caller, opts?: OpenOptions): Promise<TrackerSession>;
+  setup(owner: string, repo: string, caller?: Caller): Promise<ProjectSetup>;
 }

@@ -18,7 +18,7 @@ export type { ConfigDoc } from './store-config-docs.js';
 export type { ChildStats, TreeQuery } from './store-items.js';
 export type { TitleTaken } from './store-milestones.js';
 export type { VersionedPut, VersionedUpdate } from './store-results.js';
-export type { IssueMapping } from './store-github.js';
+export type { IssueMapping, ProjectLink } from './store-github.js';
 export type { JobQuery } from './store-jobs.js';
 export type { WebhookDelivery } from './store-webhooks.js';
 export type { SpecQuery } from './store-specs.js';

@@ -8,7 +8,6 @@
  * same actor and correlation id.
  */
 import { DomainError, ERROR_CODES, type ErrorCode } from '../errors.js';
-import type { GovernanceConfig } from '../config/schema.js';
 import { isActiveJob, type Job, type JobProgress, type JsonValue } from '../model/job.js';
 import type { Actor } from '../model/audit.js';
 import type { Caller } from '../ports/caller.js';
@@ -22,6 +21,7 @@ import {
   writePlanned,
   type PlanSummary,
   type ReadBack,
+  type SyncConfig,
   type SyncDeps,
 } from './github-sync.js';
 import { runJob, type StepDef } from './job-runner.js';
@@ -36,7 +36,7 @@ export interface JobRunnerInfo {
 }
 
 export interface ApplyJobDeps extends SyncDeps {
-  config: { effective(workspace: string): Promise<{ config: Pick<GovernanceConfig, 'labels'> }> };
+  config: { effective(workspace: string): Promise<{ config: SyncConfig }> };
 }
 
 /** How many issues of each kind a job's stored result lists (its counts are complete). */

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { DomainError } from '../errors.js';
 import { applySyncPlan, type SyncApplied } from '../github-sync/apply.js';
-import { desiredState, type DesiredState } from '../github-sync/desired.js';
+import { desiredState, managedAssignees, type DesiredState } from '../github-sync/desired.js';
 import { diffSync, type SyncPlan } from '../github-sync/diff.js';
 import { canonicalJson } from '../../shared/canonical-json.js';
 import type { GovernanceConfig } from '../config/schema.js';
@@ -22,6 +22,9 @@ import { setSpecStage } from './spec-stage.js';
 import { runWrite, type WriteScope } from './write-scope.js';
 
 const PAGE = 500;
+
+/** The policy sections the sync reads: label names and colours, and the agents' GitHub assignees. */
+export type SyncConfig = Pick<GovernanceConfig, 'labels'> & Partial<Pick<GovernanceConfig, 'agents'>>;
 
 export interface SyncDeps extends CoreDeps {
   /** Absent: GITHUB_TOKEN (or a GitHub App) is not configured. */
@@ -62,7 +65,7 @@ async function allItems(r: StoreReader, workspace: string): Promise<WorkItem[]> 
 export async function planGitHubSync(
   deps: SyncDeps,
   workspace: string,
-  config: Pick<GovernanceConfig, 'labels'>,
+  config: SyncConfig,
   /** Whose GitHub access the plan reads with (a deployment may map callers to tokens). */
   caller?: Caller,
 ): Promise<PlannedSync> {
@@ -70,12 +73,16 @@ export async function planGitHubSync(
   const tracker = requireGitHub(deps);
   const [owner, repo] = workspace.split('/') as [string, string];
   const r = deps.store.reader;
+  const project = await r.projectLink(workspace);
   const [items, links, milestones, rows, session] = await Promise.all([
     allItems(r, workspace),
     r.listLinks(workspace),
     r.listMilestones(workspace),
     r.issueMappings(workspace),
-    tracker.open(owner, repo, caller),
+    tracker.open(owner, repo, caller, {
+      ...(project && { project }),
+      assignees: managedAssignees(config),
+    }),
   ]);
   const desired = desiredState({
     workspace,
@@ -115,7 +122,17 @@ export function summarizePlan(p: PlannedSync) {
       dependenciesToAdd: plan.dependencies.add.length,
       dependenciesToRemove: plan.dependencies.remove.length,
       unmanagedIssues: plan.unmanaged,
+      projectItemsToAdd: plan.project?.add.length ?? 0,
+      projectValuesToSet: plan.project?.set.length ?? 0,
     },
+    project: session.state.project
+      ? {
+          number: session.state.project.number,
+          title: session.state.project.title,
+          url: session.state.project.url,
+          gaps: plan.project?.gaps ?? [],
+        }
+      : null,
     budget: { ...plan.budget, readsSoFar: session.requests.reads },
     problems: p.desired.problems.map((x) => ({ itemId: x.itemId, limit: x.limit, message: x.message })),
     creates: plan.issues.create
@@ -229,7 +246,7 @@ export async function finishSync(
   deps: SyncDeps,
   caller: Caller,
   workspace: string,
-  config: Pick<GovernanceConfig, 'labels'>,
+  config: SyncConfig,
   run: { planId: string; totals: SyncTotals },
 ): Promise<ReadBack> {
   const after = await planGitHubSync(deps, workspace, config, caller);
@@ -237,8 +254,21 @@ export async function finishSync(
   const unapplied = after.plan.issues.update.map((u) => ({
     itemId: u.itemId,
     number: u.number,
-    fields: [...u.fields],
+    fields: [...u.fields] as string[],
   }));
+  // What the Project still does not show: the item itself, or a field's value.
+  const byItem = new Map(unapplied.map((u) => [u.itemId, u]));
+  const project = after.plan.project;
+  const onProject = (itemId: string, field: string) => {
+    const number = after.mapping.get(itemId);
+    if (number === undefined) return;
+    let u = byItem.get(itemId);
+    if (!u) byItem.set(itemId, (u = { itemId, number, fields: [] }));
+    if (!unapplied.includes(u)) unapplied.push(u);
+    u.fields.push(field);
+  };
+  for (const itemId of project?.add ?? []) onProject(itemId, 'project:item');
+  for (const c of project?.set ?? []) onProject(c.itemId, `project:${c.field}`);
   const { totals } = run;
   await runWrite(deps, caller, workspace, async (s) => {
     await markSpecsOnGitHub(s, caller, repository);
@@ -275,7 +305,7 @@ export async function finishSync(
 export interface ApplySyncCommand {
   workspace: string;
   planId: string;
-  config: Pick<GovernanceConfig, 'labels'>;
+  config: SyncConfig;
   progress?: (done: number, total: number, message: string) => Promise<void>;
 }
 

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { IssueMapping } from '../../governance/ports/store-github.js';
+import type { IssueMapping, ProjectLink } from '../../governance/ports/store-github.js';
 import type { Database } from './schema.js';
 
 export async function issueMappings(
@@ -52,5 +52,42 @@ export async function putIssueMapping(db: Kysely<Database>, m: IssueMapping): Pr
         synced_at: row.synced_at,
       }),
     )
+    .execute();
+}
+
+export async function projectLink(db: Kysely<Database>, workspace: string): Promise<ProjectLink | undefined> {
+  const r = await db
+    .selectFrom('github_projects')
+    .selectAll()
+    .where('workspace', '=', workspace)
+    .executeTakeFirst();
+  return (
+    r && {
+      workspace: r.workspace,
+      owner: r.owner,
+      number: Number(r.number),
+      nodeId: r.node_id,
+      title: r.title,
+      url: r.url,
+      linkedAt: r.linked_at,
+    }
+  );
+}
+
+export async function putProjectLink(db: Kysely<Database>, l: ProjectLink): Promise<void> {
+  const row = {
+    workspace: l.workspace,
+    owner: l.owner,
+    number: l.number,
+    node_id: l.nodeId,
+    title: l.title,
+    url: l.url,
+    linked_at: l.linkedAt,
+  };
+  const { workspace: _, ...rest } = row;
+  await db
+    .insertInto('github_projects')
+    .values(row)
+    .onConflict((oc) => oc.column('workspace').doUpdateSet(rest))
     .execute();
 }

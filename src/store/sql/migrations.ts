@@ -384,6 +384,24 @@ const webhookDeliveries: Migration = {
   },
 };
 
+/** The GitHub Project (v2) each workspace's issues are placed on: at most one per workspace. */
+const githubProjects: Migration = {
+  name: '0010_github_projects',
+  async up(db, dialect) {
+    const key = keyText(dialect);
+    await db.schema
+      .createTable('github_projects')
+      .addColumn('workspace', key, (c) => c.primaryKey())
+      .addColumn('owner', 'text', (c) => c.notNull())
+      .addColumn('number', 'integer', (c) => c.notNull())
+      .addColumn('node_id', 'text', (c) => c.notNull())
+      .addColumn('title', 'text', (c) => c.notNull())
+      .addColumn('url', 'text', (c) => c.notNull())
+      .addColumn('linked_at', key, (c) => c.notNull())
+      .execute();
+  },
+};
+
 /** Applied in order; never edit one that has shipped, append a new one. */
 export const MIGRATIONS: readonly Migration[] = [
   init,
@@ -395,4 +413,5 @@ export const MIGRATIONS: readonly Migration[] = [
   githubIssues,
   jobs,
   webhookDeliveries,
+  githubProjects,
 ];

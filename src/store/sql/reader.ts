@@ -21,10 +21,10 @@ import { lastCheckpoint, listCheckpoints } from './checkpoints.js';
 import { getConfigDoc, listConfigVersions } from './config-docs.js';
 import { num, rowToAudit, rowToItem, rowToLink, rowToMilestone } from './mappers.js';
 import { getSpec, getSpecText, listSpecs } from './specs.js';
-import { issueMappings } from './github-issues.js';
+import { issueMappings, projectLink } from './github-issues.js';
 import { webhookDelivery } from './webhook-deliveries.js';
 import type { WebhookDelivery } from '../../governance/ports/store-webhooks.js';
-import type { IssueMapping } from '../../governance/ports/store-github.js';
+import type { IssueMapping, ProjectLink } from '../../governance/ports/store-github.js';
 import type { SqlDialectName } from './migrations.js';
 import type { Database } from './schema.js';
 import { hasWorkspace, workspaceSummaries } from './workspaces.js';
@@ -390,6 +390,10 @@ export class SqlReader implements StoreReader {
 
   issueMappings(workspace: string): Promise<Map<string, IssueMapping>> {
     return issueMappings(this.db, workspace);
+  }
+
+  projectLink(workspace: string): Promise<ProjectLink | undefined> {
+    return projectLink(this.db, workspace);
   }
 
   webhookDelivery(deliveryId: string): Promise<WebhookDelivery | undefined> {

@@ -19,6 +19,7 @@ export interface Database {
   github_issues: GitHubIssueTable;
   jobs: JobTable;
   webhook_deliveries: WebhookDeliveryTable;
+  github_projects: GitHubProjectTable;
 }
 
 export interface MigrationTable {
@@ -189,6 +190,17 @@ export interface GitHubIssueTable {
   issue_id: number | string;
   node_id: string;
   synced_at: string;
+}
+
+/** The GitHub Project a workspace's issues are placed on (migration 0010). */
+export interface GitHubProjectTable {
+  workspace: string;
+  owner: string;
+  number: number;
+  node_id: string;
+  title: string;
+  url: string;
+  linked_at: string;
 }
 
 /** A GitHub webhook delivery already handled (migration 0009). */

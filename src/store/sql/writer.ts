@@ -22,10 +22,10 @@ import type { SqlDialectName } from './migrations.js';
 import { SqlReader } from './reader.js';
 import type { Database } from './schema.js';
 import { putSpecVersion, updateSpecStatus } from './specs.js';
-import { putIssueMapping } from './github-issues.js';
+import { putIssueMapping, putProjectLink } from './github-issues.js';
 import { recordDelivery } from './webhook-deliveries.js';
 import type { WebhookDelivery } from '../../governance/ports/store-webhooks.js';
-import type { IssueMapping } from '../../governance/ports/store-github.js';
+import type { IssueMapping, ProjectLink } from '../../governance/ports/store-github.js';
 
 /**
  * StoreTx on the connection of an open transaction. The back-end has already taken the write
@@ -191,6 +191,11 @@ export class SqlTx extends SqlReader implements StoreTx {
   async putIssueMapping(row: IssueMapping): Promise<void> {
     this.own(row.workspace);
     await putIssueMapping(this.db, row);
+  }
+
+  async putProjectLink(link: ProjectLink): Promise<void> {
+    this.own(link.workspace);
+    await putProjectLink(this.db, link);
   }
 
   async recordDelivery(d: WebhookDelivery): Promise<boolean> {

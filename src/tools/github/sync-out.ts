@@ -18,9 +18,21 @@ export const planOut = z.object({
     dependenciesToAdd: z.number(),
     dependenciesToRemove: z.number(),
     unmanagedIssues: z.number().describe('Issues without this workspace marker: never touched'),
+    projectItemsToAdd: z.number(),
+    projectValuesToSet: z.number().describe('Status, Priority, Estimate and Agent values to set or clear'),
   }),
+  project: z
+    .object({
+      number: z.number(),
+      title: z.string(),
+      url: z.string(),
+      gaps: z.array(z.string()).describe('What the Project lacks to show every value (a field, an option)'),
+    })
+    .nullable()
+    .describe('The Project set up with setup_github_project; null without one'),
   budget: z.object({
     contentCreating: z.number().describe('Write requests, each counted by GitHub secondary limit'),
+    projectWrites: z.number().describe('Of those, writes to the Project'),
     floorSeconds: z.number().describe('Least time 80 content-creating requests a minute impose'),
     readsSoFar: z.number(),
   }),

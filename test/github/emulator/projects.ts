@@ -89,3 +89,33 @@ export function setValue(
   else throw bad();
   item.values.set(field.nodeId, v);
 }
+
+/** Options given replace the field's options (GitHub's updateProjectV2Field); values set to a removed option are dropped. */
+export function updateField(
+  project: Project,
+  field: ProjectField,
+  change: { name?: string | null; options?: OptionInput[] | null },
+): void {
+  if (change.name) {
+    if (project.fields.some((f) => f !== field && f.name.toLowerCase() === change.name!.toLowerCase())) {
+      throw invalid('ProjectV2Field', 'name', 'Name has already been taken');
+    }
+    field.name = change.name;
+  }
+  if (change.options && change.options.length > 0) {
+    if (field.dataType !== 'SINGLE_SELECT')
+      throw invalid('ProjectV2Field', 'singleSelectOptions', 'Only a single select field has options');
+    field.options = change.options.map((o) => ({ ...o, id: optionId() }));
+    for (const item of project.items) {
+      const v = item.values.get(field.nodeId);
+      if (v && 'optionId' in v && !field.options.some((o) => o.id === v.optionId))
+        item.values.delete(field.nodeId);
+    }
+  }
+}
+
+export function clearValue(item: ProjectItem, field: ProjectField): void {
+  if (!item.project.fields.includes(field))
+    throw invalid('ProjectV2Item', 'fieldId', 'The field does not belong to the project');
+  item.values.delete(field.nodeId);
+}

@@ -1,7 +1,7 @@
 /** Projects v2 in GraphQL: project, field, item and field-value objects, and the mutations the sync uses. */
 import { needs } from '../auth.js';
 import type { Project, ProjectField, ProjectItem } from '../model.js';
-import { addField, addItem, createProject, setValue } from '../projects.js';
+import { addField, addItem, clearValue, createProject, setValue, updateField } from '../projects.js';
 import { guarded, type Mutation } from './mutations.js';
 import { connection, entityExtensions, issueView, ownerView, resolveId, type Ctx } from './views.js';
 
@@ -121,6 +121,18 @@ export const projectMutations: Record<string, Mutation> = {
       return { projectV2Item: null };
     }
     setValue(item, resolveId(c, input.fieldId, 'ProjectV2Field'), input.value);
+    return { projectV2Item: itemView(item, c) };
+  }),
+  updateProjectV2Field: guarded(write, (input, c) => {
+    const field = resolveId(c, input.fieldId, 'ProjectV2Field');
+    const project = c.state.projects.find((p) => p.fields.includes(field))!;
+    updateField(project, field, { name: input.name, options: input.singleSelectOptions });
+    return { projectV2Field: fieldView(field) };
+  }),
+  clearProjectV2ItemFieldValue: guarded(write, (input, c) => {
+    const item = resolveId(c, input.itemId, 'ProjectV2Item');
+    if (item.project !== resolveId(c, input.projectId, 'ProjectV2')) return { projectV2Item: null };
+    clearValue(item, resolveId(c, input.fieldId, 'ProjectV2Field'));
     return { projectV2Item: itemView(item, c) };
   }),
 };
