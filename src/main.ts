@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const deps = createDeps(config);
   const log = deps.logger;
   scheduleCheckpoints(deps, config.audit.checkpointMinutes, log);
-  startJobWorker(deps, log);
+  startJobWorker(deps, log, { reconcileIntervalMs: config.reconcileIntervalMs ?? 0 });
   const options: ServerOptions = {
     readOnly: config.readOnly,
     ...(config.toolsets ? { toolsets: config.toolsets } : {}),

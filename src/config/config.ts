@@ -100,6 +100,8 @@ export interface ServeConfig {
   audit: AuditConfig;
   /** GF_JOB_LEASE_MS: how long a job runner's lease lasts unrenewed before another may take the job over. */
   jobLeaseMs: number;
+  /** GF_RECONCILE_INTERVAL_MS: how often every synced workspace is reconciled with GitHub; absent (0): never. */
+  reconcileIntervalMs?: number;
 }
 
 /** Where the audit signing key comes from, and how often heads are checkpointed. */
@@ -170,6 +172,7 @@ const SOURCES = {
   auditKeyFile: { env: 'GF_AUDIT_KEY_FILE' },
   auditCheckpointMinutes: { env: 'GF_AUDIT_CHECKPOINT_MINUTES' },
   jobLeaseMs: { env: 'GF_JOB_LEASE_MS' },
+  reconcileIntervalMs: { env: 'GF_RECONCILE_INTERVAL_MS' },
   githubWriteIntervalMs: { env: 'GITHUB_WRITE_INTERVAL_MS' },
   githubTokens: { env: 'GF_GITHUB_TOKENS' },
   githubWebhookSecret: { env: 'GITHUB_WEBHOOK_SECRET' },
@@ -361,6 +364,10 @@ const settings = z.object({
   auditKeyFile: z.string().trim().min(1, 'must not be empty').optional(),
   auditCheckpointMinutes: int(0, 7 * 24 * 60).default(15),
   jobLeaseMs: int(500, 10 * 60_000).default(30_000),
+  // Each period reads every synced repository in bulk: not more often than once a minute.
+  reconcileIntervalMs: int(0, 7 * 24 * 3600_000)
+    .refine((v) => v === 0 || v >= 60_000, 'must be 0 (off) or at least 60000 (one minute)')
+    .default(0),
   githubWriteIntervalMs: int(0, 60_000).default(770),
   githubTokens: z
     .string()
@@ -500,6 +507,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv, system: Syste
       checkpointMinutes: s.auditCheckpointMinutes,
     },
     jobLeaseMs: s.jobLeaseMs,
+    ...(s.reconcileIntervalMs > 0 && { reconcileIntervalMs: s.reconcileIntervalMs }),
   };
 }
 

@@ -51,6 +51,8 @@ Environment:
   GF_AUDIT_KEY_FILE     That key file (default <data dir>/audit-signing-key.pem); keep it off the database host
   GF_AUDIT_CHECKPOINT_MINUTES  Sign every moved audit head this often while running (default 15, 0 = off)
   GF_JOB_LEASE_MS      A job runner's lease; a dead holder's job is taken over after it (default 30000)
+  GF_RECONCILE_INTERVAL_MS  Reconcile every synced workspace with GitHub this often, once across all
+                        instances (default 0 = off; at least 60000)
   GITHUB_WRITE_INTERVAL_MS  Least time between content-creating GitHub requests (default 770)
   GF_GITHUB_TOKENS     A GitHub token per caller: <actor id>=<token>;... (over GITHUB_TOKEN for them)
 
