@@ -2,12 +2,15 @@
  * Changes made on GitHub outside this server, applied to the local model inside an open write
  * (a webhook delivery's or a reconcile's): through the same transitions, moves and links the item
  * tools use, so rules and roll-ups apply. A fact equal to the local state is no change (this
- * server's own writes echoing back); every other one is audited as `github.drift` and raises
- * `compliance.drift`.
+ * server's own writes echoing back). Neither is a fact equal to what this server last wrote to
+ * GitHub while the field has changed here since (the echo of that write arriving late, or GitHub
+ * not yet told of the newer value): the newer local value is the next sync's to push. Every other
+ * difference is audited as `github.drift` and raises `compliance.drift`.
  */
 import type { GovernanceConfig } from '../config/schema.js';
 import { DomainError } from '../errors.js';
-import type { AuditEntity } from '../model/audit.js';
+import { descriptionOf, issueBody } from '../github-sync/marker.js';
+import type { AuditEntity, AuditRecord } from '../model/audit.js';
 import { isOpen, STATUSES, type Priority, type Status, type WorkItem } from '../model/work-item.js';
 import { assertParent, childPath } from '../rules/hierarchy.js';
 import { findCycle } from '../rules/links.js';
@@ -56,6 +59,80 @@ export type LabelsConfig = Pick<GovernanceConfig, 'labels'>;
 const reasonOf = (ctx: DriftContext): string =>
   `${ctx.what} on GitHub (${ctx.source}${ctx.deliveryId ? ` delivery ${ctx.deliveryId}` : ''})`;
 
+/** Where an entity's fields stand against what this server last wrote to GitHub. */
+export interface WrittenValues {
+  /** The field's value at the last sync, when it has changed here since (undefined: unchanged). */
+  changed(field: string): { value: unknown } | undefined;
+  /** Whether `value` is what the last sync wrote for `field` while the field has changed here since. */
+  isEcho(field: string, value: unknown): boolean;
+}
+
+const PAGE = 100;
+
+/** A description as an issue body holds it (trailing white space is not kept). */
+const heldDescription = (description: string, ref: { workspace: string; itemId: string }): string =>
+  descriptionOf(issueBody(description, ref));
+
+/** Compared as GitHub holds them: a link by presence, label lists without order or case. */
+function canonical(field: string, v: unknown): string {
+  if (field === 'blocks') return String(v !== null && v !== undefined && v !== false);
+  if (field === 'description' && typeof v === 'string') return JSON.stringify(v.replace(/\s+$/, ''));
+  if (Array.isArray(v)) return JSON.stringify(v.map((x) => String(x).toLowerCase()).sort());
+  return JSON.stringify(v ?? null);
+}
+
+/**
+ * What the latest sync left on GitHub for one entity's fields, read back from the audit trail.
+ * The sync point is the newest `github.synced` record (for an item, its own issue's create or
+ * link when newer); a field no record changed after it still holds that value here, so only the
+ * fields changed since are returned. A drift applied since moves GitHub's value with it.
+ */
+export async function writtenValues(
+  s: WriteScope,
+  entityType: DriftChange['entityType'],
+  entityId: string,
+): Promise<WrittenValues> {
+  const [synced] = await s.tx.queryAudit(s.workspace, { action: 'github.synced', limit: 1 });
+  const [issue] =
+    entityType === 'item'
+      ? await s.tx.queryAudit(s.workspace, { entityType: 'github', entityId, limit: 1 })
+      : [];
+  const since = Math.max(synced?.seq ?? 0, issue?.seq ?? 0);
+  const written = new Map<string, unknown>();
+  if (since > 0) {
+    const later: AuditRecord[] = [];
+    for (let before: number | undefined; ;) {
+      const page = await s.tx.queryAudit(s.workspace, {
+        entityType,
+        entityId,
+        limit: PAGE,
+        ...(before !== undefined && { beforeSeq: before }),
+      });
+      const newer = page.filter((r) => r.seq > since);
+      later.push(...newer);
+      if (page.length < PAGE || newer.length < page.length) break;
+      before = page.at(-1)!.seq;
+    }
+    for (const r of later.sort((a, b) => a.seq - b.seq)) {
+      for (const [field, d] of Object.entries(r.diff)) {
+        if (r.action === 'github.drift') written.set(field, d.new);
+        else if (!written.has(field)) written.set(field, d.old);
+      }
+    }
+  }
+  return {
+    changed: (field) => (written.has(field) ? { value: written.get(field) } : undefined),
+    isEcho: (field, value) =>
+      written.has(field) && canonical(field, written.get(field)) === canonical(field, value),
+  };
+}
+
+/** An issue's state as GitHub shows a status, or as an event reports it. */
+const issueStateOf = (status: unknown): string =>
+  status === 'done' ? 'closed:completed' : status === 'cancelled' ? 'closed:not_planned' : 'open';
+const reportedState = (st: NonNullable<IssueFacts['state']>): string =>
+  st.state === 'open' ? 'open' : st.reason === 'not_planned' ? 'closed:not_planned' : 'closed:completed';
+
 /** The drift's own audit record and event: who changed what on GitHub, and what it was here. */
 export async function recordDrift(
   s: WriteScope,
@@ -90,9 +167,13 @@ export async function applyIssueFacts(
 ): Promise<DriftChange[]> {
   const changes: DriftChange[] = [];
   let item = await requireItem(s.tx, s.workspace, itemId);
+  const written = await writtenValues(s, 'item', itemId);
   const patch: Partial<WorkItem> = {};
   if (facts.title !== undefined && facts.title !== item.title) patch.title = facts.title;
-  if (facts.description !== undefined && facts.description !== item.description)
+  if (
+    facts.description !== undefined &&
+    facts.description !== heldDescription(item.description, { workspace: s.workspace, itemId })
+  )
     patch.description = facts.description;
   if (facts.labels) Object.assign(patch, labelPatch(item, facts.labels, config));
   if (facts.milestoneTitle !== undefined) {
@@ -103,6 +184,9 @@ export async function applyIssueFacts(
     // A milestone this workspace does not have is not ours to create from a webhook: left alone.
     if (m !== undefined && (m?.id ?? null) !== item.milestoneId) patch.milestoneId = m?.id ?? null;
   }
+  // Our own earlier write, overtaken by a change here: kept for the next sync to push.
+  for (const [field, value] of Object.entries(patch))
+    if (written.isEcho(field, value)) delete patch[field as keyof WorkItem];
   const next = { ...item, ...patch };
   const diff = diffFields(item, next, AUDITED_ITEM_FIELDS);
   if (Object.keys(diff).length > 0) {
@@ -121,7 +205,12 @@ export async function applyIssueFacts(
       changes.push({ entityType: 'item', entityId: item.id, field, old: d.old, new: d.new });
     item = stored;
   }
-  if (facts.state) {
+  const wasStatus = written.changed('status');
+  const stateEcho =
+    facts.state !== undefined &&
+    wasStatus !== undefined &&
+    issueStateOf(wasStatus.value) === reportedState(facts.state);
+  if (facts.state && !stateEcho) {
     const target = await statusFor(s, item, facts.state);
     if (target !== item.status) {
       const from = item.status;
@@ -227,6 +316,7 @@ export async function applyParent(
 ): Promise<DriftChange[]> {
   const item = await requireItem(s.tx, s.workspace, itemId);
   if (item.parentId === parentId) return [];
+  if ((await writtenValues(s, 'item', itemId)).isEcho('parentId', parentId)) return [];
   const parent = parentId ? await requireItem(s.tx, s.workspace, parentId) : undefined;
   assertParent(item.type, parent, await hierarchyPolicy(s.tx, s.workspace, s.deps), {
     childOpen: isOpen(item.status),
@@ -276,6 +366,7 @@ export async function applyBlockedBy(
   const exists = links.some((l) => l.blockerId === blockerId && l.blockedId === blockedId);
   if (exists === present) return [];
   const id = `${blockerId}>${blockedId}`;
+  if ((await writtenValues(s, 'link', id)).isEcho('blocks', present)) return [];
   if (present) {
     const cycle = findCycle(links, blockerId, blockedId);
     if (cycle) {

@@ -1,13 +1,22 @@
 /**
- * Repository-level `milestone` and `label` events: a milestone edited, closed or reopened on GitHub
- * changes the local milestone of that title; a label renamed or deleted on GitHub is renamed in or
- * taken off the items that carry it. Labels the policy owns (type, priority, agent) are the
- * policy's to change, so their events are ignored.
+ * Repository-level `milestone` and `label` events: a milestone edited (title, description, due
+ * date), closed or reopened on GitHub changes the local milestone of that title, save what this
+ * server wrote itself and has changed here since; a milestone deleted on GitHub is not deleted
+ * here (it keeps its items, and the next sync creates it again), so the deletion is recorded as
+ * drift, not applied. A label renamed or deleted on GitHub is renamed in or taken off the items
+ * that carry it. Labels the policy owns (type, priority, agent) are the policy's to change, so
+ * their events are ignored.
  */
 import * as z from 'zod';
 import type { Milestone } from '../model/milestone.js';
 import type { WorkItem } from '../model/work-item.js';
-import { recordDrift, type DriftChange, type DriftContext, type LabelsConfig } from './github-drift.js';
+import {
+  recordDrift,
+  writtenValues,
+  type DriftChange,
+  type DriftContext,
+  type LabelsConfig,
+} from './github-drift.js';
 import { updateItemAt, updateMilestoneAt } from './store-writes.js';
 import { diffFields, type WriteScope } from './write-scope.js';
 
@@ -17,6 +26,7 @@ const milestoneEvent = z.looseObject({
     title: z.string(),
     description: z.string().nullish(),
     state: z.enum(['open', 'closed']),
+    due_on: z.string().nullish(),
   }),
   changes: z.looseObject({ title: from, description: from }).optional(),
 });
@@ -25,8 +35,13 @@ const labelEvent = z.looseObject({
   changes: z.looseObject({ name: from }).optional(),
 });
 
-const MILESTONE_FIELDS = ['title', 'description', 'state'] as const;
+const MILESTONE_FIELDS = ['title', 'description', 'dueOn', 'state'] as const;
 const PAGE = 500;
+
+/** A change GitHub reported that is recorded as drift but not made here. */
+export interface NotApplied {
+  refused: string;
+}
 
 /** The changes made, or why nothing was. */
 export async function applyRepoEvent(
@@ -36,12 +51,24 @@ export async function applyRepoEvent(
   action: string,
   payload: unknown,
   config: LabelsConfig,
-): Promise<DriftChange[] | string> {
+): Promise<DriftChange[] | string | NotApplied> {
   return event === 'milestone' ? milestone(s, ctx, action, payload) : label(s, ctx, action, payload, config);
 }
 
-async function milestone(s: WriteScope, ctx: DriftContext, action: string, payload: unknown) {
-  if (action !== 'edited' && action !== 'closed' && action !== 'opened')
+/** The local milestone a milestone event is about (by its title before a rename), if any. */
+export async function milestoneOf(s: WriteScope, payload: unknown): Promise<Milestone | undefined> {
+  const ev = milestoneEvent.safeParse(payload);
+  if (!ev.success) return undefined;
+  return s.tx.findMilestoneByTitle(s.workspace, ev.data.changes?.title?.from ?? ev.data.milestone.title);
+}
+
+async function milestone(
+  s: WriteScope,
+  ctx: DriftContext,
+  action: string,
+  payload: unknown,
+): Promise<DriftChange[] | string | NotApplied> {
+  if (action !== 'edited' && action !== 'closed' && action !== 'opened' && action !== 'deleted')
     return `milestone.${action} is not applied`;
   const ev = milestoneEvent.safeParse(payload);
   if (!ev.success) return 'malformed milestone payload';
@@ -49,12 +76,29 @@ async function milestone(s: WriteScope, ctx: DriftContext, action: string, paylo
   const title = ev.data.changes?.title?.from ?? gh.title;
   const before = await s.tx.findMilestoneByTitle(s.workspace, title);
   if (!before) return `milestone "${title.slice(0, 100)}" has no local milestone`;
-  const after: Milestone = {
+  if (action === 'deleted') {
+    const refused = `${before.id} is not deleted here: it keeps its items, and the next sync creates it on GitHub again`;
+    await recordDrift(
+      s,
+      ctx,
+      { entityType: 'milestone', entityId: before.id, field: 'deleted', old: false, new: true },
+      `not applied: ${refused}`,
+    );
+    return { refused };
+  }
+  const reported: Milestone = {
     ...before,
     title: gh.title,
     state: gh.state,
     ...(ev.data.changes?.description && { description: gh.description ?? '' }),
+    // The payload carries the whole milestone: its due date is GitHub's, changed or not.
+    ...(gh.due_on !== undefined && { dueOn: gh.due_on ? gh.due_on.slice(0, 10) : null }),
   };
+  // What this server wrote itself and has changed here since stays as it is here.
+  const written = await writtenValues(s, 'milestone', before.id);
+  const after: Milestone = { ...reported };
+  for (const f of MILESTONE_FIELDS)
+    if (reported[f] !== before[f] && written.isEcho(f, reported[f])) Object.assign(after, { [f]: before[f] });
   const diff = diffFields(before, after, MILESTONE_FIELDS);
   if (Object.keys(diff).length === 0) return [];
   await updateMilestoneAt(s.tx, { ...after, updatedAt: s.now, version: before.version + 1 }, before.version);

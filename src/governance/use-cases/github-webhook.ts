@@ -3,8 +3,10 @@
  * `sub_issues`, `issue_dependencies` and `milestone` events on issues that have a mapping row (the
  * rest is ignored and reported). The delivery id is stored in the transaction of the change it
  * makes, so a replayed delivery changes nothing and a crash before the commit loses nothing. A
- * change the rules refuse (closing an item whose children are open) is not applied: it is recorded
- * as drift with the refusal, so the difference stays visible.
+ * change the rules refuse (closing an item whose children are open), or one this server does not
+ * make (deleting a milestone), is not applied: it is recorded as drift with the refusal, so the
+ * difference stays visible. The echo of this server's own write is no drift, even when it arrives
+ * after a newer change here (github-drift.ts).
  */
 import * as z from 'zod';
 import { isDomainError } from '../errors.js';
@@ -22,7 +24,7 @@ import {
   type IssueFacts,
   type LabelsConfig,
 } from './github-drift.js';
-import { applyRepoEvent } from './github-webhook-milestone.js';
+import { applyRepoEvent, milestoneOf, type NotApplied } from './github-webhook-milestone.js';
 import { runWrite, type WriteScope } from './write-scope.js';
 
 export const WEBHOOK_EVENTS = ['issues', 'sub_issues', 'issue_dependencies', 'label', 'milestone'] as const;
@@ -125,7 +127,7 @@ type Plan =
         s: WriteScope,
         ctx: DriftContext,
         byNumber: Map<number, string>,
-      ) => Promise<DriftChange[] | string>;
+      ) => Promise<DriftChange[] | string | NotApplied>;
     };
 
 /** What the delivery asks for, before any mapping is read: a plan, or why it is ignored. */
@@ -242,6 +244,10 @@ export async function applyWebhookDelivery(
         await record(s, 'ignored');
         return result('ignored', workspace, changes);
       }
+      if (!Array.isArray(changes)) {
+        await record(s, 'refused');
+        return result('refused', workspace, changes.refused);
+      }
       const outcome = changes.length > 0 ? 'applied' : 'unchanged';
       await record(s, outcome);
       return { ...result(outcome, workspace), changes };
@@ -251,12 +257,10 @@ export async function applyWebhookDelivery(
     // Everything the change wrote rolled back; what stays is the record that GitHub differs.
     return runWrite(deps, caller, workspace, async (s) => {
       if (await s.tx.webhookDelivery(input.deliveryId)) return result('duplicate', workspace);
-      const n = issueNumberOf(input.payload);
-      const mapped = [...(await s.tx.issueMappings(workspace)).values()].find((m) => m.number === n);
       await recordDrift(
         s,
         ctx,
-        { entityType: 'item', entityId: mapped?.itemId ?? `#${n}`, field: ctx.what, old: null, new: action },
+        { ...(await refusedEntity(s, input)), field: ctx.what, old: null, new: action },
         `not applied: ${err.code} ${err.message}`,
       );
       await record(s, 'refused');
@@ -270,4 +274,18 @@ function issueNumberOf(payload: unknown): number | null {
   const p = payload as Record<string, { number?: unknown } | undefined>;
   const n = (p.issue ?? p.sub_issue ?? p.blocked_issue)?.number;
   return typeof n === 'number' ? n : null;
+}
+
+/** What a refused delivery is recorded against: its milestone, its issue's item, or the issue. */
+async function refusedEntity(
+  s: WriteScope,
+  input: WebhookDeliveryInput,
+): Promise<Pick<DriftChange, 'entityType' | 'entityId'>> {
+  if (input.event === 'milestone') {
+    const m = await milestoneOf(s, input.payload);
+    if (m) return { entityType: 'milestone', entityId: m.id };
+  }
+  const n = issueNumberOf(input.payload);
+  const mapped = [...(await s.tx.issueMappings(s.workspace)).values()].find((m) => m.number === n);
+  return { entityType: 'item', entityId: mapped?.itemId ?? `#${n}` };
 }
