@@ -55,7 +55,8 @@ export function jobResult(tool: AnyTool, job: Job, log: Logger): CallToolResult 
 /**
  * The SDK's task store, backed by the job store. Tasks are created by the tools themselves (a job
  * queued and started), never through `createTask`; results are the jobs' own, so `storeTaskResult`
- * has nothing to keep.
+ * has nothing to keep. tasks/list answers the caller's jobs of the task tools' kinds in every
+ * workspace, newest first: jobs outlive sessions, so a reconnected client finds its tasks again.
  */
 export function jobTaskStore(deps: Deps, specs: readonly ToolSpec[], log: Logger): TaskStore {
   // The task tools load on the first task request, never at start-up.
@@ -100,9 +101,41 @@ export function jobTaskStore(deps: Deps, specs: readonly ToolSpec[], log: Logger
         owner: `cancel:${globalThis.crypto.randomUUID()}`,
       });
     },
-    listTasks() {
-      // Jobs are listed per workspace (list_jobs); there is no listing across workspaces.
-      return Promise.resolve({ tasks: [] });
+    async listTasks(cursor) {
+      if (cursor !== undefined && !JOB_ID.test(cursor)) {
+        throw new Error('invalid cursor: pass the nextCursor of the previous tasks/list answer, or none');
+      }
+      const kinds = await tools();
+      const mine = (j: Job) =>
+        j.createdBy === deps.actor.id && kinds.has(j.kind) && (cursor === undefined || j.id < cursor);
+      // Job ids sort in creation order; only the newest page plus one (is there more?) is kept.
+      let newest: Job[] = [];
+      for (const workspace of await deps.store.reader.listWorkspaces(MAX_WORKSPACES)) {
+        for (let afterId: string | undefined; ;) {
+          const page = await deps.store.jobs.list({ workspace, ...(afterId && { afterId }), limit: SCAN });
+          newest.push(...page.filter(mine));
+          if (newest.length > 4 * TASK_PAGE) newest = newestFirst(newest).slice(0, TASK_PAGE + 1);
+          if (page.length < SCAN) break;
+          afterId = page.at(-1)!.id;
+        }
+      }
+      const sorted = newestFirst(newest);
+      const tasks = sorted.slice(0, TASK_PAGE);
+      return {
+        tasks: tasks.map(taskOf),
+        ...(sorted.length > TASK_PAGE && { nextCursor: tasks.at(-1)!.id }),
+      };
     },
   };
 }
+
+/** Tasks per tasks/list page. */
+export const TASK_PAGE = 50;
+/** Jobs read per store query while listing tasks (the SQL store's most). */
+const SCAN = 500;
+const MAX_WORKSPACES = 100_000;
+/** What startJob makes: the cursor of tasks/list is the last job id of the previous page. */
+const JOB_ID = /^J-\d{1,20}-[0-9a-f]{8}$/;
+
+const newestFirst = (jobs: readonly Job[]): Job[] =>
+  [...jobs].sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));

@@ -15,9 +15,9 @@ export const planGitHubSyncTool = defineTool({
   openWorld: true,
   input: z.object({ workspace: s.workspace }),
   output: planOut,
-  async handler(input, { deps }) {
+  async handler(input, { deps, caller }) {
     const { config } = await deps.config.effective(input.workspace);
-    const p = await planGitHubSync(deps, input.workspace, config);
+    const p = await planGitHubSync(deps, input.workspace, config, caller);
     const data = planData(p);
     const c = data.counts;
     return {
