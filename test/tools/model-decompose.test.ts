@@ -216,6 +216,61 @@ describe('decompose_spec with the client model (sampling)', () => {
     );
   });
 
+  it('leaves out a model task made from a non-work section and makes junk titles actionable', async () => {
+    const spec = [
+      '# Shop',
+      '',
+      '## Goals',
+      '',
+      '- Double the conversion rate',
+      '',
+      '## Payments',
+      '',
+      '- Implement card payments API',
+      '- Refund a payment',
+      '',
+    ].join('\n');
+    const answer = {
+      confidence: 0.8,
+      epics: [
+        {
+          title: 'Shop',
+          lines: [1, 10],
+          features: [
+            {
+              title: 'Goals',
+              lines: [3, 5],
+              tasks: [{ title: 'Double the conversion rate', lines: [5, 5] }],
+            },
+            {
+              title: 'Payments',
+              lines: [7, 10],
+              tasks: [
+                { ref: 'api', title: '✅ **Card payments API**:', lines: [9, 9] },
+                { title: 'Refund a payment', lines: [10, 10], dependsOn: ['api'] },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const s = scriptedSampling([JSON.stringify(answer)], 'claude-test');
+    const r = await (
+      await connect({ sampling: s.handler })
+    ).ok('decompose_spec', { text: spec, asOf: '2027-02-10' });
+    const tasks = r.items.filter((i: { type: string }) => i.type === 'task');
+    expect(tasks.map((t: { title: string }) => t.title)).not.toContain('Double the conversion rate');
+    expect(tasks).toHaveLength(2);
+    const api = tasks.find((t: { source: { startLine: number } }) => t.source.startLine === 9);
+    expect(api.title).not.toMatch(/[*✅:]/u);
+    expect(api.title.toLowerCase()).toContain('card payments api');
+    expect(api.description).toContain('**Card payments API**');
+    const corrected = r.warnings.filter((w: { code: string }) => w.code === 'MODEL.CORRECTED');
+    expect(corrected.map((w: { line: number }) => w.line).sort()).toEqual([5, 9]);
+    // The dependency on the kept task survives.
+    expect(r.links).toHaveLength(1);
+  });
+
   it('does not send a spec over the size limit to the model', async () => {
     const big = `# Big\n\n${Array.from({ length: 1500 }, (_, i) => `- Task number ${i} with a fairly long description line`).join('\n')}\n`;
     const s = scriptedSampling([good]);

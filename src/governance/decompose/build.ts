@@ -3,11 +3,37 @@
  * routed to exactly one node (its description, its acceptance criteria, or a task's title), and
  * node spans nest without overlapping, which is what coverage.ts checks.
  */
+import { codeUnits, tableTask, type CodeUnit } from './structure.js';
 import type { ResolvedOptions } from './options.js';
 import { isRequirementLine, type ScanResult, type ScannedLine } from './scan.js';
+import type { NonWorkKind, SectionPlan } from './sections.js';
 import { AC_LEAD_RE, detectDependencies, META_RE } from './signals.js';
-import { isAcHeading, node, type HeadingRoles, type Node } from './tree.js';
+import { isAcHeading, node, type Node } from './tree.js';
 import type { PlanWarning } from './types.js';
+
+/** A section that holds no work: its lines go to `target` (null: the next epic, once there is one). */
+interface NonWork {
+  level: number;
+  kind: NonWorkKind;
+  target: Node | null;
+}
+
+/** A code block cut into tasks (an endpoint, a table, an interface, a rule each). */
+interface CodeTasks {
+  units: CodeUnit[];
+  next: number;
+  lang: string;
+}
+
+/** A story's labelled parts given as sibling items: attached to the story, not tasks of their own. */
+/** A paragraph's first sentence, as a prose task's title. */
+function firstSentence(text: string): string {
+  const m = /^(.{12,}?[.!?])(?:\s|$)/.exec(text);
+  return (m ? m[1]! : text).trim();
+}
+
+const STORY_PART_RE =
+  /^[*_]{0,2}\s*(acceptance(?: criteria)?|benefits?|so that|value|rationale|why|notes?|details?|definition of done)\s*[*_]{0,2}\s*:/i;
 
 interface AcBlock {
   target: Node;
@@ -29,12 +55,36 @@ export class TreeBuilder {
   private ac: AcBlock | null = null;
   private fence: Route | null = null;
   private prevBlank = true;
+  private nonWork: NonWork | null = null;
+  /** Lines of non-work sections met before the first epic: they go to it. */
+  private pending: { i: number; ac: boolean }[] = [];
+  private codeTasks: CodeTasks | null = null;
+  /** The task closed last in the open feature: a story's labelled parts attach to it. */
+  private prevTask: Node | null = null;
+  /** The open feature's section is prose: each paragraph is a task. */
+  private prose = false;
+  /** Before the first section, under the document title: metadata and context. */
+  private preamble = false;
+  private readonly roles: { titleLine: number; titleText: string | null; epicLevel: number };
 
   constructor(
     private readonly scan: ScanResult,
-    private readonly roles: HeadingRoles,
+    private readonly sections: SectionPlan,
     private readonly opts: ResolvedOptions,
-  ) {}
+  ) {
+    let epicLevel = 1;
+    for (const [line, role] of sections.role) {
+      if (role === 'epic') {
+        epicLevel = scan.lines[line]!.level;
+        break;
+      }
+    }
+    this.roles = { titleLine: sections.titleLine, titleText: sections.titleText, epicLevel };
+    if (sections.titleLine >= 0) {
+      this.preamble = true;
+      this.nonWork = { level: 0, kind: 'context', target: null };
+    }
+  }
 
   build(): Node[] {
     const { lines, raw } = this.scan;
@@ -44,6 +94,7 @@ export class TreeBuilder {
       this.line(i, l);
       this.prevBlank = l.kind === 'blank' || l.kind === 'rule';
     }
+    if (this.pending.length > 0) this.ensureEpic(this.pending[0]!.i);
     this.closeEpic();
     if (this.scan.unclosedFence >= 0) {
       this.warn(
@@ -56,6 +107,7 @@ export class TreeBuilder {
   }
 
   private line(i: number, l: ScannedLine): void {
+    if (this.nonWork && l.kind !== 'heading') return this.nonWorkLine(i, l);
     switch (l.kind) {
       case 'blank':
       case 'underline':
@@ -79,26 +131,93 @@ export class TreeBuilder {
   private heading(i: number, l: ScannedLine): void {
     this.closeTask();
     if (this.ac?.level === 0) this.ac = null;
+    if (this.nonWork && l.level <= this.nonWork.level) this.nonWork = null;
+    if (this.preamble && i > this.roles.titleLine) {
+      this.preamble = false;
+      this.nonWork = null;
+    }
+    // A heading inside a non-work section is part of its text.
+    if (this.nonWork) return this.nonWorkLine(i, l);
     if (i === this.roles.titleLine) return;
+    // Sub-headings of an acceptance-criteria block (Must have, Should have...) are criteria groups.
+    if (this.ac && this.ac.level > 0 && l.level > this.ac.level)
+      return this.toAc(i, this.ac.target, l.text, true);
     if (isAcHeading(l)) return this.acHeading(i, l.level);
-    const { epicLevel, featureLevel } = this.roles;
-    if (l.level <= epicLevel) {
+    const role = this.sections.role.get(i) ?? 'sub';
+    if (role === 'nonwork') {
+      this.ac = null;
+      this.nonWork = {
+        level: l.level,
+        kind: this.sections.kind.get(i) ?? 'context',
+        target: this.nonWorkTarget(l.level),
+      };
+      return this.nonWorkLine(i, l);
+    }
+    if (role === 'group') {
+      this.ac = null;
+      this.closeEpic();
+      return;
+    }
+    if (role === 'epic' || role === 'title') {
       this.ac = null;
       this.closeEpic();
       this.epic = node('epic', l.text, l.level, i, null);
       this.epics.push(this.epic);
-    } else if (l.level <= featureLevel) {
+      this.flushPending(this.epic);
+      this.prose = this.sections.prose.has(i);
+    } else if (role === 'feature') {
       this.ac = null;
       this.closeFeature();
       const epic = this.ensureEpic(i);
       this.feature = node('feature', l.text, l.level, i, epic);
       epic.children.push(this.feature);
-    } else if (this.ac && l.level > this.ac.level) {
-      this.toAc(i, this.ac.target, l.text, true);
+      this.prose = this.sections.prose.has(i);
     } else {
       this.ac = null;
       this.toOwn(i, this.container(i), false);
     }
+  }
+
+  /** Where a non-work section's text goes: the item it sits in, else the epic before it, else the next one. */
+  private nonWorkTarget(level: number): Node | null {
+    if (this.feature && this.feature.level < level) return this.feature;
+    if (this.epic) {
+      this.closeFeature();
+      return this.epic;
+    }
+    return null;
+  }
+
+  private nonWorkLine(i: number, l: ScannedLine): void {
+    const nw = this.nonWork!;
+    const raw = this.scan.raw[i]!;
+    // Success metrics and KPIs are the item's acceptance criteria; the rest is its description.
+    const ac =
+      nw.kind === 'criteria' && (l.kind === 'list' || l.kind === 'text') && !raw.trim().startsWith('|');
+    if (nw.target === null) {
+      if (l.kind !== 'blank' && l.kind !== 'underline') this.pending.push({ i, ac });
+      return;
+    }
+    this.routeNonWork(i, nw.target, ac);
+  }
+
+  private routeNonWork(i: number, target: Node, ac: boolean): void {
+    const l = this.scan.lines[i]!;
+    if (ac) return this.toAc(i, target, l.text, l.kind === 'list' || this.prevBlank);
+    this.route(i, target);
+    if (target.own.length > 0 && target.lastOwn < i - 1) target.own.push('');
+    const raw = this.scan.raw[i]!;
+    target.own.push(l.kind === 'heading' ? `**${l.text}**` : raw);
+    target.lastOwn = i;
+    if (isRequirementLine(l, raw)) target.contentLines++;
+  }
+
+  private flushPending(epic: Node): void {
+    if (this.pending.length === 0) return;
+    epic.start = Math.min(epic.start, this.pending[0]!.i);
+    const pending = this.pending;
+    this.pending = [];
+    for (const p of pending) this.routeNonWork(p.i, epic, p.ac);
   }
 
   private acHeading(i: number, level: number): void {
@@ -113,11 +232,17 @@ export class TreeBuilder {
   }
 
   private code(i: number, l: ScannedLine): void {
+    if (this.codeTasks) return this.codeTask(i, l);
     if (l.kind === 'fence' && l.opens) {
       const task = this.task;
       if (task && (l.indent > task.indent || !this.prevBlank)) this.fence = { to: 'own', node: task };
       else {
         this.closeTask();
+        const units = this.ac ? null : codeUnits(this.scan, i);
+        if (units) {
+          this.codeTasks = { units, next: 0, lang: l.text.replace(/^[`~]+/, '').trim() };
+          return this.codeTask(i, l);
+        }
         this.fence = { to: 'own', node: this.ac ? this.ac.target : this.container(i) };
       }
     }
@@ -125,6 +250,32 @@ export class TreeBuilder {
     if (route.node === this.task) this.toTask(i);
     else this.toOwn(i, route.node, true);
     if (l.kind === 'fence' && !l.opens) this.fence = null;
+  }
+
+  /**
+   * One task per unit of a structured code block, each holding its lines as a code block: the
+   * opening fence starts the first unit's task, each later unit's first line starts the next.
+   */
+  private codeTask(i: number, l: ScannedLine): void {
+    const ct = this.codeTasks!;
+    const fence = `\`\`\`${ct.lang}`;
+    const unit = ct.units[ct.next];
+    if (ct.next === 0 || (unit && i === unit.start)) {
+      const u = ct.units[ct.next]!;
+      ct.next++;
+      if (this.task) this.task.own.push('```');
+      this.closeTask();
+      this.newTask(i, u.title, l.indent, l.indent).own.push(fence);
+    }
+    const task = this.task!;
+    this.route(i, task);
+    task.lastOwn = i;
+    if (l.kind !== 'fence') task.own.push(this.scan.raw[i]!);
+    else if (!l.opens) {
+      task.own.push('```');
+      this.codeTasks = null;
+      this.closeTask();
+    }
   }
 
   private listItem(i: number, l: ScannedLine): void {
@@ -138,10 +289,20 @@ export class TreeBuilder {
       }
       return;
     }
+    const story = this.task ?? this.prevTask;
     this.closeTask();
     const ac = this.ac;
     if (ac && (ac.level > 0 || l.indent > ac.indent)) return this.toAc(i, ac.target, l.text, true);
     this.ac = null;
+    // `- **Acceptance**: ...`, `- **Benefit**: ...` right after a story: that story's, not tasks.
+    const part = STORY_PART_RE.exec(l.text);
+    if (part && story && story.indent === l.indent && story.parent === this.feature && story.last >= i - 2) {
+      this.task = story;
+      this.toTask(i);
+      const criterion = l.text.slice(part[0].length).trim();
+      if (/^acceptance|^definition/i.test(part[1]!) && criterion !== '') story.ac.push(criterion);
+      return;
+    }
     const lead = AC_LEAD_RE.exec(l.text);
     if (lead) return this.leadIn(i, l.indent, lead[1] ?? '');
     this.openTask(i, l);
@@ -169,6 +330,20 @@ export class TreeBuilder {
     }
     const lead = AC_LEAD_RE.exec(l.text);
     if (lead) return this.leadIn(i, -1, lead[1] ?? '');
+    if (this.prose && this.prevBlank && !l.text.startsWith('|')) {
+      this.newTask(i, firstSentence(l.text), l.indent, l.indent);
+      this.toTask(i);
+      return;
+    }
+    const row = tableTask(l.text);
+    if (row !== null) {
+      this.newTask(i, row, l.indent, l.indent);
+      this.route(i, this.task!);
+      this.task!.own.push(this.scan.raw[i]!);
+      this.task!.lastOwn = i;
+      this.closeTask();
+      return;
+    }
     this.toOwn(i, this.container(i), true);
   }
 
@@ -180,20 +355,26 @@ export class TreeBuilder {
   }
 
   private openTask(i: number, l: ScannedLine): void {
+    const task = this.newTask(i, l.text === '' ? 'Untitled task' : l.text, l.indent, l.contentIndent);
+    task.checked = l.checked;
+    this.scanDeps(task, l.text, i);
+  }
+
+  /** A task of the open feature (made when there is none), split off when the feature is full. */
+  private newTask(i: number, title: string, indent: number, contentIndent: number): Node {
     let feature = this.ensureFeature(i);
     const count = feature.children.length;
     if (count === this.opts.maxTasksPerFeature) {
       if (this.opts.oversizedFeatures === 'split') feature = this.splitFeature(i, feature);
       else this.warn('FEATURE.OVERSIZED', `"${feature.title}" has more than ${count} tasks.`, feature.start);
     }
-    const task = node('task', l.text === '' ? 'Untitled task' : l.text, 0, i, feature);
-    task.checked = l.checked;
-    task.indent = l.indent;
-    task.contentIndent = l.contentIndent;
+    const task = node('task', title, 0, i, feature);
+    task.indent = indent;
+    task.contentIndent = contentIndent;
     task.contentLines = 1;
-    this.scanDeps(task, l.text, i);
     feature.children.push(task);
     this.task = task;
+    return task;
   }
 
   private splitFeature(i: number, base: Node): Node {
@@ -222,6 +403,7 @@ export class TreeBuilder {
       this.epic = node('epic', this.roles.titleText ?? 'Specification', this.roles.epicLevel, i, null);
       this.epic.synthetic = true;
       this.epics.push(this.epic);
+      this.flushPending(this.epic);
     }
     return this.epic;
   }
@@ -243,12 +425,14 @@ export class TreeBuilder {
     if (!this.task) return;
     const f = this.task.parent!;
     f.last = Math.max(f.last, this.task.last);
+    this.prevTask = this.task;
     this.task = null;
   }
 
   private closeFeature(): void {
     this.closeTask();
     const f = this.feature;
+    this.prevTask = null;
     if (!f) return;
     this.feature = null;
     const epic = f.parent!;
@@ -257,7 +441,20 @@ export class TreeBuilder {
       this.warn('ITEM.EMPTY', `Feature "${f.title}" has no tasks or text: left out.`, f.start);
       return;
     }
+    this.workOfHeading(f);
     epic.last = Math.max(epic.last, f.last);
+  }
+
+  /**
+   * A feature whose section holds work but no task (acceptance criteria, a table, a story told in
+   * its heading) gets one task for the work its heading names, on the heading line itself.
+   */
+  private workOfHeading(f: Node): void {
+    if (f.children.length > 0 || (f.contentLines === 0 && f.ac.length === 0)) return;
+    const l = this.scan.lines[f.head];
+    if (l?.kind !== 'heading') return;
+    const task = node('task', f.baseTitle, 0, f.head, f);
+    f.children.push(task);
   }
 
   private closeEpic(): void {
@@ -281,7 +478,8 @@ export class TreeBuilder {
       return;
     }
     // Text but no features: it all moves to one feature of the same name.
-    const f = node('feature', e.title, e.level + 1, e.firstRouted, e);
+    const headed = this.scan.lines[e.head]?.kind === 'heading';
+    const f = node('feature', e.title, e.level + 1, headed ? e.head : e.firstRouted, e);
     f.synthetic = true;
     f.last = e.last;
     for (const k of ['own', 'ac', 'deps', 'meta', 'contentLines', 'lastOwn'] as const) {
@@ -293,6 +491,7 @@ export class TreeBuilder {
     e.meta = new Map();
     e.contentLines = 0;
     e.children.push(f);
+    this.workOfHeading(f);
   }
 
   private route(i: number, n: Node): void {

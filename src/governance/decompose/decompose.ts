@@ -33,18 +33,20 @@
  */
 import { emptySpec, validateSpecText } from './validate.js';
 import { TreeBuilder } from './build.js';
-import { headingRoles, type Node } from './tree.js';
+import { planSections } from './sections.js';
+import type { Node } from './tree.js';
 import { resolveLinks } from './links.js';
 import { resolveOptions, type DecomposeOptions } from './options.js';
 import { PlanAssembler } from './plan.js';
 import { scanLines } from './scan.js';
+import { LIMITS } from '../model/work-item.js';
 import type { PlanItem, PlanLink, PlanStats, PlanWarning, SpecPlan } from './types.js';
 
 export function decomposeSpec(text: string, options: DecomposeOptions): SpecPlan {
   const opts = resolveOptions(options);
   const bytes = validateSpecText(text, opts.maxBytes);
   const scan = scanLines(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  const builder = new TreeBuilder(scan, headingRoles(scan.lines), opts);
+  const builder = new TreeBuilder(scan, planSections(scan), opts);
   const epics = builder.build();
   if (builder.requirementLines === 0) {
     throw emptySpec('The spec has headings or decorations but no requirement text.');
@@ -59,6 +61,7 @@ export function decomposeSpec(text: string, options: DecomposeOptions): SpecPlan
   }
   const { items } = assembler;
   const links = resolveLinks(nodes, assembler.itemOf, items, warnings);
+  disambiguateTitles(items);
   warnings.sort((a, b) => a.line - b.line);
   return {
     items,
@@ -71,6 +74,39 @@ export function decomposeSpec(text: string, options: DecomposeOptions): SpecPlan
       ...contentStats(items, links, warnings),
     },
   };
+}
+
+/** Section names that say nothing on their own: a feature so named carries its epic's title. */
+const GENERIC_RE =
+  /^(?:must|should|could|nice to|won'?t)[- ]have|^(?:p[0-3]|(?:critical|high|medium|low)(?: priority)?)$|^(?:backend|frontend|api|ui|ux|tests?|testing|docs|documentation|implementation|tasks?|to-?do|details|other|misc(?:ellaneous)?|general|notes?|requirements|scope|deliverables|work items)$/i;
+
+/**
+ * Titles that cannot be told apart are: a feature named by a generic label (a `Must have` section
+ * in every epic) carries its epic's title, features of one epic sharing a title are numbered, and
+ * so are epics sharing one. Each rule looks only within the section concerned (a feature's epic),
+ * so an edit elsewhere never renames an item. Titles only: ids stay as they were.
+ */
+function disambiguateTitles(items: PlanItem[]): void {
+  const byId = new Map(items.map((i) => [i.id, i]));
+  const groups = new Map<string, PlanItem[]>();
+  for (const it of items) {
+    if (it.type === 'task') continue;
+    const parent = it.parentId === null ? undefined : byId.get(it.parentId);
+    if (it.type === 'feature' && parent && GENERIC_RE.test(it.title.replace(/\s*\(part \d+\)$/, '').trim())) {
+      it.title = `${it.title} (${parent.title})`.slice(0, LIMITS.title);
+      continue;
+    }
+    const key = `${it.type}\u0000${it.parentId ?? ''}\u0000${it.title.toLowerCase()}`;
+    const g = groups.get(key);
+    if (g) g.push(it);
+    else groups.set(key, [it]);
+  }
+  for (const g of groups.values()) {
+    if (g.length < 2) continue;
+    g.forEach((it, n) => {
+      if (n > 0) it.title = `${it.title} (${n + 1})`.slice(0, LIMITS.title);
+    });
+  }
 }
 
 /** The counts of a plan's stats that follow from its items, links and warnings. */

@@ -18,7 +18,10 @@ import { IdAllocator, normalizeTitle } from './ids.js';
 import { MODEL_PLAN_MAX_TOKENS, planSystemPrompt, planUserPrompt, specTooLarge } from './model-prompt.js';
 import { agentName, modelAnswerSchema, type ModelAnswer, type ModelItem } from './model-schema.js';
 import { resolveOptions, type DecomposeOptions, type ResolvedOptions } from './options.js';
+import { scanLines } from './scan.js';
+import { nonWorkLines } from './sections.js';
 import { clampDays } from './signals.js';
+import { actionTitle } from './titles.js';
 import type { PlanItem, PlanLink, PlanWarning, SpecPlan } from './types.js';
 
 /** The confidence a rule-based plan is reported with. */
@@ -57,7 +60,7 @@ export async function modelPlan(req: ModelPlanRequest): Promise<PlanWithMeta> {
   });
   if (!r.ok) return fallback(req, r.reason, r.model, r.attempts, r.latencyMs);
   return {
-    plan: toPlan(r.value, req.draft, opts),
+    plan: toPlan(r.value, req.draft, opts, req.text),
     generation: {
       method: req.port.kind,
       requested: req.requested,
@@ -90,8 +93,15 @@ function fallback(
   };
 }
 
-/** The validated answer as a plan: depth-first in the model's order, parents spanning their children. */
-function toPlan(a: ModelAnswer, draft: SpecPlan, opts: ResolvedOptions): SpecPlan {
+/**
+ * The validated answer as a plan: depth-first in the model's order, parents spanning their children.
+ * The rules check it as they check themselves: a task made only from lines of a non-work section
+ * (goals, out of scope, open questions...) is left out, and task titles are made actionable (verb
+ * first, no emphasis, emoji or trailing colon); each correction is a MODEL.CORRECTED warning.
+ */
+function toPlan(a: ModelAnswer, draft: SpecPlan, opts: ResolvedOptions, text: string): SpecPlan {
+  const nonWork = nonWorkLines(scanLines(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text));
+  const corrections: PlanWarning[] = [];
   const ids = new IdAllocator();
   const items: PlanItem[] = [];
   const idOfRef = new Map<string, string>();
@@ -116,8 +126,29 @@ function toPlan(a: ModelAnswer, draft: SpecPlan, opts: ResolvedOptions): SpecPla
       add(f, feature);
       const taskDays: number[] = [];
       for (const t of f.tasks) {
+        const [from, to] = t.lines;
+        let work = false;
+        for (let l = from; l <= to && !work; l++) work = nonWork[l] !== true;
+        if (!work) {
+          corrections.push({
+            code: 'MODEL.CORRECTED',
+            message: `The model made the task "${t.title.slice(0, 80)}" from a section that holds no work: left out.`,
+            line: from,
+          });
+          continue;
+        }
         const id = ids.next('task', [eKey, fKey, normalizeTitle(t.title)]);
         const task = base(t, 'task', id, feature.id, t.priority ?? feature.priority);
+        const title = actionTitle(t.title);
+        if (title !== task.title) {
+          corrections.push({
+            code: 'MODEL.CORRECTED',
+            message: `Task title "${t.title.slice(0, 80)}" made actionable: "${title.slice(0, 80)}".`,
+            line: from,
+          });
+          task.description = task.description === '' ? t.title : `${t.title}\n\n${task.description}`;
+          task.title = title;
+        }
         task.agent = agent(t.agent ?? opts.defaultAgent);
         task.estimateDays = t.estimateDays ?? clampDays((lo + hi) / 2);
         taskDays.push(task.estimateDays);
@@ -135,14 +166,16 @@ function toPlan(a: ModelAnswer, draft: SpecPlan, opts: ResolvedOptions): SpecPla
   const seen = new Set<string>();
   for (const { item, deps } of pending) {
     for (const ref of deps) {
-      const toId = idOfRef.get(ref)!;
+      const toId = idOfRef.get(ref);
+      // A task the rules left out takes its links with it.
+      if (toId === undefined) continue;
       if (seen.has(`${item.id} ${toId}`)) continue;
       seen.add(`${item.id} ${toId}`);
       links.push({ fromId: item.id, kind: 'depends_on', toId, sourceLine: item.source.startLine });
     }
   }
   // Only what is about the text itself still holds; the draft's structural warnings were its own.
-  const warnings = draft.warnings.filter((w) => w.code === 'FENCE.UNCLOSED');
+  const warnings = [...draft.warnings.filter((w) => w.code === 'FENCE.UNCLOSED'), ...corrections];
   return {
     items,
     links,

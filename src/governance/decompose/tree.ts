@@ -14,6 +14,8 @@ export interface Node {
   /** 0-based first and last line of the span (children included). */
   start: number;
   last: number;
+  /** 0-based line of the node's own heading (an epic's span may start earlier, with the context before it). */
+  head: number;
   own: string[];
   lastOwn: number;
   /** First line routed to the node itself (not its heading). */
@@ -46,6 +48,7 @@ export function node(type: ItemType, title: string, level: number, start: number
     level,
     start,
     last: start,
+    head: start,
     own: [],
     lastOwn: -2,
     firstRouted: -1,

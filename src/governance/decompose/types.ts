@@ -45,6 +45,8 @@ export const PLAN_WARNING_CODES = [
   'FENCE.UNCLOSED',
   /** A model was asked but its plan not used; this is the rule-based plan (model-plan.ts). */
   'MODEL.FALLBACK',
+  /** The model's plan was corrected by the rules: a task from a non-work section, a junk title. */
+  'MODEL.CORRECTED',
 ] as const;
 export type PlanWarningCode = (typeof PLAN_WARNING_CODES)[number];
 

@@ -45,7 +45,7 @@ describe('decomposeSpec: structure', () => {
     {
       name: 'setext headings',
       spec: 'Epic A\n======\n\nFeature B\n---------\n\n* task c\n',
-      outline: ['epic:Epic A', '  feature:Feature B', '    task:task c'],
+      outline: ['epic:Epic A', '  feature:Feature B', '    task:Implement task c'],
     },
     {
       name: 'plain text without headings: one epic and feature "Specification"',
@@ -53,8 +53,8 @@ describe('decomposeSpec: structure', () => {
       outline: [
         'epic:Specification',
         '  feature:Specification',
-        '    task:export CSV',
-        '    task:export PDF',
+        '    task:Export CSV',
+        '    task:Export PDF',
       ],
     },
     {
@@ -63,9 +63,9 @@ describe('decomposeSpec: structure', () => {
       outline: [
         'epic:Search',
         '  feature:Search',
-        '    task:index docs',
+        '    task:Index docs',
         '  feature:Ranking',
-        '    task:tune',
+        '    task:Tune',
       ],
     },
     {
@@ -75,7 +75,7 @@ describe('decomposeSpec: structure', () => {
     },
     {
       name: 'deeper headings fold into the feature; their list items stay its tasks',
-      spec: '## E\n### F\n#### Notes\n- t1\n#### More\n- t2\n',
+      spec: '## E\n### F\n#### Backend\n- t1\n#### More\n- t2\n',
       outline: ['epic:E', '  feature:F', '    task:t1', '    task:t2'],
     },
     {
@@ -156,7 +156,7 @@ describe('decomposeSpec: acceptance criteria', () => {
     {
       name: 'a sub-list under a task attaches to the task',
       spec: '## E\n### F\n- build it\n  - Acceptance criteria:\n    - it works\n- other\n',
-      item: 'build it',
+      item: 'Build it',
       criteria: ['it works'],
     },
   ])('$name', ({ spec, item, criteria }) => {
@@ -193,9 +193,10 @@ describe('decomposeSpec: dependencies', () => {
   it('turns depends on / blocked by / requires / after into links', () => {
     expect(p.links.map(({ sourceLine: _l, ...rest }) => rest)).toEqual([
       link('Dashboard', 'Auth API'),
-      link('render charts (blocked by issue tokens)', 'issue tokens'),
-      link('export (requires render charts)', 'render charts (blocked by issue tokens)'),
-      link('share (after the export)', 'export (requires render charts)'),
+      // Task titles are rewritten verb first; links still resolve on the source text.
+      link('Render charts (blocked by issue tokens)', 'Issue tokens'),
+      link('Export (requires render charts)', 'Render charts (blocked by issue tokens)'),
+      link('Share (after the export)', 'Export (requires render charts)'),
     ]);
     expect(p.links[0]!.sourceLine).toBe(5);
   });
@@ -233,8 +234,8 @@ describe('decomposeSpec: priority, estimate, agent, milestone', () => {
     ['- Refactor store (complex)', 10],
     ['- Port module (moderate)', 5],
     ['- Plain task', 1],
-    ['- Plain task\n  - a\n  - b\n  - c', 7.5],
-    ['- Plain task\n  - a\n  - b\n  - c\n  - d\n  - e\n  - f', 20],
+    ['- Plain task\n  - a\n  - b\n  - c', 5],
+    ['- Plain task\n  - a\n  - b\n  - c\n  - d\n  - e\n  - f', 10],
     ['- Anything (3d)', 3],
     ['- Anything, estimate: 2 weeks', 10],
   ])('%j -> %d days', (lines, days) => {
@@ -266,13 +267,16 @@ describe('decomposeSpec: priority, estimate, agent, milestone', () => {
   });
 
   it('maps agents through the configured keywords and default', () => {
-    const p = plan('## E\n### F\n- Translate strings\n- Tidy up\n', {
+    const p = plan('## E\n### F\n- Translate strings\n- Tidy up\n### G\n- Clean up\n', {
       agents: { l10n: ['translat'] },
       defaultAgent: null,
     });
     expect(byTitle(p, 'Translate strings').agent).toBe('agent:l10n');
-    expect(byTitle(p, 'Tidy up').agent).toBeNull();
+    // No keyword of its own: the feature's agent, from all its tasks' text.
+    expect(byTitle(p, 'Tidy up').agent).toBe('agent:l10n');
     expect(byTitle(p, 'F').agent).toBe('agent:l10n');
+    expect(byTitle(p, 'Clean up').agent).toBeNull();
+    expect(byTitle(p, 'G').agent).toBeNull();
   });
 
   it.each([

@@ -1,0 +1,262 @@
+/**
+ * What the rules make of sections that hold no work and of work written as structure: non-work
+ * sections give no task (their text goes to the item they belong to, metrics become criteria),
+ * a container section's sub-sections are the epics, code blocks of endpoints, tables, interfaces,
+ * rules and services give one task per unit, a story's labelled parts attach to it, prose sections
+ * give a task per paragraph, and every requirement line still lands in exactly one item.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  coverage,
+  decomposeSpec,
+  type PlanItem,
+  type SpecPlan,
+} from '../../../src/governance/decompose/index.js';
+import { headingName, nonWorkKind } from '../../../src/governance/decompose/sections.js';
+import { scanLines } from '../../../src/governance/decompose/scan.js';
+import { codeUnits, tableTask } from '../../../src/governance/decompose/structure.js';
+
+const plan = (text: string) => decomposeSpec(text, { now: '2027-01-10' });
+const tasks = (p: SpecPlan) => p.items.filter((i) => i.type === 'task');
+const of = (p: SpecPlan, type: PlanItem['type']) =>
+  p.items.filter((i) => i.type === type).map((i) => i.title);
+const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+/** The deepest item whose range holds the line. */
+const holder = (p: SpecPlan, line: number) => {
+  const depth = { epic: 0, feature: 1, task: 2 };
+  let best: PlanItem | undefined;
+  for (const it of p.items)
+    if (
+      it.source.startLine <= line &&
+      line <= it.source.endLine &&
+      (!best || depth[it.type] > depth[best.type])
+    )
+      best = it;
+  return best;
+};
+const covered = (text: string, p: SpecPlan) =>
+  expect(coverage(text, p)).toMatchObject({ ratio: 1, overlapping: [], outsideParent: [], missingText: [] });
+
+describe('section names', () => {
+  it.each([
+    ['Executive summary', 'context'],
+    ['2. Goals and Non-Goals', 'context'],
+    ['Out of scope', 'context'],
+    ['Future possibilities', 'context'],
+    ['📚 References', 'context'],
+    ['Appendix C: Glossary', 'context'],
+    ['Document history', 'context'],
+    ['Table of contents', 'context'],
+    ['Phase 3+: Future implementation', 'context'],
+    ['Success metrics', 'criteria'],
+    ['KPIs (2027)', 'criteria'],
+    ['Non-functional requirements', 'criteria'],
+    ['Open questions', 'questions'],
+    ['Unresolved questions', 'questions'],
+    ['Risks & mitigations', 'risks'],
+    ['Payments', null],
+    ['Phase 1: Foundations', null],
+    ['Background and motivation', 'context'],
+    ['Summary of changes to the API client', null],
+    ['Goal tracking dashboard', null],
+    ['Capability: Shared lists', null],
+  ])('"%s" is %s', (heading, kind) => {
+    expect(nonWorkKind(heading)).toBe(kind);
+  });
+
+  it('names a heading without numbering, emoji, emphasis or a trailing note', () => {
+    expect(headingName('1.2 **Goals** *(mandatory)*')).toBe('goals');
+    expect(headingName('✅ Risks:')).toBe('risks');
+  });
+});
+
+describe('non-work sections', () => {
+  const spec = [
+    '# Team lists',
+    '',
+    '**Owner**: Priya · **Status**: draft',
+    '',
+    '## Executive summary',
+    '',
+    '- **Projected savings**: $2M a year',
+    '',
+    '## Goals',
+    '',
+    '- Make ownership obvious',
+    '',
+    '## Sharing',
+    '',
+    '### Invitations',
+    '',
+    '- Invite a teammate by email',
+    '',
+    '### Out of scope',
+    '',
+    '- Public links',
+    '',
+    '## Success metrics',
+    '',
+    '- 40% of lists shared within a week',
+    '',
+    '## Open questions',
+    '',
+    '- Do guests count as seats?',
+    '',
+  ].join('\n');
+  const p = plan(spec);
+
+  it('makes no task from them, and keeps every line in one item', () => {
+    expect(tasks(p).map((t) => t.title)).toEqual(['Invite a teammate by email']);
+    expect(of(p, 'epic')).toEqual(['Sharing']);
+    covered(spec, p);
+  });
+
+  it('puts their text in the item they belong to: the epic for the document, the feature for its own', () => {
+    const epic = p.items.find((i) => i.type === 'epic')!;
+    for (const line of ['**Owner**', 'Projected savings', 'Make ownership obvious', 'Do guests count'])
+      expect(holder(p, lineOf(spec, line))).toBe(epic);
+    expect(epic.description).toContain('Projected savings');
+    // A non-work section beside the features belongs to their epic.
+    expect(holder(p, lineOf(spec, 'Public links'))!.title).toBe('Sharing');
+  });
+
+  it('makes success metrics acceptance criteria', () => {
+    const epic = p.items.find((i) => i.type === 'epic')!;
+    expect(epic.acceptanceCriteria).toContain('40% of lists shared within a week');
+  });
+});
+
+describe('container sections and prose', () => {
+  it('makes the sub-sections of a requirements or plan section the epics', () => {
+    const spec =
+      '# PRD\n\n## Goals\n\n- Faster lists\n\n## Functional requirements\n\n### Capability: Lists\n\n- Create a list\n\n### Capability: Sharing\n\n- Share a list\n';
+    const p = plan(spec);
+    expect(of(p, 'epic')).toEqual(['Capability: Lists', 'Capability: Sharing']);
+    covered(spec, p);
+  });
+
+  it('makes each paragraph of a section written in prose a task', () => {
+    const spec =
+      '# Plan\n\n## Implementation plan\n\n### Step 1: Logging\n\nThe search service must log every result page. It keeps them 90 days.\n\n### Step 2: Features\n\nWe compute the features nightly.\nThey land in the feature store.\n';
+    const p = plan(spec);
+    expect(of(p, 'epic')).toEqual(['Step 1: Logging', 'Step 2: Features']);
+    expect(tasks(p)).toHaveLength(2);
+    expect(holder(p, lineOf(spec, 'They land'))!.type).toBe('task');
+    covered(spec, p);
+  });
+
+  it('gives a section with criteria but no task one task for the work its heading names', () => {
+    const spec = '## Stories\n\n### Publish a recipe\n\nAcceptance criteria:\n- a draft can be published\n';
+    const p = plan(spec);
+    const feature = p.items.find((i) => i.type === 'feature')!;
+    expect(feature.acceptanceCriteria).toEqual(['a draft can be published']);
+    expect(tasks(p).map((t) => t.parentId)).toEqual([feature.id]);
+    covered(spec, p);
+  });
+});
+
+describe('work written as structure', () => {
+  it('cuts a code block of endpoints, tables, interfaces or rules into one task per unit', () => {
+    const spec = [
+      '## API',
+      '',
+      '### Endpoints',
+      '',
+      '```',
+      'POST /api/v1/orders        create an order',
+      'GET  /api/v1/orders/{id}   read one',
+      '```',
+      '',
+      '### Schema',
+      '',
+      '```sql',
+      'CREATE TABLE orders (',
+      '  id BIGINT PRIMARY KEY',
+      ');',
+      'CREATE INDEX orders_created_idx ON orders (created_at);',
+      '```',
+      '',
+      '### Core logic',
+      '',
+      '```',
+      'WHEN order paid',
+      '  VALIDATE stock',
+      '  UPDATE order SET status = paid',
+      '',
+      'WHEN order cancelled',
+      '  RELEASE stock',
+      '```',
+      '',
+      '### Store',
+      '',
+      '```ts',
+      'interface OrderStore {',
+      '  get(id: string): Order;',
+      '}',
+      '```',
+    ].join('\n');
+    const p = plan(spec);
+    const byFeature = (name: string) => {
+      const f = p.items.find((i) => i.type === 'feature' && i.title === name)!;
+      return tasks(p).filter((t) => t.parentId === f.id);
+    };
+    expect(byFeature('Endpoints').map((t) => t.title.toLowerCase())).toEqual([
+      expect.stringContaining('post /api/v1/orders'),
+      expect.stringContaining('get /api/v1/orders/{id}'),
+    ]);
+    expect(byFeature('Schema')).toHaveLength(2);
+    expect(byFeature('Core logic')).toHaveLength(2);
+    expect(byFeature('Store')).toHaveLength(1);
+    // Each task carries its lines as a code block.
+    expect(byFeature('Schema')[0]!.description).toMatch(/^```sql\nCREATE TABLE orders \(/);
+    expect(holder(p, lineOf(spec, 'RELEASE stock'))).toBe(byFeature('Core logic')[1]);
+    covered(spec, p);
+  });
+
+  it('leaves an example payload in the description', () => {
+    const scan = scanLines('```json\n{ "id": 1 }\n```\n');
+    expect(codeUnits(scan, 0)).toBeNull();
+  });
+
+  it('makes the services of a compose file and the jobs of a pipeline tasks', () => {
+    const yaml =
+      'x\n```yaml\nservices:\n  api:\n    image: a\n  worker:\n    image: b\nsteps:\n  - name: lint\n    run: x\n```\n';
+    const units = codeUnits(scanLines(yaml), 1)!;
+    expect(units.map((u) => u.title)).toEqual(['Configure api', 'Configure worker', 'Configure lint']);
+  });
+
+  it('makes a table row naming an endpoint a task', () => {
+    expect(tableTask('| POST | `/v1/devices` | Register a device |')).toBe(
+      'POST /v1/devices (Register a device)',
+    );
+    expect(tableTask('| Code | Meaning |')).toBeNull();
+  });
+});
+
+describe('user stories and criteria', () => {
+  it("attaches a story's acceptance and benefit to it instead of making tasks of them", () => {
+    const spec =
+      '## Lists\n\n### Assign\n\n- **Story**: As an owner I want to assign an item\n- **Acceptance**: the assignee is notified\n- **Benefit**: nobody wonders who owns it\n- Show overdue items in red\n';
+    const p = plan(spec);
+    expect(tasks(p)).toHaveLength(2);
+    const story = tasks(p)[0]!;
+    expect(story.acceptanceCriteria).toEqual(['the assignee is notified']);
+    expect(story.description).toContain('nobody wonders who owns it');
+    covered(spec, p);
+  });
+
+  it('reads MoSCoW sub-headings of an acceptance-criteria section as criteria, not features', () => {
+    const spec =
+      '## Board\n\n### Cards\n\n- Drag a card\n\n## Acceptance criteria\n\n### Must have\n\n- [ ] the board starts the server\n';
+    const p = plan(spec);
+    expect(of(p, 'feature')).toEqual(['Cards']);
+    const epic = p.items.find((i) => i.type === 'epic')!;
+    expect(epic.acceptanceCriteria.join(' ')).toContain('the board starts the server');
+    covered(spec, p);
+  });
+
+  it('tells features named by a generic label apart by their epic', () => {
+    const spec = '## Accounts\n\n### Must have\n\n- Sign up\n\n## Matchmaking\n\n### Must have\n\n- Queue\n';
+    expect(of(plan(spec), 'feature')).toEqual(['Must have (Accounts)', 'Must have (Matchmaking)']);
+  });
+});
