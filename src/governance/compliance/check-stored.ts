@@ -38,6 +38,7 @@ export async function checkStoredHierarchy(reader: StoreReader, req: StoredCheck
   const validator = createValidator(req.config, {
     today: req.today,
     ...(parent && { externalParents: { [parent.id]: parent.type } }),
+    milestones: new Map(milestones.map((m) => [m.title.toLowerCase(), milestoneRef(m)])),
   });
   let done = 0;
   let cursor: string | undefined;

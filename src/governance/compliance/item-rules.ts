@@ -3,9 +3,17 @@
  * Each returns its violations in RULES order, so the report order does not depend on timing.
  */
 import { isOpen, ITEM_TYPES } from '../model/work-item.js';
-import { applyTitlePattern, describeTiers, nameOf, type Policy, tierOf } from './policy.js';
-import { missingSections } from './sections.js';
-import type { HierarchyNode, Violation } from './types.js';
+import {
+  applyTitlePattern,
+  describeTiers,
+  isServerLabel,
+  milestoneTitleFor,
+  nameOf,
+  type Policy,
+  tierOf,
+} from './policy.js';
+import { sectionGaps, type SectionGap } from './sections.js';
+import type { HierarchyNode, MilestoneRef, Violation } from './types.js';
 
 type Rule = (n: HierarchyNode, p: Policy) => Violation[];
 
@@ -29,25 +37,48 @@ const titlePattern: Rule = (n, p) => {
   ];
 };
 
-/** Template sections (a warning) and compliance documentation (an error once done), each section once. */
+/**
+ * Template sections and compliance documentation as one finding per item, listing every section
+ * still to write: under sections.documentation (an error once done) when any is compliance
+ * documentation, else under sections.required (a warning).
+ */
 const sections: Rule = (n, p) => {
   const template = p.config.templates[n.type].requiredSections;
   const documentation = p.config.compliance.requiredDocumentation[n.type];
-  const missing = missingSections(n.description, [...documentation, ...template]);
+  const gaps = sectionGaps(n.description, [...documentation, ...template]);
+  if (gaps.length === 0) return [];
   const documented = new Set(documentation.map((s) => s.toLowerCase()));
-  return missing.map((name): Violation => {
-    const compliance = documented.has(name.toLowerCase());
-    const where = compliance
-      ? `compliance.requiredDocumentation.${n.type}`
-      : `templates.${n.type}.requiredSections`;
-    return {
+  const compliance = gaps.some((g) => documented.has(g.name.toLowerCase()));
+  const where = [
+    ...(compliance ? [`compliance.requiredDocumentation.${n.type}`] : []),
+    ...(gaps.some((g) => !documented.has(g.name.toLowerCase()))
+      ? [`templates.${n.type}.requiredSections`]
+      : []),
+  ].join(', ');
+  const names = (gap: SectionGap) => gaps.filter((g) => g.gap === gap).map((g) => q(g.name));
+  const parts = [
+    ['still in draft', names('draft')],
+    ['empty', names('empty')],
+    ['absent', names('absent')],
+  ] as const;
+  const what = parts.filter(([, xs]) => xs.length > 0).map(([label, xs]) => `${label}: ${list(xs)}`);
+  const drafted = names('draft');
+  const headings = gaps.filter((g) => g.gap !== 'draft').map((g) => `'## ${g.name}'`);
+  const actions = [
+    ...(drafted.length > 0
+      ? [`replace the (draft) line${drafted.length > 1 ? 's' : ''} of ${list(drafted)} with real content`]
+      : []),
+    ...(headings.length > 0 ? [`write ${list(headings)} with content`] : []),
+  ];
+  return [
+    {
       severity: compliance && n.status === 'done' ? 'error' : 'warning',
       rule: compliance ? 'sections.documentation' : 'sections.required',
       itemId: n.id,
-      message: `${n.id} has no ${q(name)} section with content (${where})`,
-      fix: `Add a '## ${name}' section with content to ${n.id}'s description (enhance_item drafts one; apply it with update_item).`,
-    };
-  });
+      message: `${n.id} has ${gaps.length} required section(s) to write (${where}); ${what.join('; ')}`,
+      fix: `In ${n.id}'s description, ${actions.join(' and ')} (enhance_item drafts them from the item; apply with update_item).`,
+    },
+  ];
 };
 
 const estimate: Rule = (n, p) => {
@@ -108,7 +139,7 @@ const labels: Rule = (n, p) => {
       fix: `Add label(s) ${list(required)} to ${n.id} (update_item labels).`,
     });
   }
-  const unknown = n.labels.filter((l) => !p.knownLabels.has(l.toLowerCase()));
+  const unknown = n.labels.filter((l) => !p.knownLabels.has(l.toLowerCase()) && !isServerLabel(l));
   if (unknown.length > 0) {
     out.push({
       severity: 'info',
@@ -165,32 +196,28 @@ const agent: Rule = (n, p) => {
   return [];
 };
 
+/**
+ * The milestone an epic lacks: none set (the title milestones.namingPattern gives it), or one a plan
+ * names that applying will not create (milestones.autoCreate off). Reported once per milestone,
+ * for all its epics, by the validator.
+ */
+export function wantedMilestone(n: HierarchyNode, p: Policy): { title: string; named: boolean } | null {
+  if (n.type !== 'epic') return null;
+  if (!n.milestone) return { title: milestoneTitleFor(p, n.title), named: false };
+  if (n.milestone.id === null && !p.config.milestones.autoCreate)
+    return { title: n.milestone.title, named: true };
+  return null;
+}
+
+/** An epic's milestone whose title is off milestones.namingPattern (reported once per milestone). */
+export const misnamedMilestone = (n: HierarchyNode, p: Policy): MilestoneRef | null =>
+  n.type === 'epic' && n.milestone && !p.milestoneRe.test(n.milestone.title) ? n.milestone : null;
+
 const milestone: Rule = (n, p) => {
   const m = n.milestone;
-  const ms = p.config.milestones;
-  if (!m) {
-    if (n.type !== 'epic') return [];
-    return [
-      {
-        severity: ms.autoCreate ? 'warning' : 'info',
-        rule: 'milestone.missing',
-        itemId: n.id,
-        message: `Epic ${n.id} has no milestone${ms.autoCreate ? ' (milestones.autoCreate is on)' : ''}`,
-        fix: `Create a milestone named after milestones.namingPattern ${q(ms.namingPattern)} (upsert_milestone) and set it as ${n.id}'s milestoneId (update_item).`,
-      },
-    ];
-  }
+  if (!m) return [];
   const out: Violation[] = [];
   const ref = m.id ? `${m.id} ${q(m.title)}` : q(m.title);
-  if (n.type === 'epic' && !p.milestoneRe.test(m.title)) {
-    out.push({
-      severity: 'info',
-      rule: 'milestone.naming',
-      itemId: n.id,
-      message: `Milestone ${ref} of ${n.id} does not follow milestones.namingPattern ${q(ms.namingPattern)}`,
-      fix: `Rename milestone ${ref} to follow ${q(ms.namingPattern)} (upsert_milestone).`,
-    });
-  }
   if (isOpen(n.status) && m.state === 'open' && m.dueOn !== null && m.dueOn < p.today) {
     out.push({
       severity: 'warning',

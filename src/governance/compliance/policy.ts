@@ -22,6 +22,20 @@ export interface Policy {
   agentLabels: Map<string, string>;
 }
 
+/**
+ * Labels the server writes itself, so never unknown to a configuration: the spec planner's
+ * (`spec:synthetic`, `spec:split`, `spec:checked`, `moscow:*`, `size:*`) and the task importers'
+ * (`speckit`, `speckit:*`, `parallel`, `taskmaster:*`, `import:*`).
+ */
+const SERVER_LABEL_PREFIXES = ['spec:', 'moscow:', 'size:', 'import:', 'speckit:', 'taskmaster:'] as const;
+const SERVER_LABELS = new Set(['speckit', 'parallel']);
+
+/** True for a label the server writes itself (lower-cased or not). */
+export function isServerLabel(label: string): boolean {
+  const l = label.toLowerCase();
+  return SERVER_LABELS.has(l) || SERVER_LABEL_PREFIXES.some((prefix) => l.startsWith(prefix));
+}
+
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A regex for a pattern whose placeholders stand for the given sub-expressions. */
@@ -65,6 +79,24 @@ export function buildPolicy(config: GovernanceConfig, today: string): Policy {
     }
   }
   return { config, today, titleRe, milestoneRe, knownLabels, typeLabels, agentLabels };
+}
+
+/**
+ * The milestone title milestones.namingPattern gives an epic today: the quarter and year of
+ * `policy.today`, the epic's name as a slug (as the spec planner names the milestones it plans).
+ */
+export function milestoneTitleFor(policy: Policy, epicTitle: string): string {
+  const month = Number(policy.today.slice(5, 7)) || 1;
+  const slug =
+    nameOf(policy, 'epic', epicTitle)
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 50) || 'epic';
+  return policy.config.milestones.namingPattern
+    .replaceAll('{quarter}', String(Math.floor((month - 1) / 3) + 1))
+    .replaceAll('{year}', policy.today.slice(0, 4))
+    .replaceAll('{epic_name}', slug);
 }
 
 /** `name` put into a title pattern, e.g. `Feature: Cart`. */

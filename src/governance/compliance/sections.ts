@@ -15,6 +15,8 @@ export interface Section {
   /** Line index after the section's last line. */
   end: number;
   hasContent: boolean;
+  /** Its body holds a `(draft)` line a person must still replace. */
+  drafted: boolean;
 }
 
 const HEADING_RE = /^ {0,3}(#{1,6})\s+(.+?)\s*#*\s*$/;
@@ -55,24 +57,42 @@ export function parseSections(markdown: string): Section[] {
     // marker's to the next marker of any kind.
     const next = found.slice(idx + 1).find((n) => s.level === 7 || n.level <= s.level);
     const end = next?.line ?? lines.length;
-    const body = lines.slice(s.line + 1, end).filter((l, j) => {
-      const inner = found.some((n) => n.line === s.line + 1 + j);
-      return !inner && !isPlaceholder(l);
-    });
-    return { ...s, end, hasContent: body.length > 0 };
+    const own = lines.slice(s.line + 1, end).filter((_, j) => !found.some((n) => n.line === s.line + 1 + j));
+    const body = own.filter((l) => !isPlaceholder(l));
+    return { ...s, end, hasContent: body.length > 0, drafted: own.some((l) => l.includes(DRAFT_MARK)) };
   });
+}
+
+/** Why a required section does not count as documented. */
+export type SectionGap = 'draft' | 'empty' | 'absent';
+
+/**
+ * Required section names whose section is absent or empty, in the given order, each once, with why:
+ * `draft` when its only content is a `(draft)` line (as plans write them), `empty` when its marker
+ * has no content, `absent` when there is no marker.
+ */
+export function sectionGaps(
+  markdown: string,
+  required: readonly string[],
+): { name: string; gap: SectionGap }[] {
+  const sections = parseSections(markdown);
+  const seen = new Set<string>();
+  const out: { name: string; gap: SectionGap }[] = [];
+  for (const name of required) {
+    const key = sectionKey(name);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const same = sections.filter((s) => s.key === key);
+    if (same.some((s) => s.hasContent)) continue;
+    const gap: SectionGap = same.length === 0 ? 'absent' : same.some((s) => s.drafted) ? 'draft' : 'empty';
+    out.push({ name, gap });
+  }
+  return out;
 }
 
 /** Required section names whose section is absent or empty, in the given order, each once. */
 export function missingSections(markdown: string, required: readonly string[]): string[] {
-  const sections = parseSections(markdown);
-  const seen = new Set<string>();
-  return required.filter((name) => {
-    const key = sectionKey(name);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return !sections.some((s) => s.key === key && s.hasContent);
-  });
+  return sectionGaps(markdown, required).map((g) => g.name);
 }
 
 export interface SectionFill {

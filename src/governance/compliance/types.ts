@@ -18,18 +18,21 @@ export const RULES = {
   'limits.maxFeaturesPerEpic': 'An epic has at most generation.maxFeaturesPerEpic features.',
   'limits.maxTasksPerFeature': 'A feature has at most generation.maxTasksPerFeature tasks.',
   'title.pattern': "The title follows its template's titlePattern.",
-  'sections.required': 'The description has every requiredSections entry of its template, with content.',
+  'sections.required':
+    'The description has every requiredSections entry of its template, with content (a (draft) line is not); one finding per item lists them all.',
   'sections.documentation':
-    'The description has the compliance.requiredDocumentation sections (an error once the item is done).',
+    'The description has the compliance.requiredDocumentation sections (an error once the item is done); it also lists the template sections the item lacks.',
   'estimate.missing': 'Tasks, and features without tasks, have an estimate.',
   'estimate.tier': 'An estimate falls in one of the generation.estimation tiers.',
   'labels.required': "The item carries its template's defaultLabels.",
-  'labels.unknown': 'Every label is one the configuration defines.',
+  'labels.unknown':
+    'Every label is one the configuration defines or the server writes itself (spec:*, moscow:*, size:*, import and spec-kit/Task Master labels).',
   'labels.mismatch': 'Type and agent labels agree with the item type and its assigned agent.',
   'agent.unknown': 'The assigned agent is one of the configured agents.',
   'agent.missing': 'An open task has an agent.',
-  'milestone.missing': 'An epic has a milestone (a warning when milestones.autoCreate).',
-  'milestone.naming': 'An epic milestone title follows milestones.namingPattern.',
+  'milestone.missing':
+    'An epic has a milestone, and one a plan names exists or is created by apply (milestones.autoCreate); one finding per milestone (a warning when milestones.autoCreate).',
+  'milestone.naming': 'An epic milestone title follows milestones.namingPattern; one finding per milestone.',
   'milestone.overdue': 'An open item is not in an open milestone whose due date has passed.',
   'milestone.closed': 'An open item is not in a closed milestone.',
 } as const;

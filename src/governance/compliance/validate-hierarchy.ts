@@ -2,19 +2,37 @@
  * Checks a hierarchy against the effective policy. Nodes stream in depth-first order (every subtree
  * contiguous, as the store's tree pages and plans come), so memory stays at one open branch
  * whatever the size of the workspace. Item rules report when an item arrives; rules about
- * an item's children report when its subtree ends, right after the subtree's own violations.
+ * an item's children report when its subtree ends, right after the subtree's own violations; a
+ * milestone epics lack, or share under a title off the naming pattern, is reported once for all of
+ * them, when the check ends.
  */
 import type { GovernanceConfig } from '../config/schema.js';
 import { isOpen, PARENT_TYPE, type ItemType } from '../model/work-item.js';
-import { itemViolations } from './item-rules.js';
-import { buildPolicy, nameOf, type Policy } from './policy.js';
-import { SEVERITIES, type HierarchyNode, type Severity, type Violation } from './types.js';
+import { itemViolations, misnamedMilestone, wantedMilestone } from './item-rules.js';
+import { buildPolicy, milestoneTitleFor, nameOf, type Policy } from './policy.js';
+import { SEVERITIES, type HierarchyNode, type MilestoneRef, type Severity, type Violation } from './types.js';
 
 export interface ValidateOptions {
   /** ISO date (or timestamp) milestones are overdue after. */
   today: string;
   /** Parents outside the checked nodes (the parent of a checked subtree's root), by id. */
   externalParents?: Readonly<Record<string, ItemType>>;
+  /** Stored milestones by lower-cased title, so a missing one that exists is attached, not created. */
+  milestones?: ReadonlyMap<string, MilestoneRef>;
+}
+
+/** Epics that share a misnamed milestone, reported together once the check ends. */
+interface MisnamedMilestone {
+  ref: MilestoneRef;
+  epicTitle: string;
+  epics: string[];
+}
+
+/** Epics that lack one milestone, reported together once the check ends. */
+interface MissingMilestone {
+  title: string;
+  named: boolean;
+  epics: string[];
 }
 
 interface Open {
@@ -34,6 +52,8 @@ export interface HierarchyValidator {
 export function createValidator(config: GovernanceConfig, opts: ValidateOptions): HierarchyValidator {
   const policy = buildPolicy(config, opts.today.slice(0, 10));
   const stack: Open[] = [];
+  const missing = new Map<string, MissingMilestone>();
+  const misnamed = new Map<string, MisnamedMilestone>();
   const close = (until: (top: Open) => boolean): Violation[] => {
     const out: Violation[] = [];
     while (stack.length > 0 && !until(stack[stack.length - 1]!))
@@ -52,6 +72,21 @@ export function createValidator(config: GovernanceConfig, opts: ValidateOptions)
           ? opts.externalParents?.[node.parentId]
           : null;
       out.push(...parentViolations(node, parentType, policy), ...itemViolations(node, policy));
+      const want = wantedMilestone(node, policy);
+      if (want) {
+        const key = want.title.toLowerCase();
+        const m = missing.get(key) ?? { ...want, epics: [] };
+        m.named ||= want.named;
+        m.epics.push(node.id);
+        missing.set(key, m);
+      }
+      const off = misnamedMilestone(node, policy);
+      if (off) {
+        const key = off.id ?? `title:${off.title.toLowerCase()}`;
+        const m = misnamed.get(key) ?? { ref: off, epicTitle: node.title, epics: [] };
+        m.epics.push(node.id);
+        misnamed.set(key, m);
+      }
       if (parent) {
         parent.children++;
         if (node.type === 'feature')
@@ -61,7 +96,67 @@ export function createValidator(config: GovernanceConfig, opts: ValidateOptions)
       stack.push({ node, children: 0, featureNames: new Set() });
       return out;
     },
-    finish: () => close(() => false),
+    finish() {
+      const out = close(() => false);
+      for (const m of misnamed.values()) out.push(misnamedViolation(m, policy));
+      for (const m of missing.values()) out.push(missingMilestone(m, policy, opts.milestones));
+      missing.clear();
+      misnamed.clear();
+      return out;
+    },
+  };
+}
+
+const MAX_LISTED = 10;
+
+/** Epic ids in id order (so the report does not depend on arrival order), the first few listed. */
+function epicList(epics: readonly string[]): { first: string; text: string } {
+  const ids = [...epics].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  const shown = ids.slice(0, MAX_LISTED).join(', ');
+  return {
+    first: ids[0]!,
+    text: ids.length > MAX_LISTED ? `${shown} and ${ids.length - MAX_LISTED} more` : shown,
+  };
+}
+
+function misnamedViolation(m: MisnamedMilestone, p: Policy): Violation {
+  const { first, text } = epicList(m.epics);
+  const ref = `${m.ref.id ? `${m.ref.id} ` : ''}${JSON.stringify(m.ref.title)}`;
+  const pattern = JSON.stringify(p.config.milestones.namingPattern);
+  return {
+    severity: 'info',
+    rule: 'milestone.naming',
+    itemId: first,
+    message: `Milestone ${ref} of epic(s) ${text} does not follow milestones.namingPattern ${pattern}`,
+    fix:
+      `Rename milestone ${ref} to follow ${pattern}, e.g. ${JSON.stringify(milestoneTitleFor(p, m.epicTitle))} ` +
+      `(upsert_milestone), or change milestones.namingPattern (update_config).`,
+  };
+}
+
+function missingMilestone(
+  m: MissingMilestone,
+  p: Policy,
+  stored: ReadonlyMap<string, MilestoneRef> | undefined,
+): Violation {
+  const ms = p.config.milestones;
+  const { first, text: epics } = epicList(m.epics);
+  const title = JSON.stringify(m.title);
+  const existing = stored?.get(m.title.toLowerCase());
+  const why = m.named
+    ? `named by the plan for epic(s) ${epics}; applying neither creates nor attaches it (milestones.autoCreate is off)`
+    : `(milestones.namingPattern) is missing on epic(s) ${epics}`;
+  const auto = ms.autoCreate
+    ? '.'
+    : ', or turn on milestones.autoCreate (update_config) so apply_spec creates and attaches the milestones its plans name.';
+  return {
+    severity: ms.autoCreate ? 'warning' : 'info',
+    rule: 'milestone.missing',
+    itemId: first,
+    message: `Milestone ${title} ${why}${existing ? `; it exists as ${existing.id}` : stored ? '; it does not exist yet' : ''}`,
+    fix: existing
+      ? `${m.named ? 'After apply_spec, set' : 'Set'} milestoneId ${existing.id} on ${epics} (update_item)${auto}`
+      : `Create milestone ${title} (upsert_milestone) and ${m.named ? 'after apply_spec ' : ''}set it as the milestoneId of ${epics} (update_item)${auto}`,
   };
 }
 

@@ -4,7 +4,7 @@
  */
 import { checkStoredHierarchy } from '../compliance/check-stored.js';
 import { createCollector, type ViolationPage } from '../compliance/collect.js';
-import { nodeFromPlanItem } from '../compliance/nodes.js';
+import { milestoneRef, nodeFromPlanItem } from '../compliance/nodes.js';
 import type { Severity } from '../compliance/types.js';
 import { createValidator } from '../compliance/validate-hierarchy.js';
 import { DomainError } from '../errors.js';
@@ -72,8 +72,20 @@ export async function checkHierarchy(
   } else {
     // The plan apply_spec would write by rules: this workspace's options and templates.
     const plan = rulePlan(source.text, source.asOf ?? today, config);
-    const validator = createValidator(config, { today });
-    for (const item of plan.items) collector.add(validator.push(nodeFromPlanItem(item)));
+    // With milestones.autoCreate on, applying attaches a named milestone that exists already.
+    const milestones = new Map(
+      (await deps.store.reader.listMilestones(cmd.workspace)).map((m) => [
+        m.title.toLowerCase(),
+        milestoneRef(m),
+      ]),
+    );
+    const validator = createValidator(config, { today, milestones });
+    for (const item of plan.items) {
+      const node = nodeFromPlanItem(item);
+      const stored =
+        config.milestones.autoCreate && node.milestone && milestones.get(node.milestone.title.toLowerCase());
+      collector.add(validator.push(stored ? { ...node, milestone: stored } : node));
+    }
     collector.add(validator.finish());
     checked = plan.items.length;
   }
