@@ -6,60 +6,78 @@
 import type { Priority } from '../model/work-item.js';
 import type { SizeClass } from './options.js';
 
-const AC_LABEL = '(?:acceptance criteria|success criteria|definition of done)';
+const AC_LABEL =
+  '(?:acceptance(?: criteria| scenarios| tests)?|success criteria|definition of done|exit criteria)';
 /** `Acceptance criteria:` (bold or not) with the rest of the line, or the bare label. */
 export const AC_LEAD_RE = new RegExp(
   `^[*_]{0,2}\\s*${AC_LABEL}\\s*[*_]{0,2}\\s*(?::\\s*[*_]{0,2}\\s*(.*)|[*_]{0,2}\\s*)$`,
   'i',
 );
 
-/** `Priority: high`, `Estimate: 3d`, `Milestone: Beta`, `Size: L` lines in a body. */
-export const META_RE = /^[*_\s-]*(priority|estimate|effort|size|milestone|target)[*_]*\s*[:=][*_]*\s*(.+)$/i;
+/**
+ * Field lines in a body: `Priority: high`, `Estimate: 3d`, `Story points: 5`, `Size: L`,
+ * `Milestone: Beta`… (bold or not). The key, lower-cased, and the rest of the line.
+ */
+export const META_RE =
+  /^[*_\s-]*(priority|moscow|estimate|effort|story points|points|size|complexity|milestone|target)[*_]*\s*[:=][*_]*\s*(.+)$/i;
+
+export type Moscow = 'must' | 'should' | 'could' | 'wont';
 
 export interface PrioritySignal {
   priority: Priority;
-  moscow: 'must' | 'should' | 'could' | 'wont' | null;
+  moscow: Moscow | null;
 }
 
-const P_EXPLICIT_RE = /\bpriority\s*[:=]?\s*(critical|highest|high|medium|normal|low|lowest|p[0-3])\b/i;
-const P_PHRASE_RE = /\b(critical|high|medium|low)[- ]priority\b/i;
-const P_LEVEL_RE = /(?:^|[\s([])p([0-3])(?=$|[\s)\],.:;])/i;
-const P_CRITICAL_RE = /\b(critical|blocker|urgent|showstopper)\b/i;
-const MOSCOW_RE =
-  /\b(must(?:[- ]have)?|should(?:[- ]have)?|could(?:[- ]have)?|nice[- ]to[- ]have|won'?t(?:[- ]have)?|will not have)\b/i;
+/*
+ * Priority markers. A priority word counts only where it is used as a marker: a `Priority:` field,
+ * a `high-priority` phrase, a bracketed tag (`[high]`, `(P0)`, `(Must)`), a leading label
+ * (`Critical: …`, `Must: …`, `P1 …`), a trailing P-level or MoSCoW tag, or a whole heading that is
+ * a MoSCoW bucket (`Must have`, `Won't have (this season)`). The same word inside a sentence
+ * ("critical path", "Critical=Red", "high availability", "users must have") is prose.
+ */
+const LEVEL = String.raw`critical|highest|high|medium|normal|low|lowest|urgent|blocker|p[0-3]`;
+const MOSCOW = String.raw`(?:must|should|could|won[’']?t|will not)(?:[- ]have)?|nice[- ]to[- ]have`;
+const MOSCOW_HAVE = String.raw`(?:must|should|could|won[’']?t|will not)[- ]have|nice[- ]to[- ]have`;
+/** What may follow a marker word: not `=` or a letter, so `Critical=Red` stays prose. */
+const AFTER = String.raw`(?=$|[\s)\]}.,;:!|*_/—–])`;
+const PRIORITY_MARKERS: readonly RegExp[] = [
+  new RegExp(
+    String.raw`\b(?:priority|moscow)[*_]*\s*(?:[:=]\s*[*_([]*\s*(?:(?<p>${LEVEL})|(?<m>${MOSCOW}))|(?<p2>p[0-3]))${AFTER}`,
+    'i',
+  ),
+  new RegExp(String.raw`\b(?<p>critical|highest|high|medium|low|lowest)[- ]priority\b`, 'i'),
+  new RegExp(String.raw`[([]\s*[*_]*(?:(?<p>${LEVEL})|(?<m>${MOSCOW}))[*_]*\s*[)\],;|]`, 'i'),
+  new RegExp(String.raw`^[*_\s]*(?:(?<p>${LEVEL})|(?<m>${MOSCOW}))[*_]*\s*:`, 'i'),
+  /^[*_\s[]*(?<p>p[0-3])[*_\]]*(?=\s|$)/i,
+  /(?:^|\s)[*_]*(?<p>p[0-3])[*_]*\s*$/i,
+  new RegExp(String.raw`^[*_\s]*(?<m>${MOSCOW_HAVE})\b`, 'i'),
+  new RegExp(String.raw`[-–—|,]\s*[*_]*(?<m>${MOSCOW_HAVE})[*_]*\s*$`, 'i'),
+  /^[*_\s]*(?<m>must|should|could|won[’']?t)[*_]*\s*$/i,
+];
+/** Texts without any of these letters cannot hold a marker (most titles: one test, no more). */
+const PRIORITY_HINT_RE =
+  /prio|moscow|must|should|could|won|will not|nice|crit|high|medium|normal|low|urgent|blocker|p[0-3]/i;
 
 const LEVEL_PRIORITY: readonly Priority[] = ['critical', 'high', 'medium', 'low'];
 const WORD_PRIORITY: Record<string, Priority> = {
   critical: 'critical',
   highest: 'critical',
+  urgent: 'critical',
+  blocker: 'critical',
   high: 'high',
   medium: 'medium',
   normal: 'medium',
   low: 'low',
   lowest: 'low',
 };
+const MOSCOW_PRIORITY = { must: 'high', should: 'medium', could: 'low', wont: 'low' } as const;
 
 function priorityWord(w: string): Priority {
   const lw = w.toLowerCase();
-  return lw.startsWith('p') ? LEVEL_PRIORITY[Number(lw[1])]! : (WORD_PRIORITY[lw] ?? 'medium');
+  return lw.length === 2 && lw[0] === 'p' ? LEVEL_PRIORITY[Number(lw[1])]! : (WORD_PRIORITY[lw] ?? 'medium');
 }
 
-/** Explicit priority words win over P-levels, then critical words, then MoSCoW. */
-export function detectPriority(text: string): PrioritySignal | null {
-  const moscow = MOSCOW_RE.exec(text);
-  const tag = moscow ? moscowTag(moscow[1]!) : null;
-  const explicit = P_EXPLICIT_RE.exec(text) ?? P_PHRASE_RE.exec(text);
-  if (explicit) return { priority: priorityWord(explicit[1]!), moscow: tag };
-  const level = P_LEVEL_RE.exec(text);
-  if (level) return { priority: LEVEL_PRIORITY[Number(level[1])]!, moscow: tag };
-  if (P_CRITICAL_RE.test(text)) return { priority: 'critical', moscow: tag };
-  if (tag) return { priority: MOSCOW_PRIORITY[tag], moscow: tag };
-  return null;
-}
-
-const MOSCOW_PRIORITY = { must: 'high', should: 'medium', could: 'low', wont: 'low' } as const;
-
-function moscowTag(word: string): 'must' | 'should' | 'could' | 'wont' {
+function moscowTag(word: string): Moscow {
   const w = word.toLowerCase();
   if (w.startsWith('must')) return 'must';
   if (w.startsWith('should')) return 'should';
@@ -67,44 +85,152 @@ function moscowTag(word: string): 'must' | 'should' | 'could' | 'wont' {
   return 'wont';
 }
 
-const SIZE_EXPLICIT_RE = /\bsize\s*[:=]\s*(xs|s|m|l|xl|xxl|small|simple|medium|large|complex)\b/i;
-const TSHIRT_RE = /[([]\s*(xs|s|m|l|xl|xxl)\s*[)\]]/i;
-const SIZE_COMPLEX_RE = /\b(complex|large|big|hard|difficult|major|huge|complicated|extensive)\b/i;
-const SIZE_MEDIUM_RE = /\b(moderate|medium[- ]sized?|mid[- ]sized?)\b/i;
-const SIZE_SIMPLE_RE = /\b(trivial|simple|small|easy|quick|minor|tiny|straightforward)\b/i;
+/**
+ * The priority markers of one line (a title, or `priority: <field value>`). A level marker (a
+ * priority word or P0-P3: P0 critical, P1 high, P2 medium, P3 low) sets the priority; a MoSCoW
+ * marker sets the `moscow` tag, and the priority too when no level marker is present (Must high,
+ * Should medium, Could and Won't low). Null when the line has no marker.
+ */
+export function detectPriority(text: string): PrioritySignal | null {
+  if (!PRIORITY_HINT_RE.test(text)) return null;
+  let level: string | undefined;
+  let moscow: string | undefined;
+  for (const re of PRIORITY_MARKERS) {
+    const g = re.exec(text)?.groups;
+    if (!g) continue;
+    level ??= g.p ?? g.p2;
+    moscow ??= g.m;
+    if (level !== undefined && moscow !== undefined) break;
+  }
+  const tag = moscow === undefined ? null : moscowTag(moscow);
+  if (level !== undefined) return { priority: priorityWord(level), moscow: tag };
+  return tag === null ? null : { priority: MOSCOW_PRIORITY[tag], moscow: tag };
+}
+
+const ROMAN: Record<string, number> = { i: 1, v: 5, x: 10 };
+const ORDINAL_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
+const PHASE_RE =
+  /^[*_\s]*(?:phase|stage|step|milestone|release|iteration|sprint|wave|increment|horizon)\s*[-#]?\s*(\d{1,3}|[ivx]{1,4}|zero|one|two|three|four|five|six|seven|eight|nine|ten)(?=$|[\s:.,;)(+*_—–-])/i;
+const HORIZON_RE = /^[*_\s]*(now|next|later)[*_]*(?=\s*(?:$|[:(—–-]))/i;
+
+function romanValue(s: string): number {
+  let total = 0;
+  for (let i = 0; i < s.length; i++) {
+    const v = ROMAN[s[i]!]!;
+    const next = i + 1 < s.length ? ROMAN[s[i + 1]!]! : 0;
+    total += v < next ? -v : v;
+  }
+  return total;
+}
+
+/**
+ * The ordinal of a title that names a stage of a sequence: `Phase 2: …`, `Step 3`, `Stage III`,
+ * `Milestone 4`, `Sprint one`; `Now` / `Next` / `Later` are 1, 2, 3. Null otherwise.
+ */
+export function detectPhase(title: string): number | null {
+  const m = PHASE_RE.exec(title);
+  if (m) {
+    const w = m[1]!.toLowerCase();
+    if (/^\d/.test(w)) return Number(w);
+    const word = ORDINAL_WORDS.indexOf(w);
+    return word >= 0 ? word : romanValue(w);
+  }
+  const h = HORIZON_RE.exec(title);
+  return h ? ['now', 'next', 'later'].indexOf(h[1]!.toLowerCase()) + 1 : null;
+}
+
+/** Phase order when nothing else says: phase 0 or 1 high, phase 2 medium, later phases low. */
+export function phasePriority(ordinal: number): Priority {
+  return ordinal <= 1 ? 'high' : ordinal === 2 ? 'medium' : 'low';
+}
+
+/*
+ * Size markers: a `Size:` / `Complexity:` field, an upper-case T-shirt tag (`(L)`, `[XL]`), or a
+ * bracketed size word (`(complex)`, `[small]`). Size words in a sentence are prose.
+ */
 const SIZE_WORD: Record<string, SizeClass> = {
   xs: 'simple',
   s: 'simple',
   small: 'simple',
   simple: 'simple',
+  trivial: 'simple',
+  tiny: 'simple',
+  easy: 'simple',
+  low: 'simple',
   m: 'medium',
   medium: 'medium',
+  moderate: 'medium',
   l: 'complex',
-  large: 'complex',
-  complex: 'complex',
   xl: 'complex',
   xxl: 'complex',
+  large: 'complex',
+  big: 'complex',
+  complex: 'complex',
+  hard: 'complex',
+  huge: 'complex',
+  high: 'complex',
 };
+const SIZE_FIELD_RE =
+  /\b(?:size|complexity)[*_]*\s*[:=]\s*[*_]*(xxl|xl|xs|s|m|l|small|simple|trivial|tiny|easy|low|medium|moderate|large|big|complex|hard|huge|high)(?=$|[\s)\].,;*_])/i;
+const TSHIRT_RE = /(?:^|\s)[([]\s*(XXL|XL|XS|S|M|L)\s*[)\]]/;
+const SIZE_TAG_RE = /[([]\s*(small|simple|trivial|tiny|easy|moderate|large|big|complex|hard|huge)\s*[)\]]/i;
 
 export function detectSize(text: string): SizeClass | null {
-  const m = SIZE_EXPLICIT_RE.exec(text) ?? TSHIRT_RE.exec(text);
-  if (m) return SIZE_WORD[m[1]!.toLowerCase()] ?? null;
-  if (SIZE_COMPLEX_RE.test(text)) return 'complex';
-  if (SIZE_MEDIUM_RE.test(text)) return 'medium';
-  if (SIZE_SIMPLE_RE.test(text)) return 'simple';
-  return null;
+  const m = SIZE_FIELD_RE.exec(text) ?? TSHIRT_RE.exec(text) ?? SIZE_TAG_RE.exec(text);
+  return m ? (SIZE_WORD[m[1]!.toLowerCase()] ?? null) : null;
 }
 
-const EST_RE = /\b(?:estimate|effort)\s*[:=]?\s*(\d+(?:\.\d+)?)\s*(d|days?|w|wks?|weeks?|h|hrs?|hours?)?\b/i;
-const EST_PAREN_RE = /[([]\s*(\d+(?:\.\d+)?)\s*(d|days?|w|weeks?|h|hours?)\s*[)\]]/i;
+/*
+ * Estimate markers: an `Estimate:` / `Effort:` / `Story points:` field, a bracketed amount
+ * (`(3d)`, `(2-3 days)`, `[5 pts]`), `~4h`, `3 pts` / `8 SP`, or a trailing `— 5 points` / `- 3d`.
+ * A range counts as its middle. A number and a time word in a sentence ("for 30 days") is prose.
+ */
+const NUM = String.raw`(\d+(?:\.\d+)?)(?:\s*(?:-|–|to)\s*(\d+(?:\.\d+)?))?`;
+const UNIT = String.raw`(hours?|hrs?|h|days?|d|weeks?|wks?|w|months?|mo|story points?|points?|pts?|sp)`;
+/** Story points are converted at one ideal day per point. */
+export const DAYS_PER_POINT = 1;
+const EST_FIELD_RE = new RegExp(
+  String.raw`\b(estimate|effort|story points|points)[*_]*\s*([:=])?\s*[*_]*~?\s*${NUM}\s*${UNIT}?\b`,
+  'i',
+);
+const EST_MARKERS: readonly RegExp[] = [
+  new RegExp(String.raw`[([]\s*~?\s*${NUM}\s*${UNIT}\s*[)\],;]`, 'i'),
+  new RegExp(String.raw`[([][^()[\]]*[,;]\s*~?\s*${NUM}\s*${UNIT}\s*[)\]]`, 'i'),
+  new RegExp(String.raw`(?:^|[\s(])~\s?${NUM}\s*${UNIT}\b`, 'i'),
+  new RegExp(String.raw`\b${NUM}\s*(pts?|sp)\b`, 'i'),
+  new RegExp(String.raw`[-–—:|,]\s*~?${NUM}\s*(points?|story points?|h|d|w)[*_.]*\s*$`, 'i'),
+];
+/** Texts without these cannot hold an estimate marker (a bare number is none). */
+const EST_HINT_RE = /\d\s*(?:[hdwps]|mo)|estimate|effort|points/i;
 
-/** `estimate: 3d`, `effort 2 weeks`, `(4d)`: days, rounded to half days, in [0.5, 365]. */
+function toDays(a: string, b: string | undefined, unit: string): number {
+  const n = b === undefined ? Number(a) : (Number(a) + Number(b)) / 2;
+  const u = unit.toLowerCase();
+  const factor = u.startsWith('h')
+    ? 1 / 8
+    : u.startsWith('w')
+      ? 5
+      : u.startsWith('mo')
+        ? 20
+        : u.startsWith('p') || u.startsWith('s')
+          ? DAYS_PER_POINT
+          : 1;
+  return clampDays(n * factor);
+}
+
+/** Days of the estimate marker in a line, rounded to half days, in [0.5, 365]; null without one. */
 export function detectEstimate(text: string): number | null {
-  const m = EST_RE.exec(text) ?? EST_PAREN_RE.exec(text);
-  if (!m) return null;
-  const unit = (m[2] ?? 'd').toLowerCase();
-  const factor = unit.startsWith('w') ? 5 : unit.startsWith('h') ? 1 / 8 : 1;
-  return clampDays(Number(m[1]) * factor);
+  if (!EST_HINT_RE.test(text)) return null;
+  const f = EST_FIELD_RE.exec(text);
+  // Without `:` a field needs its unit: "effort 2 teams" is prose.
+  if (f && (f[2] !== undefined || f[5] !== undefined)) {
+    return toDays(f[3]!, f[4], f[5] ?? (f[1]!.toLowerCase().includes('point') ? 'points' : 'd'));
+  }
+  for (const re of EST_MARKERS) {
+    const m = re.exec(text);
+    if (m) return toDays(m[1]!, m[2], m[3]!);
+  }
+  return null;
 }
 
 export function clampDays(days: number): number {
@@ -146,11 +272,17 @@ export class AgentMatcher {
     });
   }
 
-  /** The best-scoring agent name, ties going to the earlier one in the configuration. */
-  match(text: string): string | null {
-    if (this.agents.length === 0) return null;
-    const scores = new Array<number>(this.agents.length).fill(0);
-    let any = false;
+  /** A zeroed score per agent, in configuration order. */
+  zero(): number[] {
+    return new Array<number>(this.agents.length).fill(0);
+  }
+
+  /**
+   * Adds `weight` to `into` for every keyword hit in `text`, per agent, and 1 to `also` when given
+   * (one pass serves an item and its parent); returns `into`.
+   */
+  score(text: string, into: number[] = this.zero(), weight = 1, also?: number[]): number[] {
+    if (this.agents.length === 0 || text === '') return into;
     for (const word of text.toLowerCase().split(NON_WORD_RE)) {
       let hit = this.exact.get(word);
       if (hit === undefined && (word.length <= 4 || !this.stems.has(word.slice(0, 4)))) continue;
@@ -158,50 +290,23 @@ export class AgentMatcher {
         hit = this.prefix.get(word.slice(0, n));
       }
       if (hit !== undefined) {
-        scores[hit]!++;
-        any = true;
+        into[hit]! += weight;
+        if (also) also[hit]!++;
       }
     }
-    if (!any) return null;
-    let best = 0;
-    for (let i = 1; i < scores.length; i++) if (scores[i]! > scores[best]!) best = i;
-    return this.agents[best]![0];
+    return into;
+  }
+
+  /** The best-scoring agent name, ties going to the earlier one in the configuration; null at 0. */
+  best(scores: readonly number[]): string | null {
+    let best = -1;
+    for (let i = 0; i < scores.length; i++) if (scores[i]! > (best < 0 ? 0 : scores[best]!)) best = i;
+    return best < 0 ? null : this.agents[best]![0];
+  }
+
+  match(text: string): string | null {
+    return this.best(this.score(text));
   }
 }
 
-export interface DependencyPhrase {
-  targets: string[];
-  /** `depends on` / `blocked by` (true) are meant as links; `requires` / `after` often are not. */
-  strong: boolean;
-}
-
-const DEP_RE = /\b(depends on|dependent on|blocked by|requires|after)\b[\s:]+([^.;)\]\n]+)/gi;
-const TARGET_SPLIT_RE = /\s*(?:,|\band\b|&)\s*/i;
-const MD_LINK_RE = /\[([^\]]*)\]\([^)]*\)/g;
-const TARGET_TRIM_RE = /^(?:the|an?)\s+|\s+(?:feature|task|epic|section|item|story|work)$/gi;
-
-export function detectDependencies(text: string): DependencyPhrase[] {
-  if (!DEP_HINT_RE.test(text)) return [];
-  const out: DependencyPhrase[] = [];
-  for (const m of text.replace(MD_LINK_RE, '$1').matchAll(DEP_RE)) {
-    const targets = m[2]!
-      .split(TARGET_SPLIT_RE)
-      .map((t) =>
-        t
-          .replace(/[*_`"'“”]/g, '')
-          .trim()
-          .replace(TARGET_TRIM_RE, '')
-          .trim(),
-      )
-      .filter((t) => t.length >= 2);
-    if (targets.length > 0) out.push({ targets, strong: !/^(requires|after)$/i.test(m[1]!) });
-  }
-  return out;
-}
-
-const DEP_HINT_RE = /depend|blocked|requires|after/i;
-
-/** The text without its dependency phrases (their targets' words say nothing about this item). */
-export function stripDependencies(text: string): string {
-  return DEP_HINT_RE.test(text) ? text.replace(DEP_RE, ' ') : text;
-}
+export { detectDependencies, stripDependencies, type DependencyPhrase } from './dependencies.js';
