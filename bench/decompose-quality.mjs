@@ -157,7 +157,11 @@ function evaluate(specFile, golden) {
   const epicsFound = golden.epics.filter((e) => epics.some((x) => sectionOf(x).split(' > ').at(-1) === e));
 
   const range = (name) => heads.find((h) => h.text === name);
-  const inRange = (item, h) => h && item.source.startLine >= h.line && item.source.startLine <= h.end;
+  const inRange = (item, h) => {
+    if (!h) return false;
+    const s = sectionOf(item);
+    return s === h.path || s.startsWith(`${h.path} > `);
+  };
   const depsFound = golden.dependencies.filter((d) => {
     const from = range(d.from);
     const to = range(d.to);

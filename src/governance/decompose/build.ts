@@ -16,6 +16,9 @@ interface NonWork {
   level: number;
   kind: NonWorkKind;
   target: Node | null;
+  /** 0-based heading line, and the questions met under it (open-questions sections). */
+  line: number;
+  questions: number;
 }
 
 /** A code block cut into tasks (an endpoint, a table, an interface, a rule each). */
@@ -82,7 +85,7 @@ export class TreeBuilder {
     this.roles = { titleLine: sections.titleLine, titleText: sections.titleText, epicLevel };
     if (sections.titleLine >= 0) {
       this.preamble = true;
-      this.nonWork = { level: 0, kind: 'context', target: null };
+      this.nonWork = { level: 0, kind: 'context', target: null, line: sections.titleLine, questions: 0 };
     }
   }
 
@@ -94,6 +97,7 @@ export class TreeBuilder {
       this.line(i, l);
       this.prevBlank = l.kind === 'blank' || l.kind === 'rule';
     }
+    this.endNonWork();
     if (this.pending.length > 0) this.ensureEpic(this.pending[0]!.i);
     this.closeEpic();
     if (this.scan.unclosedFence >= 0) {
@@ -131,10 +135,10 @@ export class TreeBuilder {
   private heading(i: number, l: ScannedLine): void {
     this.closeTask();
     if (this.ac?.level === 0) this.ac = null;
-    if (this.nonWork && l.level <= this.nonWork.level) this.nonWork = null;
+    if (this.nonWork && l.level <= this.nonWork.level) this.endNonWork();
     if (this.preamble && i > this.roles.titleLine) {
       this.preamble = false;
-      this.nonWork = null;
+      this.endNonWork();
     }
     // A heading inside a non-work section is part of its text.
     if (this.nonWork) return this.nonWorkLine(i, l);
@@ -150,6 +154,8 @@ export class TreeBuilder {
         level: l.level,
         kind: this.sections.kind.get(i) ?? 'context',
         target: this.nonWorkTarget(l.level),
+        line: i,
+        questions: 0,
       };
       return this.nonWorkLine(i, l);
     }
@@ -188,8 +194,23 @@ export class TreeBuilder {
     return null;
   }
 
+  /** Open questions are kept in the item's description and flagged, so they are answered. */
+  private endNonWork(): void {
+    const nw = this.nonWork;
+    this.nonWork = null;
+    if (!nw || nw.questions === 0) return;
+    const heading = this.scan.lines[nw.line]!.text;
+    this.warn(
+      'SPEC.OPEN_QUESTIONS',
+      `${nw.questions} open question(s) under "${heading}": kept in the description; answer them before the work they concern starts.`,
+      nw.line,
+    );
+  }
+
   private nonWorkLine(i: number, l: ScannedLine): void {
     const nw = this.nonWork!;
+    if (nw.kind === 'questions' && (l.kind === 'list' || (l.kind === 'text' && this.prevBlank)))
+      nw.questions++;
     const raw = this.scan.raw[i]!;
     // Success metrics and KPIs are the item's acceptance criteria; the rest is its description.
     const ac =

@@ -43,6 +43,8 @@ export const PLAN_WARNING_CODES = [
   'DEPENDENCY.HIERARCHY',
   'TEXT.TRUNCATED',
   'FENCE.UNCLOSED',
+  /** An open-questions section: its questions are in the description, to be answered. */
+  'SPEC.OPEN_QUESTIONS',
   /** A model was asked but its plan not used; this is the rule-based plan (model-plan.ts). */
   'MODEL.FALLBACK',
   /** The model's plan was corrected by the rules: a task from a non-work section, a junk title. */

@@ -164,6 +164,24 @@ export async function planSteps(
       (i) => i.sourceRef?.startsWith(`${origin}:`) && !inPlan.has(i.sourceRef.slice(origin.length + 1)),
     );
   const claimed = new Set<string>();
+  // The parts of a split feature (`X (part n)`) renamed together pair part by part, in order, when
+  // as many parts were left behind under the same epic as the plan now has.
+  const freshParts = new Map<string | null, string[]>();
+  for (const p of plan.items) {
+    if (p.type === 'feature' && p.labels.includes('spec:split') && !existing.has(refOf(p.id))) {
+      freshParts.set(p.parentId, [...(freshParts.get(p.parentId) ?? []), p.id]);
+    }
+  }
+  const splitPart = async (p: SpecPlan['items'][number], parentId: string | null) => {
+    const parts = p.type === 'feature' ? freshParts.get(p.parentId) : undefined;
+    if (!parts || parts.length < 2) return undefined;
+    const left = (await orphansOf(parentId))
+      .filter((i) => i.type === 'feature' && i.labels.includes('spec:split'))
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    if (left.length !== parts.length) return undefined;
+    const found = left[parts.indexOf(p.id)];
+    return found && !claimed.has(found.id) ? found : undefined;
+  };
 
   for (const p of plan.items) {
     const ref = refOf(p.id);
@@ -177,7 +195,8 @@ export async function planSteps(
       );
       before =
         candidates.find((i) => i.title === fields.title) ??
-        (candidates.length === 1 && fresh.get(p.parentId) === 1 ? candidates[0] : undefined);
+        (candidates.length === 1 && fresh.get(p.parentId) === 1 ? candidates[0] : undefined) ??
+        (await splitPart(p, parent?.id ?? null));
       if (before) {
         claimed.add(before.id);
         existing.set(ref, before);

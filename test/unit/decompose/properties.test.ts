@@ -276,8 +276,9 @@ describe('diffPlans', () => {
       p('## E\n### F\n- alpha\n- beta (after alpha)\n'),
     );
     expect(d.linksAdded).toHaveLength(1);
-    // A trailing `(…)` tag is not part of the id: the same task, changed.
-    expect(d.changed.map((c) => c.fields)).toEqual([['title']]);
+    // A trailing `(…)` tag is not part of the id: the same task, changed (its actionable title, and
+    // the source text its description keeps).
+    expect(d.changed.map((c) => c.fields)).toEqual([['title', 'description']]);
     expect(d.linksRemoved).toHaveLength(0);
   });
 });

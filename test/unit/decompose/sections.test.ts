@@ -120,6 +120,15 @@ describe('non-work sections', () => {
     expect(holder(p, lineOf(spec, 'Public links'))!.title).toBe('Sharing');
   });
 
+  it('flags open questions once per section', () => {
+    expect(p.warnings.filter((w) => w.code === 'SPEC.OPEN_QUESTIONS')).toEqual([
+      expect.objectContaining({
+        line: lineOf(spec, '## Open questions'),
+        message: expect.stringMatching(/^1 open question/),
+      }),
+    ]);
+  });
+
   it('makes success metrics acceptance criteria', () => {
     const epic = p.items.find((i) => i.type === 'epic')!;
     expect(epic.acceptanceCriteria).toContain('40% of lists shared within a week');
