@@ -20,6 +20,13 @@ export const GITHUB_API_VERSION = '2022-11-28';
  * a request landing on the window's edge is refused; 770 ms (78 a minute) stays under it.
  */
 export const WRITE_INTERVAL_MS = 770;
+/**
+ * GitHub also allows 500 content-creating requests an hour. The pacer keeps under 490 in any hour,
+ * the hour scaled like the interval (a client paced faster than GitHub, against the emulator, also
+ * has a shorter hour); a client with no interval has no hourly pacing either.
+ */
+export const WRITES_PER_HOUR = 490;
+const HOUR_MS = 3_600_000;
 
 /** How long a request may go unanswered before it is abandoned. */
 export const REQUEST_TIMEOUT_MS = 30_000;
@@ -53,6 +60,8 @@ export interface GitHubClientOptions {
   backoffUnitMs?: number;
   /** Minimum time between content-creating requests of this client (default WRITE_INTERVAL_MS). */
   writeIntervalMs?: number;
+  /** Content-creating requests allowed in any (scaled) hour (default WRITES_PER_HOUR). */
+  writesPerHour?: number;
   /** A request GitHub has not answered within this many ms is abandoned (default 30 s): its outcome is unknown. */
   timeoutMs?: number;
   /** Where Octokit's own messages go (default: console.warn/error, i.e. stderr; debug and info dropped). */
@@ -112,6 +121,8 @@ export function createOctokit(opts: GitHubClientOptions): GitHubClient {
       fetch: pacedFetch(
         timedFetch(opts.fetch ?? globalThis.fetch, opts.timeoutMs ?? REQUEST_TIMEOUT_MS),
         opts.writeIntervalMs ?? WRITE_INTERVAL_MS,
+        opts.writesPerHour ?? WRITES_PER_HOUR,
+        opts.log,
       ),
     },
     ...(opts.log && { log: opts.log }),
@@ -146,17 +157,44 @@ export function createOctokit(opts: GitHubClientOptions): GitHubClient {
 }
 
 /**
- * `fetch` with content-creating requests started at least `intervalMs` apart, one at a time, at the
- * last step before the network: every attempt GitHub sees is paced, retries included.
+ * `fetch` with content-creating requests started at least `intervalMs` apart, one at a time, and
+ * never more than WRITES_PER_HOUR of them in any (scaled) hour, at the last step before the
+ * network: every attempt GitHub sees is paced, retries included. A wait for the hourly window is
+ * logged with how long it lasts.
  */
-function pacedFetch(fetch: typeof globalThis.fetch, intervalMs: number): typeof globalThis.fetch {
+function pacedFetch(
+  fetch: typeof globalThis.fetch,
+  intervalMs: number,
+  perHour: number,
+  log?: { info: (message: string) => void },
+): typeof globalThis.fetch {
   const pace = new Bottleneck({ maxConcurrent: 1, minTime: intervalMs });
+  const hourMs = intervalMs > 0 ? (HOUR_MS * intervalMs) / WRITE_INTERVAL_MS : 0;
+  const sent: number[] = [];
+  const hourly = async () => {
+    if (hourMs === 0) return;
+    while (sent.length > 0 && sent[0]! <= Date.now() - hourMs) sent.shift();
+    if (sent.length >= perHour) {
+      const waitMs = sent[sent.length - perHour]! + hourMs - Date.now();
+      if (waitMs > 0) {
+        log?.info(
+          `GitHub allows ${perHour} writes an hour: waiting ${Math.ceil(waitMs / 1000)} s before the next one`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+      }
+    }
+    sent.push(Date.now());
+    if (sent.length > perHour) sent.shift();
+  };
   return (input, init) => {
     const method = init?.method ?? 'GET';
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const path = new URL(url, 'http://github.invalid').pathname;
     if (!isContentCreating(method, path, jsonBody(init?.body))) return fetch(input, init);
-    return pace.schedule(() => fetch(input, init));
+    return pace.schedule(async () => {
+      await hourly();
+      return fetch(input, init);
+    });
   };
 }
 

@@ -7,7 +7,12 @@ import { createVerify, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { isDomainError } from '../../src/governance/errors.js';
 import { fromGitHubError } from '../../src/github/errors.js';
-import { createOctokit, GITHUB_API_VERSION, isSafeToRepeat } from '../../src/github/octokit.js';
+import {
+  createOctokit,
+  GITHUB_API_VERSION,
+  isSafeToRepeat,
+  WRITE_INTERVAL_MS,
+} from '../../src/github/octokit.js';
 
 interface Seen {
   method: string;
@@ -242,5 +247,19 @@ describe('pacing of content-creating requests', () => {
     // The six reads went out together, not one interval apart.
     const reads = sent(false);
     expect(Math.max(...reads) - Math.min(...reads)).toBeLessThan(500);
+  });
+
+  it('keeps under the hourly limit: a write past it waits until the oldest leaves the (scaled) hour', async () => {
+    const { fetch, seen } = fakeFetch(() => ({ status: 201, body: { number: 1 } }));
+    // An interval of 1/10,000 of GitHub's makes the hour 360 ms; three writes are allowed in it.
+    const interval = WRITE_INTERVAL_MS / 10_000;
+    const hour = 3_600_000 / 10_000;
+    const o = client(fetch, { writeIntervalMs: interval, writesPerHour: 3 });
+    await Promise.all([1, 2, 3, 4, 5].map(() => o.rest.issues.create({ owner: 'a', repo: 'b', title: 'T' })));
+    const at = seen.map((x) => x.at).sort((x, y) => x - y);
+    expect(at[2]! - at[0]!).toBeLessThan(hour / 2);
+    // The fourth waits for the first to be an hour old, the fifth for the second.
+    expect(at[3]! - at[0]!).toBeGreaterThanOrEqual(hour - 5);
+    expect(at[4]! - at[1]!).toBeGreaterThanOrEqual(hour - 5);
   });
 });

@@ -8,6 +8,7 @@ import type { ResolvedOptions } from './options.js';
 import { isRequirementLine, type ScanResult, type ScannedLine } from './scan.js';
 import type { NonWorkKind, SectionPlan } from './sections.js';
 import { AC_LEAD_RE, detectDependencies, META_RE } from './signals.js';
+import { normalizeTitle } from './ids.js';
 import { isAcHeading, node, type Node } from './tree.js';
 import type { PlanWarning } from './types.js';
 
@@ -107,7 +108,37 @@ export class TreeBuilder {
         this.scan.unclosedFence,
       );
     }
+    this.dropRestatedTasks();
     return this.epics;
+  }
+
+  /**
+   * A task stated again word for word in a later section (a summary or allocation section that
+   * repeats the work) is kept once: the later statement joins its section's description, and the
+   * task cites it. Only tasks of five words or more: short ones ("Write tests") may well recur.
+   */
+  private dropRestatedTasks(): void {
+    const first = new Map<string, Node>();
+    for (const e of this.epics) {
+      for (const f of e.children) {
+        for (const t of [...f.children]) {
+          const key = normalizeTitle(t.title);
+          if (key.split(' ').length < 5) continue;
+          const kept = first.get(key);
+          if (!kept) {
+            first.set(key, t);
+            continue;
+          }
+          f.children.splice(f.children.indexOf(t), 1);
+          if (f.own.length > 0) f.own.push('');
+          const text =
+            this.scan.lines[t.start]?.kind === 'list' ? [this.scan.raw[t.start]!, ...t.own] : t.own;
+          f.own.push(`${text[0] ?? t.title} (stated before, at line ${kept.start + 1})`, ...text.slice(1));
+          f.contentLines++;
+          kept.own.push('', `Also stated at line ${t.start + 1}.`);
+        }
+      }
+    }
   }
 
   private line(i: number, l: ScannedLine): void {

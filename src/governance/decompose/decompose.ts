@@ -3,30 +3,33 @@
  * Pure: no I/O, no clock (`options.now` dates the milestones), same input -> same output.
  *
  * Structure
- * - Headings (ATX or setext; never inside code fences): the shallowest level present is epics, the
- *   next features; deeper headings are sub-sections folded into their feature's description (list
- *   items under them are still the feature's tasks). A lone first H1 above two or more
- *   further levels is the document title and no item; over a single level it is the one epic.
+ * - Sections (sections.ts): those that hold no work (context, success criteria, open questions,
+ *   risks) give no items; their text goes to the item they belong to (before the first epic, to it),
+ *   criteria to its acceptance criteria, open questions flagged (SPEC.OPEN_QUESTIONS). A container
+ *   section (requirements, implementation plan, roadmap...) holds the epics; other top sections are
+ *   epics, their sub-sections features, deeper headings folded into their feature. A lone first H1
+ *   over deeper sections is the document title and no item.
  * - List items (bullets, numbers, `[ ]`/`[x]` checkboxes) are tasks of the current feature; nested
- *   items, indented or lazily continued lines and indented code are the task's description.
- * - Tasks with no feature heading above them (an epic's intro, or a spec with no headings) go to a
- *   synthetic feature named after the epic; text before the first epic goes to a synthetic epic
- *   named after the document title or `Specification`. An epic with text but no features gets one
- *   synthetic feature holding that text. A heading with no content is left out (`ITEM.EMPTY`), so
- *   no epic is without features and no feature is without tasks or text.
- * - `Acceptance criteria` / `Success criteria` / `Definition of done`, as a heading or as a
- *   `Label:` line (the rest of the line and the list after it), attach to the enclosing item: a
- *   heading deeper than the open feature to that feature, else to the epic; a sub-list under a task
- *   to that task. They are listed in `acceptanceCriteria` and as the description's last section.
- * - A feature over `maxTasksPerFeature` continues in `Title (part 2)`, `(part 3)`… with the same
- *   parent (`FEATURE.SPLIT`), or with `oversizedFeatures: 'flag'` stays whole (`FEATURE.OVERSIZED`).
- *   An epic over `maxFeaturesPerEpic` is flagged (`EPIC.OVERSIZED`).
- * Signals (signals.ts): priority from explicit words, P0-P3, critical words, then MoSCoW, else the
- * parent's; size words or the nested list length pick the estimate class (a task's point in the
- * range grows with its sub-items; a feature sums its tasks, an epic its features); capability
- * keywords pick the agent; epics get `milestoneTemplate` for the quarter of `now`, or of a `Q3 2025`
- * in their title or `Target:`/`Milestone:` line (a non-quarter `Milestone:` is used as is).
- * Dependency phrases (`depends on`, `blocked by`, `requires`, `after`) become links (links.ts).
+ *   items, indented or lazily continued lines and indented code are the task's description; a
+ *   story's `Acceptance:`/`Benefit:` siblings attach to it. Structure is work too (structure.ts):
+ *   a code block of endpoints, DDL, interfaces, rules or services gives a task per unit, a table row
+ *   naming an endpoint a task; a prose section gives a task per paragraph, and a feature with work
+ *   but no task one task named after its heading.
+ * - Tasks with no feature heading above them go to a synthetic feature named after the epic; an
+ *   epic with text but no features gets one synthetic feature. A heading with no content is left
+ *   out (`ITEM.EMPTY`).
+ * - `Acceptance criteria` / `Success criteria` / `Definition of done`, as a heading (its sub-headings
+ *   included) or as a `Label:` line, attach to the enclosing item and are listed in
+ *   `acceptanceCriteria` and as the description's last section.
+ * - A feature over `maxTasksPerFeature` continues in `Title (part 2)`, `(part 3)`… (`FEATURE.SPLIT`),
+ *   or with `oversizedFeatures: 'flag'` stays whole (`FEATURE.OVERSIZED`). An epic over
+ *   `maxFeaturesPerEpic` is flagged (`EPIC.OVERSIZED`). Features named by a generic label carry
+ *   their epic's title.
+ * Signals (signals.ts): priority from MoSCoW buckets and markers, P0-P3 tokens, `Priority:` lines and
+ * phase order, else the parent's; estimates from explicit markers or the amount of work; agents from
+ * a feature's whole text; epics get `milestoneTemplate` for the quarter of `now`, or of a `Q3 2025`
+ * in their title or `Target:`/`Milestone:` line. Task titles are made actionable (titles.ts).
+ * Dependency phrases and ordered Phase/Step sections become links (dependencies.ts, links.ts).
  * Ids (ids.ts) hash the type, the normalized heading path and the own title, never line numbers.
  * Coverage (coverage.ts): every requirement line (non-blank, not a heading, fence delimiter or
  * decoration; fenced code counts) lies in exactly one item's own part of its source range.

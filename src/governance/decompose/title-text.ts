@@ -25,7 +25,7 @@ const STRIKE_RE = /~~(?=\S)(.+?)(?<=\S)~~/g;
 const SENTENCE_END_RE = /([.!?])\s+(?=[\p{Lu}\p{N}"'`(])/gu;
 export const TRAILING_PUNCT_RE = /[\s.:;,\-–—({[=]+$/;
 
-export function stripMarkup(s: string): string {
+function stripMarkup(s: string): string {
   return s
     .replace(IMAGE_LINK_RE, '$1')
     .replace(AUTOLINK_RE, '$1')

@@ -20,8 +20,11 @@
  * - a noun phrase headed by an action noun turns it back into its verb (`Database Setup` ->
  *   `Set up database`, `Payment of deposits` -> `Pay deposits`), when compromise knows the verb.
  * - any other noun phrase gets a lead verb: `Meet` when it states a figure (a number with a unit,
- *   a percentage, an amount or a bound), else `Implement`. Text with no noun is left as it is.
- * Pure and deterministic; results are memoized per distinct input in a bounded map.
+ *   a percentage, an amount or a bound), else `Implement`.
+ * Left as they are (cleaned only): placeholders (`a`, `t1`), text with neither noun nor verb, and
+ * text mostly in another script than Latin (compromise reads English). An id (`FR-001:`, `R1.`)
+ * moves to a `(FR-001)` suffix. Pure and deterministic; results are memoized per distinct input
+ * in a bounded map, and the first-word reading per first two words.
  */
 import nlp from 'compromise';
 import {

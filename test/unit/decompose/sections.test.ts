@@ -269,3 +269,15 @@ describe('user stories and criteria', () => {
     expect(of(plan(spec), 'feature')).toEqual(['Must have (Accounts)', 'Must have (Matchmaking)']);
   });
 });
+
+describe('restated work', () => {
+  it('keeps a task stated twice once, citing the second statement', () => {
+    const spec =
+      '## Build\n\n### Platform\n\n- Set up the shared database cluster for all clinics\n- Add login\n\n### Staffing\n\n- Set up the shared database cluster for all clinics\n';
+    const p = plan(spec);
+    const same = tasks(p).filter((t) => /database cluster/i.test(t.title));
+    expect(same).toHaveLength(1);
+    expect(same[0]!.description).toContain(`Also stated at line ${lineOf(spec, '### Staffing') + 2}`);
+    covered(spec, p);
+  });
+});
