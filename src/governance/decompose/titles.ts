@@ -56,10 +56,23 @@ const LEXICON = (nlp.world() as { model: { one: { lexicon: Record<string, string
 
 // --- compromise --------------------------------------------------------------------------------
 
+/** The tagging steps of compromise's default pipeline: its chunks, ids and index are not needed here. */
+const TAGGING = [
+  'contractions',
+  'alias',
+  'machine',
+  'index',
+  'lexicon',
+  'preTagger',
+  'contractionTwo',
+  'postTagger',
+];
+
 /** compromise's tagged terms, read from its document (its `json()` costs as much again). */
 function terms(s: string): Term[] {
   const out: Term[] = [];
-  for (const sentence of (nlp(s) as unknown as { docs: Term[][] }).docs) out.push(...sentence);
+  const doc = nlp.tokenize(s).compute(TAGGING);
+  for (const sentence of (doc as unknown as { docs: Term[][] }).docs) out.push(...sentence);
   return out;
 }
 
@@ -124,14 +137,33 @@ function imperative(s: string): string | null {
   if (s.includes(':') || !['Noun', 'Determiner', 'Adjective', 'Acronym'].some((tag) => has(ts[0], tag)))
     return null;
   if (ts.some(isFinite)) return null;
-  const inf = nlp(first.toLowerCase()).verbs().toInfinitive().text();
+  const inf = infinitive(first.toLowerCase());
   return inf === '' || inf === first.toLowerCase() ? null : upperFirst(inf) + s.slice(first.length);
 }
 
+/** Word-level answers of compromise, kept: a spec repeats its verbs. */
+const wordMemo = new Map<string, string>();
+function byWord(kind: string, word: string, fn: () => string): string {
+  const key = `${kind}\u0000${word}`;
+  let v = wordMemo.get(key);
+  if (v === undefined) {
+    v = fn();
+    if (wordMemo.size >= MEMO_SIZE) wordMemo.clear();
+    wordMemo.set(key, v);
+  }
+  return v;
+}
+
+/** compromise's infinitive of a verb form (`adding` -> `add`). */
+const infinitive = (word: string): string =>
+  byWord('inf', word, () => nlp(word).verbs().toInfinitive().text());
+
 /** compromise's present-tense form for a singular subject (`reject` -> `rejects`, `be` -> `is`). */
 function thirdPerson(verb: string): string {
-  const forms = nlp(verb).verbs().conjugate()[0] as { PresentTense?: string } | undefined;
-  return forms?.PresentTense ?? verb;
+  return byWord('3rd', verb, () => {
+    const forms = nlp(verb).verbs().conjugate()[0] as { PresentTense?: string } | undefined;
+    return forms?.PresentTense ?? verb;
+  });
 }
 
 // --- shapes ------------------------------------------------------------------------------------
