@@ -156,6 +156,7 @@ const CONTEXT_NAMES = new RegExp(
       'priorit(?:y table|y matrix|ies|ization)',
       'dependencies',
       'resource allocation',
+      '(?:release|launch) (?:plan|schedule)',
       'team(?: and roles)?',
       'timeline',
     ].join('|') +

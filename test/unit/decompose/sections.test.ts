@@ -54,6 +54,7 @@ describe('section names', () => {
     ['Open questions', 'questions'],
     ['Unresolved questions', 'questions'],
     ['Risks & mitigations', 'risks'],
+    ['Release plan', 'context'],
     ['Payments', null],
     ['Phase 1: Foundations', null],
     ['Background and motivation', 'context'],
