@@ -41,6 +41,7 @@ import type { Node } from './tree.js';
 import { resolveLinks } from './links.js';
 import { resolveOptions, type DecomposeOptions } from './options.js';
 import { PlanAssembler } from './plan.js';
+import { FAST_TITLES_BYTES } from './titles.js';
 import { scanLines } from './scan.js';
 import { LIMITS } from '../model/work-item.js';
 import type { PlanItem, PlanLink, PlanStats, PlanWarning, SpecPlan } from './types.js';
@@ -55,7 +56,7 @@ export function decomposeSpec(text: string, options: DecomposeOptions): SpecPlan
     throw emptySpec('The spec has headings or decorations but no requirement text.');
   }
   const warnings = builder.warnings;
-  const assembler = new PlanAssembler(opts, warnings);
+  const assembler = new PlanAssembler(opts, warnings, bytes > FAST_TITLES_BYTES);
   const nodes: Node[] = [];
   for (const e of epics) {
     assembler.addEpic(e);

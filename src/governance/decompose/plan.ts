@@ -132,6 +132,8 @@ export class PlanAssembler {
   constructor(
     private readonly opts: ResolvedOptions,
     private readonly warnings: PlanWarning[],
+    /** Titles by the fast rules (a large spec: see FAST_TITLES_BYTES). */
+    private readonly fastTitles = false,
   ) {
     this.agents = new AgentMatcher(opts.agents);
   }
@@ -212,7 +214,7 @@ export class PlanAssembler {
     if (p?.moscow) labels.push(`moscow:${p.moscow}`);
     if (n.synthetic) labels.push('spec:synthetic');
     // Tasks get an actionable title; ids and links keep deriving from the source text (normOf).
-    const title = truncate(n.type === 'task' ? actionTitle(n.title) : n.title, LIMITS.title);
+    const title = truncate(n.type === 'task' ? actionTitle(n.title, this.fastTitles) : n.title, LIMITS.title);
     const own = n.type === 'task' && title !== n.title ? [n.title, '', ...n.own] : n.own;
     let description = trimBlank(own);
     if (n.ac.length > 0) {

@@ -2,7 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decomposeSpec } from '../../../src/governance/decompose/index.js';
-import { actionTitle, MAX_TITLE, startsWithVerb } from '../../../src/governance/decompose/titles.js';
+import {
+  actionTitle,
+  FAST_TITLES_BYTES,
+  MAX_TITLE,
+  startsWithVerb,
+} from '../../../src/governance/decompose/titles.js';
 
 describe('actionTitle', () => {
   it.each([
@@ -113,9 +118,14 @@ describe('actionTitle', () => {
 
   it('gives the same title for the same text, whatever was asked before', () => {
     const texts = ['Rate Limits', 'POST /v1/orders', 'As a cook I want to save recipes', 'Error handling'];
-    const first = texts.map(actionTitle);
+    const first = texts.map((t) => actionTitle(t));
     for (let i = 0; i < 50; i++) actionTitle(`Noise item ${i} setup`);
-    expect([...texts].reverse().map(actionTitle).reverse()).toEqual(first);
+    expect(
+      [...texts]
+        .reverse()
+        .map((t) => actionTitle(t))
+        .reverse(),
+    ).toEqual(first);
   });
 
   it('keeps titles within the limit, cut at a word', () => {
@@ -158,5 +168,34 @@ describe('task titles of the spec corpus', () => {
   it('carry no markup, status mark, checkbox or trailing colon', () => {
     const bad = titles.filter((t) => /\*\*|`|^\[[ xX]\]|[✅❌🚧⏳🔄]|:$/u.test(t));
     expect(bad).toEqual([]);
+  });
+});
+
+describe('titles of a large spec', () => {
+  it('uses the fast rules over FAST_TITLES_BYTES: verb first, source kept, ids as the full rules give', () => {
+    const section = (k: number) =>
+      `## Area ${k}\n\n### Part ${k}\n\n- Database infrastructure setup for area ${k}\n- Export the area ${k} report as CSV\n- **Rate limits** for area ${k}\n`;
+    const small = Array.from({ length: 3 }, (_, k) => section(k)).join('\n');
+    let large = small;
+    for (let k = 3; Buffer.byteLength(large) <= FAST_TITLES_BYTES; k++) large += `\n${section(k)}`;
+    const tasksOf = (text: string) =>
+      decomposeSpec(text, { now: '2027-01-10' }).items.filter((i) => i.type === 'task');
+    const full = tasksOf(small);
+    const fast = tasksOf(large).slice(0, full.length);
+    expect(fast.map((t) => t.id)).toEqual(full.map((t) => t.id));
+    expect(fast.map((t) => t.title)).toEqual([
+      'Implement database infrastructure setup for area 0',
+      'Export the area 0 report as CSV',
+      'Rate limits for area 0',
+      'Implement database infrastructure setup for area 1',
+      'Export the area 1 report as CSV',
+      'Rate limits for area 1',
+      'Implement database infrastructure setup for area 2',
+      'Export the area 2 report as CSV',
+      'Rate limits for area 2',
+    ]);
+    // The full rules read the sentence: the setup becomes "Set up ...".
+    expect(full[0]!.title).toMatch(/^Set up database infrastructure/);
+    expect(fast[0]!.description).toContain('Database infrastructure setup for area 0');
   });
 });
