@@ -36,6 +36,14 @@ function firstSentence(text: string): string {
   return (m ? m[1]! : text).trim();
 }
 
+/** A list item that only states what its section depends on. */
+const DEPENDENCY_ITEM_RE =
+  /^[*_]{0,2}\s*(?:depends on|dependent on|blocked by|requires|builds on|prerequisites?|dependencies)\b\s*[*_]{0,2}\s*:?\s*/i;
+
+/** A list item labelled as no work (`- Out of scope: ...`, `- Non-goal: ...`, `- Future: ...`). */
+const NON_WORK_ITEM_RE =
+  /^[*_]{0,2}\s*(?:out of scope|not in scope|non-?goals?|won'?t (?:do|have)|future(?: work)?|later|open question|question|note)\s*[*_]{0,2}\s*:/i;
+
 const STORY_PART_RE =
   /^[*_]{0,2}\s*(acceptance(?: criteria)?|benefits?|so that|value|rationale|why|notes?|details?|definition of done)\s*[*_]{0,2}\s*:/i;
 
@@ -357,6 +365,10 @@ export class TreeBuilder {
     }
     const lead = AC_LEAD_RE.exec(l.text);
     if (lead) return this.leadIn(i, l.indent, lead[1] ?? '');
+    // `- Depends on X`: a statement about the section, not work of its own.
+    if (DEPENDENCY_ITEM_RE.test(l.text) || NON_WORK_ITEM_RE.test(l.text)) {
+      return this.toOwn(i, this.container(i), true);
+    }
     this.openTask(i, l);
   }
 

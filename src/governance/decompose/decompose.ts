@@ -96,7 +96,9 @@ function disambiguateTitles(items: PlanItem[]): void {
   for (const it of items) {
     if (it.type === 'task') continue;
     const parent = it.parentId === null ? undefined : byId.get(it.parentId);
-    if (it.type === 'feature' && parent && GENERIC_RE.test(it.title.replace(/\s*\(part \d+\)$/, '').trim())) {
+    const bare = it.title.replace(/\s*\(part \d+\)$/, '').trim();
+    // A feature named after its own epic (the one an epic without features gets) needs no more.
+    if (it.type === 'feature' && parent && bare !== parent.title && GENERIC_RE.test(bare)) {
       it.title = `${it.title} (${parent.title})`.slice(0, LIMITS.title);
       continue;
     }

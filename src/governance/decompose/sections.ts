@@ -56,7 +56,7 @@ export function headingName(text: string): string {
 }
 
 const CRITERIA_RE =
-  /^(?:success (?:metrics|criteria|measures)|(?:key )?metrics|kpis?|key (?:performance indicators|results)|okrs?|measurable outcomes|measures of success|exit criteria|definition of done|non-?functional requirements|quality (?:attributes|requirements)|performance (?:requirements|targets|goals)|slos?|service levels?|validation|edge cases)\b/;
+  /^(?:success (?:metrics|criteria|measures)|(?:key )?metrics|kpis?|key (?:performance indicators|results)|okrs?|measurable outcomes|measures of success|exit criteria|definition of done|non-?functional(?: requirements)?|quality (?:attributes|requirements)|performance (?:requirements|targets|goals)|slos?|service levels?|validation|edge cases)\b/;
 const QUESTIONS_RE =
   /^(?:open (?:questions|issues|items)|unresolved (?:questions|issues)|outstanding questions|questions|tbd|to be (?:decided|determined)|clarifications?(?: needed)?)\b/;
 const RISKS_RE = /^(?:risks?|risk (?:register|assessment|analysis)|threats?)\b/;
@@ -152,7 +152,6 @@ const CONTEXT_NAMES = new RegExp(
       'execution flow',
       'project structure',
       'guide-level explanation',
-      'scope',
       'priorit(?:y table|y matrix|ies|ization)',
       'dependencies',
       'resource allocation',

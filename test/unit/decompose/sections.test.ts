@@ -55,6 +55,8 @@ describe('section names', () => {
     ['Unresolved questions', 'questions'],
     ['Risks & mitigations', 'risks'],
     ['Release plan', 'context'],
+    ['2.2 Non-functional', 'criteria'],
+    ['Scope', null],
     ['Payments', null],
     ['Phase 1: Foundations', null],
     ['Background and motivation', 'context'],
@@ -279,6 +281,20 @@ describe('restated work', () => {
     const same = tasks(p).filter((t) => /database cluster/i.test(t.title));
     expect(same).toHaveLength(1);
     expect(same[0]!.description).toContain(`Also stated at line ${lineOf(spec, '### Staffing') + 2}`);
+    covered(spec, p);
+  });
+});
+
+describe('list items that are no work', () => {
+  it('keeps a dependency statement or an out-of-scope note in the description, not as a task', () => {
+    const spec =
+      '## Wallet\n\n### Vault migration\n\n- Write the migration job\n- Depends on Card carousel\n- Out of scope: crypto wallets\n\n### Card carousel\n\n- Show cards in a carousel\n';
+    const p = plan(spec);
+    expect(tasks(p).map((t) => t.title)).toEqual(['Write the migration job', 'Show cards in a carousel']);
+    const vault = p.items.find((i) => i.title === 'Vault migration')!;
+    expect(vault.description).toContain('Out of scope: crypto wallets');
+    const carousel = p.items.find((i) => i.title === 'Card carousel')!;
+    expect(p.links).toEqual([expect.objectContaining({ fromId: vault.id, toId: carousel.id })]);
     covered(spec, p);
   });
 });
