@@ -67,6 +67,10 @@ const ERROR_MEANINGS: Record<ErrorCode, string> = {
     'The item changed since it was read: `expectedVersion` is stale (`details.currentVersion`; `details.lastChange` names the actor and action, and whether it was a roll-up from a child).',
   'AGENT.UNKNOWN':
     "The agent is not one of the agent services of the workspace's effective configuration (`details.agents` lists them; `update_config` adds one).",
+  'AGENT.WIP_LIMIT':
+    'The agent service already has as many open tasks as its `maxConcurrentTasks` (`details.openTasks`, `details.maxConcurrentTasks`).',
+  'AGENT.NONE_AVAILABLE':
+    'No agent service names a capability of the item, or every one that does is at its WIP limit (`details.rule`, `details.candidates`).',
   'HIERARCHY.INVALID_PARENT': 'The parent has the wrong type, or is done while the child would be open.',
   'HIERARCHY.PARENT_REQUIRED': 'A feature needs an epic as parent, a task a feature.',
   'STATUS.INVALID_TRANSITION':

@@ -185,6 +185,24 @@ export const toolCatalog: readonly ToolSpec[] = [
     load: async () => (await import('./github/setup-github-project.js')).setupGitHubProjectTool,
   },
   {
+    name: 'list_agent_services',
+    toolset: 'agents',
+    effect: 'read',
+    load: async () => (await import('./agents/list-agent-services.js')).listAgentServicesTool,
+  },
+  {
+    name: 'assign_item',
+    toolset: 'agents',
+    effect: 'write',
+    load: async () => (await import('./agents/assign-item.js')).assignItemTool,
+  },
+  {
+    name: 'auto_assign',
+    toolset: 'agents',
+    effect: 'write',
+    load: async () => (await import('./agents/auto-assign.js')).autoAssignTool,
+  },
+  {
     name: 'get_job',
     toolset: 'jobs',
     effect: 'read',

@@ -30,6 +30,9 @@ export const ALL_TOOLS = [
   'reconcile_github_sync',
   'import_github_issues',
   'setup_github_project',
+  'list_agent_services',
+  'assign_item',
+  'auto_assign',
   'get_job',
   'list_jobs',
   'cancel_job',
@@ -50,6 +53,7 @@ export const READ_TOOLS = [
   'validate_policy',
   'get_config',
   'plan_github_sync',
+  'list_agent_services',
   'get_job',
   'list_jobs',
 ];

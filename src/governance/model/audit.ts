@@ -26,6 +26,7 @@ export const AUDIT_ACTIONS = [
   'item.status_changed',
   'item.moved',
   'item.rolled_up',
+  'item.assigned',
   'link.created',
   'link.deleted',
   'milestone.created',

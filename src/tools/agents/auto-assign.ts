@@ -1,0 +1,38 @@
+import * as z from 'zod';
+import { autoAssign } from '../../governance/use-cases/assignment.js';
+import { defineTool } from '../../mcp/define-tool.js';
+import * as s from '../schemas.js';
+import { decisionOut } from './agent-out.js';
+
+const LISTED = 200;
+
+export const autoAssignTool = defineTool({
+  name: 'auto_assign',
+  title: 'Auto-assign a feature or epic',
+  description:
+    "Assigns every open, unassigned task under an item (a feature or an epic) by capability and load, counting each assignment against the service's WIP limit as it goes; tasks no service can take stay unassigned with the reason. dryRun (default true) only decides.",
+  toolset: 'agents',
+  effect: 'write',
+  input: z.object({
+    workspace: s.workspace,
+    rootId: s.itemId.describe('The feature or epic'),
+    dryRun: z.boolean().default(true).describe('true: decide and report, assign nothing'),
+  }),
+  output: z.object({
+    dryRun: z.boolean(),
+    assigned: z.number(),
+    unassigned: z.number(),
+    decisions: z.array(decisionOut).describe(`At most ${LISTED}; counts are complete`),
+  }),
+  async handler(input, { deps, caller }) {
+    const { config } = await deps.config.effective(input.workspace);
+    const r = await autoAssign(deps, caller, config, input);
+    return {
+      data: { ...r, decisions: r.decisions.slice(0, LISTED) },
+      summary:
+        `${r.assigned} task(s) ${input.dryRun ? 'would be assigned' : 'assigned'}, ${r.unassigned} left unassigned` +
+        (input.dryRun ? ' (dry run: pass dryRun: false to assign)' : ''),
+      lines: r.decisions.map((d) => `${d.itemId} -> ${d.agent ?? '(nobody)'}: ${d.reason}`),
+    };
+  },
+});
