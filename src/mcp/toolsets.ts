@@ -1,4 +1,13 @@
-export const TOOLSETS = ['items', 'milestones', 'audit', 'specs', 'config', 'github', 'jobs', 'agents'] as const;
+export const TOOLSETS = [
+  'items',
+  'milestones',
+  'audit',
+  'specs',
+  'config',
+  'github',
+  'jobs',
+  'agents',
+] as const;
 export type Toolset = (typeof TOOLSETS)[number];
 
 export const TOOL_EFFECTS = ['read', 'write', 'destructive'] as const;
