@@ -1,4 +1,5 @@
 import type { ResourceDefinition } from '../mcp/define-resource.js';
+import { agentsResource } from './agents.js';
 import { auditLogResource } from './audit-log.js';
 import { configResource } from './config.js';
 import { githubSyncResource } from './github-sync.js';
@@ -13,4 +14,5 @@ export const allResources: readonly ResourceDefinition[] = [
   configResource,
   specResource,
   githubSyncResource,
+  agentsResource,
 ];

@@ -112,6 +112,11 @@ describe('agent services and assignment', () => {
     const records = await c().auditAfter(seq, WS);
     expect(records.map((r) => r.action)).toEqual(['item.assigned', 'item.assigned', 'item.assigned']);
     expect((await c().ok('verify_audit', { workspace: WS })).ok).toBe(true);
+    // The agents resource shows the same load.
+    const res = await c().client.readResource({ uri: `governance://${WS}/agents` });
+    const body = JSON.parse((res.contents[0] as { text: string }).text);
+    const dev = body.services.find((x: { id: string }) => x.id === 'agent:dev');
+    expect(dev).toMatchObject({ openTasks: 2, utilization: 1, available: false });
     // Again: the assigned tasks are no longer candidates, and the services are full.
     expect(await c().ok('auto_assign', { workspace: WS, rootId: t.feature.id, dryRun: false })).toMatchObject(
       {

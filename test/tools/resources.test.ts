@@ -40,7 +40,7 @@ describe('resources', () => {
     await c().ok('create_item', { workspace: 'other/site', type: 'epic', title: 'Site' });
   });
 
-  it('lists the six templates', async () => {
+  it('lists the seven templates', async () => {
     const { resourceTemplates } = await c().client.listResourceTemplates();
     expect(resourceTemplates.map((t) => [t.name, t.uriTemplate, t.mimeType])).toEqual([
       ['hierarchy-tree', 'governance://{owner}/{repo}/tree', 'application/json'],
@@ -49,6 +49,7 @@ describe('resources', () => {
       ['config', 'governance://{owner}/{repo}/config', 'application/json'],
       ['spec', 'governance://{owner}/{repo}/specs/{specId}', 'application/json'],
       ['github-sync', 'governance://{owner}/{repo}/sync', 'application/json'],
+      ['agents', 'governance://{owner}/{repo}/agents', 'application/json'],
     ]);
   });
 
@@ -67,6 +68,9 @@ describe('resources', () => {
       'governance://acme/api/sync',
       'governance://acme/web/sync',
       'governance://other/site/sync',
+      'governance://acme/api/agents',
+      'governance://acme/web/agents',
+      'governance://other/site/agents',
     ]);
     expect(resources[1]).toMatchObject({
       name: 'acme/web tree',
