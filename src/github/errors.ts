@@ -153,3 +153,15 @@ function fromGraphqlErrors(err: GitHubGraphqlError, ctx: GitHubErrorContext, now
     { errors: err.errors.slice(0, 10).map((e) => ({ type: e.type, message: e.message, path: e.path })) },
   );
 }
+
+/**
+ * What GitHub's GraphQL answers for a node the token may not see (`repository: null` with a
+ * NOT_FOUND error), for a read that came back empty: mapped like any other GitHub error.
+ */
+export function graphqlNotFound(type: string): Error {
+  const message = `Could not resolve to a ${type}`;
+  return Object.assign(new Error(message), {
+    name: 'GraphqlResponseError',
+    errors: [{ type: 'NOT_FOUND', message }],
+  });
+}

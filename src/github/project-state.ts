@@ -10,7 +10,7 @@ import type {
   ProjectValue,
 } from '../governance/github-sync/project.js';
 import type { FieldOption, ProjectMeta, ProjectSetup } from '../governance/ports/issue-tracker.js';
-import { fromGitHubError } from './errors.js';
+import { fromGitHubError, graphqlNotFound } from './errors.js';
 import type { GitHubClient } from './octokit.js';
 
 const FIELDS = `fields(first: 50) {
@@ -131,15 +131,7 @@ export async function readProject(
       throw fromGitHubError(err, { what: `the Project ${projectId}`, permission: PROJECTS_PERMISSION });
     }
     if (!page.node?.items) {
-      throw fromGitHubError(
-        Object.assign(new Error('Could not resolve to a ProjectV2'), {
-          name: 'GraphqlResponseError',
-          errors: [
-            { type: 'NOT_FOUND', message: `Could not resolve to a ProjectV2 with the id ${projectId}` },
-          ],
-        }),
-        { what: `the Project ${projectId}` },
-      );
+      throw fromGitHubError(graphqlNotFound('ProjectV2'), { what: `the Project ${projectId}` });
     }
     meta ??= toMeta(page.node);
     for (const n of page.node.items.nodes) {
@@ -263,13 +255,7 @@ export async function projectSetup(
     )
   ).repository;
   if (!r) {
-    throw fromGitHubError(
-      Object.assign(new Error('Could not resolve to a Repository'), {
-        name: 'GraphqlResponseError',
-        errors: [{ type: 'NOT_FOUND', message: 'Could not resolve to a Repository' }],
-      }),
-      { what: `${owner}/${repo}`, access: 'write' },
-    );
+    throw fromGitHubError(graphqlNotFound('Repository'), { what: `${owner}/${repo}`, access: 'write' });
   }
   const ownerType = r.owner.__typename;
   const field = (n: { projectV2Field: FieldNode }) => toFields([n.projectV2Field])[0]!;

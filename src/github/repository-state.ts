@@ -5,7 +5,7 @@
  * 1 + ceil(n / 100) reads. The node ids the writes need come with it.
  */
 import type { CurrentIssue, CurrentState } from '../governance/github-sync/diff.js';
-import { fromGitHubError } from './errors.js';
+import { fromGitHubError, graphqlNotFound } from './errors.js';
 import type { GitHubClient } from './octokit.js';
 
 export interface RepositorySnapshot {
@@ -124,7 +124,8 @@ export async function readRepositoryState(
     } | null;
   };
   const meta = (await query<Meta>(META, {})).repository;
-  if (!meta) throw fromGitHubError(notFound(), { what: `${owner}/${name}`, access: 'write' });
+  if (!meta)
+    throw fromGitHubError(graphqlNotFound('Repository'), { what: `${owner}/${name}`, access: 'write' });
   const labels = await rest(
     meta.labels,
     async (cursor) =>
@@ -191,12 +192,4 @@ function toCurrentIssue(n: IssueNode): CurrentIssue {
     issueType: n.issueType?.name ?? null,
     assignees: n.assignees.nodes.map((a) => a.login),
   };
-}
-
-/** GitHub answers a repository the token may not see with `repository: null` and a NOT_FOUND error. */
-function notFound(): Error {
-  return Object.assign(new Error('Could not resolve to a Repository'), {
-    name: 'GraphqlResponseError',
-    errors: [{ type: 'NOT_FOUND', message: 'Could not resolve to a Repository' }],
-  });
 }

@@ -29,7 +29,6 @@ interface CodeTasks {
   lang: string;
 }
 
-/** A story's labelled parts given as sibling items: attached to the story, not tasks of their own. */
 /** A paragraph's first sentence, as a prose task's title. */
 function firstSentence(text: string): string {
   const m = /^(.{12,}?[.!?])(?:\s|$)/.exec(text);
@@ -44,6 +43,7 @@ const DEPENDENCY_ITEM_RE =
 const NON_WORK_ITEM_RE =
   /^[*_]{0,2}\s*(?:out of scope|not in scope|non-?goals?|won'?t (?:do|have)|future(?: work)?|later|open question|question|note)\s*[*_]{0,2}\s*:/i;
 
+/** A story's labelled parts given as sibling items: attached to the story, not tasks of their own. */
 const STORY_PART_RE =
   /^[*_]{0,2}\s*(acceptance(?: criteria)?|benefits?|so that|value|rationale|why|notes?|details?|definition of done)\s*[*_]{0,2}\s*:/i;
 

@@ -15,8 +15,8 @@
  *   Otherwise it is an epic; its work sub-sections are features, and anything deeper is folded into
  *   its feature.
  */
-import { isRequirementLine, type ScanResult, type ScannedLine } from './scan.js';
-import { AC_LEAD_RE } from './signals.js';
+import { isRequirementLine, type ScanResult } from './scan.js';
+import { isAcHeading } from './tree.js';
 
 export type NonWorkKind = 'context' | 'criteria' | 'questions' | 'risks';
 export type SectionRole = 'title' | 'group' | 'epic' | 'feature' | 'sub' | 'nonwork';
@@ -197,18 +197,13 @@ interface Section {
   structure: number;
 }
 
-export const isAcHeadingLine = (l: ScannedLine): boolean => {
-  const m = AC_LEAD_RE.exec(l.text);
-  return m !== null && (m[1] ?? '') === '';
-};
-
 export function planSections(scan: ScanResult): SectionPlan {
   const { lines, raw } = scan;
   const roots: Section[] = [];
   const stack: Section[] = [];
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i]!;
-    if (l.kind === 'heading' && !isAcHeadingLine(l)) {
+    if (l.kind === 'heading' && !isAcHeading(l)) {
       const s: Section = {
         line: i,
         level: l.level,
@@ -313,7 +308,7 @@ export function nonWorkLines(scan: ScanResult, plan: SectionPlan = planSections(
   let on = plan.titleLine >= 0;
   for (let i = Math.max(0, plan.titleLine + 1); i < scan.lines.length; i++) {
     const l = scan.lines[i]!;
-    if (l.kind === 'heading' && !isAcHeadingLine(l)) on = plan.role.get(i) === 'nonwork';
+    if (l.kind === 'heading' && !isAcHeading(l)) on = plan.role.get(i) === 'nonwork';
     out[i + 1] = on;
   }
   return out;

@@ -1,4 +1,4 @@
-/** The tree the builder makes: nodes, and the role each heading level plays. */
+/** The tree the builder makes: its nodes, and which headings are acceptance-criteria headings. */
 import type { ItemType } from '../model/work-item.js';
 import { normalizeTitle } from './ids.js';
 import type { ScannedLine } from './scan.js';
@@ -75,46 +75,7 @@ export function normOf(n: Node): string {
   return n.norm;
 }
 
-export interface HeadingRoles {
-  /** 0-based line of the document title heading (dropped), or -1. */
-  titleLine: number;
-  titleText: string | null;
-  epicLevel: number;
-  /** Infinity when the spec has one heading level. */
-  featureLevel: number;
-}
-
 export function isAcHeading(l: ScannedLine): boolean {
   const m = AC_LEAD_RE.exec(l.text);
   return m !== null && (m[1] ?? '') === '';
-}
-
-/**
- * The shallowest heading level is epics, the next features, deeper ones sub-sections of a feature.
- * A lone H1 that comes first is the document title when two or more levels sit under it; over a
- * single level it is kept as the one epic (its sub-headings being its features).
- */
-export function headingRoles(lines: readonly ScannedLine[]): HeadingRoles {
-  const headings: number[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i]!;
-    if (l.kind === 'heading' && !isAcHeading(l)) headings.push(i);
-  }
-  const levelsOf = (idx: number[]) => [...new Set(idx.map((i) => lines[i]!.level))].sort((a, b) => a - b);
-  let levels = levelsOf(headings);
-  let titleLine = -1;
-  const first = headings[0];
-  if (first !== undefined && levels.length >= 3) {
-    const top = lines[first]!.level;
-    if (top === 1 && headings.filter((i) => lines[i]!.level === top).length === 1) {
-      titleLine = first;
-      levels = levels.slice(1);
-    }
-  }
-  return {
-    titleLine,
-    titleText: titleLine >= 0 ? lines[titleLine]!.text : null,
-    epicLevel: levels[0] ?? 1,
-    featureLevel: levels[1] ?? Infinity,
-  };
 }

@@ -11,12 +11,12 @@ import { DomainError } from '../errors.js';
 import { OPEN_STATUSES, type WorkItem } from '../model/work-item.js';
 import type { Caller } from '../ports/caller.js';
 import type { CoreDeps } from '../ports/core-deps.js';
-import type { StoreReader } from '../ports/store.js';
-import type { StoreTx } from '../ports/store.js';
+import type { StoreReader, StoreTx } from '../ports/store.js';
 import { assertKnownAgent } from './agents.js';
 import { requireItem } from './lookups.js';
 import { updateItemAt } from './store-writes.js';
-import { runWrite } from './write-scope.js';
+import { assertItemVersion } from './version-conflict.js';
+import { runWrite, type WriteScope } from './write-scope.js';
 
 export interface AgentService {
   id: string;
@@ -188,10 +188,6 @@ export interface AssignResult {
   changed: boolean;
 }
 
-async function servicesIn(tx: StoreTx, workspace: string, config: Pick<GovernanceConfig, 'agents'>) {
-  return listAgentServices(tx, workspace, config);
-}
-
 /** A WIP-limit refusal for an explicit assignment. */
 function wipFull(s: AgentService): DomainError {
   return new DomainError(
@@ -213,6 +209,21 @@ function noneAvailable(d: Decision): DomainError {
   );
 }
 
+/** Stores the decided agent on the item, audited as `item.assigned` with the rule and reason. */
+async function writeAssignment(s: WriteScope, before: WorkItem, d: Decision): Promise<WorkItem> {
+  const next: WorkItem = { ...before, agent: d.agent, updatedAt: s.now, version: before.version + 1 };
+  await updateItemAt(s.tx, next, before.version);
+  await s.audit({
+    entityType: 'item',
+    entityId: next.id,
+    action: 'item.assigned',
+    diff: { agent: { old: before.agent, new: next.agent } },
+    reason: `${d.rule}: ${d.reason}`.slice(0, 1000),
+  });
+  await s.emit('issue.updated', { id: next.id, changed: ['agent'] });
+  return next;
+}
+
 /** Assigns one task (or feature or epic) to a service, explicitly or by capability and load. */
 export async function assignItem(
   deps: CoreDeps,
@@ -222,15 +233,8 @@ export async function assignItem(
 ): Promise<AssignResult> {
   return runWrite(deps, caller, cmd.workspace, async (s) => {
     const before = await requireItem(s.tx, s.workspace, cmd.id);
-    if (cmd.expectedVersion !== undefined && cmd.expectedVersion !== before.version) {
-      throw new DomainError(
-        'ITEM.VERSION_CONFLICT',
-        `Item ${before.id} is at version ${before.version}, not ${cmd.expectedVersion}`,
-        'Read the item again (get_item) and retry with its current version.',
-        { currentVersion: before.version },
-      );
-    }
-    const services = await servicesIn(s.tx, s.workspace, config);
+    await assertItemVersion(s.tx, before, cmd.expectedVersion);
+    const services = await listAgentServices(s.tx, s.workspace, config);
     // Its own current assignment does not count against the service it stays with.
     const load = services.map((x) =>
       x.id === before.agent && before.type === 'task'
@@ -254,22 +258,7 @@ export async function assignItem(
       if (decision.agent === null) throw noneAvailable(decision);
     }
     if (decision.agent === before.agent) return { item: before, decision, changed: false };
-    const next: WorkItem = {
-      ...before,
-      agent: decision.agent,
-      updatedAt: s.now,
-      version: before.version + 1,
-    };
-    await updateItemAt(s.tx, next, before.version);
-    await s.audit({
-      entityType: 'item',
-      entityId: next.id,
-      action: 'item.assigned',
-      diff: { agent: { old: before.agent, new: next.agent } },
-      reason: `${decision.rule}: ${decision.reason}`.slice(0, 1000),
-    });
-    await s.emit('issue.updated', { id: next.id, changed: ['agent'] });
-    return { item: next, decision, changed: true };
+    return { item: await writeAssignment(s, before, decision), decision, changed: true };
   });
 }
 
@@ -334,20 +323,7 @@ export async function autoAssign(
   if (cmd.dryRun) return summary((await plan(deps.store.reader)).decisions);
   return runWrite(deps, caller, cmd.workspace, async (s) => {
     const { tasks, decisions } = await plan(s.tx);
-    for (const [k, d] of decisions.entries()) {
-      if (d.agent === null) continue;
-      const before = tasks[k]!;
-      const next: WorkItem = { ...before, agent: d.agent, updatedAt: s.now, version: before.version + 1 };
-      await updateItemAt(s.tx, next, before.version);
-      await s.audit({
-        entityType: 'item',
-        entityId: next.id,
-        action: 'item.assigned',
-        diff: { agent: { old: null, new: d.agent } },
-        reason: `${d.rule}: ${d.reason}`.slice(0, 1000),
-      });
-      await s.emit('issue.updated', { id: next.id, changed: ['agent'] });
-    }
+    for (const [k, d] of decisions.entries()) if (d.agent !== null) await writeAssignment(s, tasks[k]!, d);
     return summary(decisions);
   });
 }
