@@ -8,7 +8,8 @@ Options (each overrides the environment variable named after it):
   --host H              Interface to bind (GF_HOST, default 127.0.0.1)
   --port N              Port, 0 picks a free one (GF_PORT, default 8787)
   --read-only           Expose only read tools (GF_READ_ONLY=true)
-  --toolsets LIST       Comma list of items,milestones,audit,specs,config (GF_TOOLSETS, default all)
+  --toolsets LIST       Comma list of items,milestones,audit,specs,config,github,jobs,
+                        agents,compliance,approvals,analytics (GF_TOOLSETS, default all)
   --data-dir DIR        SQLite data directory (GF_DATA_DIR,
                         default $XDG_DATA_HOME/governance-factory or ~/.local/share/governance-factory)
   --log-level LEVEL     fatal|error|warning|info|debug|trace|silent, warn = warning

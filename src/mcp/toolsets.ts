@@ -7,6 +7,9 @@ export const TOOLSETS = [
   'github',
   'jobs',
   'agents',
+  'compliance',
+  'approvals',
+  'analytics',
 ] as const;
 export type Toolset = (typeof TOOLSETS)[number];
 
