@@ -39,9 +39,12 @@ function firstSentence(text: string): string {
 const DEPENDENCY_ITEM_RE =
   /^[*_]{0,2}\s*(?:depends on|dependent on|blocked by|requires|builds on|prerequisites?|dependencies)\b\s*[*_]{0,2}\s*:?\s*/i;
 
-/** A list item labelled as no work (`- Out of scope: ...`, `- Non-goal: ...`, `- Future: ...`). */
+/**
+ * A list item or paragraph labelled as no work: a scope statement (`In scope: ...`, `Out of scope: ...`),
+ * `Non-goal: ...`, `Future: ...`.
+ */
 const NON_WORK_ITEM_RE =
-  /^[*_]{0,2}\s*(?:out of scope|not in scope|non-?goals?|won'?t (?:do|have)|future(?: work)?|later|open question|question|note)\s*[*_]{0,2}\s*:/i;
+  /^[*_]{0,2}\s*(?:(?:in|out of|not in) scope|non-?goals?|won'?t (?:do|have)|future(?: work)?|later|open question|question|note)\s*[*_]{0,2}\s*:/i;
 
 /** A story's labelled parts given as sibling items: attached to the story, not tasks of their own. */
 const STORY_PART_RE =
@@ -366,9 +369,7 @@ export class TreeBuilder {
     const lead = AC_LEAD_RE.exec(l.text);
     if (lead) return this.leadIn(i, l.indent, lead[1] ?? '');
     // `- Depends on X`: a statement about the section, not work of its own.
-    if (DEPENDENCY_ITEM_RE.test(l.text) || NON_WORK_ITEM_RE.test(l.text)) {
-      return this.toOwn(i, this.container(i), true);
-    }
+    if (DEPENDENCY_ITEM_RE.test(l.text) || NON_WORK_ITEM_RE.test(l.text)) return this.toStatement(i);
     this.openTask(i, l);
   }
 
@@ -395,6 +396,7 @@ export class TreeBuilder {
     const lead = AC_LEAD_RE.exec(l.text);
     if (lead) return this.leadIn(i, -1, lead[1] ?? '');
     if (this.prose && this.prevBlank && !l.text.startsWith('|')) {
+      if (NON_WORK_ITEM_RE.test(l.text) || DEPENDENCY_ITEM_RE.test(l.text)) return this.toStatement(i);
       this.newTask(i, firstSentence(l.text), l.indent, l.indent);
       this.toTask(i);
       return;
@@ -514,7 +516,7 @@ export class TreeBuilder {
    * its heading) gets one task for the work its heading names, on the heading line itself.
    */
   private workOfHeading(f: Node): void {
-    if (f.children.length > 0 || (f.contentLines === 0 && f.ac.length === 0)) return;
+    if (f.children.length > 0 || (f.contentLines === f.statements && f.ac.length === 0)) return;
     const l = this.scan.lines[f.head];
     if (l?.kind !== 'heading') return;
     const task = node('task', f.baseTitle, 0, f.head, f);
@@ -546,7 +548,7 @@ export class TreeBuilder {
     const f = node('feature', e.title, e.level + 1, headed ? e.head : e.firstRouted, e);
     f.synthetic = true;
     f.last = e.last;
-    for (const k of ['own', 'ac', 'deps', 'meta', 'contentLines', 'lastOwn'] as const) {
+    for (const k of ['own', 'ac', 'deps', 'meta', 'contentLines', 'statements', 'lastOwn'] as const) {
       (f as unknown as Record<string, unknown>)[k] = e[k];
     }
     e.own = [];
@@ -554,6 +556,7 @@ export class TreeBuilder {
     e.deps = [];
     e.meta = new Map();
     e.contentLines = 0;
+    e.statements = 0;
     e.children.push(f);
     this.workOfHeading(f);
   }
@@ -572,6 +575,14 @@ export class TreeBuilder {
     const l = this.scan.lines[i]!;
     if (counts && l.kind !== 'fence' && isRequirementLine(l, raw)) n.contentLines++;
     if (l.kind === 'text' || l.kind === 'list') this.scanDeps(n, l.text, i);
+  }
+
+  /** A line stating scope or dependencies: the container's text, no work that asks for a task. */
+  private toStatement(i: number): void {
+    const n = this.container(i);
+    const before = n.contentLines;
+    this.toOwn(i, n, true);
+    n.statements += n.contentLines - before;
   }
 
   private toTask(i: number): void {

@@ -150,6 +150,7 @@ const CONTEXT_NAMES = new RegExp(
       '(?:api )?versioning(?: policy)?',
       'deprecation(?: policy)?',
       'execution flow',
+      '(?:task|work) (?:planning|generation) (?:approach|strategy)',
       'project structure',
       'guide-level explanation',
       'priorit(?:y table|y matrix|ies|ization)',
@@ -177,6 +178,21 @@ export function nonWorkKind(text: string): NonWorkKind | null {
   if (QUESTIONS_RE.test(name)) return 'questions';
   if (RISKS_RE.test(name)) return 'risks';
   return isContextName(name) ? 'context' : null;
+}
+
+/** An emphasised note by which a section says it is not work of this document. */
+const NO_WORK_NOTE_RE =
+  /\b(?:do not (?:execute|implement)|not (?:to be )?(?:executed|implemented) (?:now|here|yet|in this)|beyond the scope|out of (?:the )?scope|for (?:reference|information) only|informational only|describes what .{1,60} will do)\b/i;
+
+/** The section under heading `i` opens with an italic or bold note saying it is no work here. */
+function saysNoWork(scan: ScanResult, i: number): boolean {
+  for (let j = i + 1; j < scan.lines.length && j <= i + 3; j++) {
+    const raw = scan.raw[j]!.trim();
+    if (raw === '') continue;
+    const note = /^(?:[*_]{1,2}|>\s*[*_]{0,2})(.+?)[*_]{0,2}$/.exec(raw);
+    return note !== null && NO_WORK_NOTE_RE.test(note[1]!);
+  }
+  return false;
 }
 
 /** Names of sections that hold epics rather than tasks. */
@@ -208,7 +224,7 @@ export function planSections(scan: ScanResult): SectionPlan {
         line: i,
         level: l.level,
         text: l.text,
-        kind: nonWorkKind(l.text),
+        kind: nonWorkKind(l.text) ?? (saysNoWork(scan, i) ? 'context' : null),
         children: [],
         ownTasks: 0,
         work: 0,

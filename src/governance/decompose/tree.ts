@@ -21,6 +21,8 @@ export interface Node {
   /** First line routed to the node itself (not its heading). */
   firstRouted: number;
   contentLines: number;
+  /** Of those, lines that only state scope or dependencies (no work of their own). */
+  statements: number;
   ac: string[];
   deps: { phrase: DependencyPhrase; line: number }[];
   meta: Map<string, string>;
@@ -53,6 +55,7 @@ export function node(type: ItemType, title: string, level: number, start: number
     lastOwn: -2,
     firstRouted: -1,
     contentLines: 0,
+    statements: 0,
     ac: [],
     deps: [],
     meta: new Map(),

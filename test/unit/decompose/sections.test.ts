@@ -298,3 +298,34 @@ describe('list items that are no work', () => {
     covered(spec, p);
   });
 });
+
+describe('sections that say they are no work here', () => {
+  it.each([
+    ['*This section describes what the /tasks command will do - DO NOT execute during /plan.*'],
+    ['_These steps are beyond the scope of this document._'],
+    ['> **For reference only.**'],
+  ])('gives no task for a section opening with %j', (note) => {
+    const spec = `## Billing\n\n### Invoices\n\n- Render invoices as PDF\n\n### Later steps\n\n${note}\n\n- Load the template and generate tasks\n- Order the tasks by dependency\n`;
+    const p = plan(spec);
+    expect(tasks(p).map((t) => t.title)).toEqual(['Render invoices as PDF']);
+    expect(holder(p, lineOf(spec, 'Order the tasks'))?.type).not.toBe('task');
+    covered(spec, p);
+  });
+
+  it('still reads a section whose note says nothing of the kind as work', () => {
+    const spec =
+      '## Billing\n\n### Invoices\n\n*Owned by the payments team.*\n\n- Render invoices as PDF\n- Send invoices monthly\n';
+    expect(tasks(plan(spec)).map((t) => t.title)).toEqual([
+      'Render invoices as PDF',
+      'Send invoices monthly',
+    ]);
+  });
+
+  it('keeps a scope statement in a prose section as context, not a task', () => {
+    const spec =
+      '## Ledger\n\n### Scope\n\n**In scope**: the general ledger, account balances and posting rules.\n\n### Dual write\n\n- Write every posting to both ledgers\n';
+    const p = plan(spec);
+    expect(tasks(p).map((t) => t.title)).toEqual(['Write every posting to both ledgers']);
+    covered(spec, p);
+  });
+});
