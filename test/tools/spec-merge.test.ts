@@ -7,7 +7,7 @@ const AS_OF = '2027-02-10';
 const TASK = 'Task: Send invoices';
 const AGENT = 'agent:dev';
 const V1 = '# Billing\n\n## Invoices\n\n- Send invoices\n- Archive invoices\n- Refund invoices\n';
-/** The task's priority (and its title and MoSCoW label) change in the spec; a trailing tag keeps its plan id. */
+/** The task's priority (and its MoSCoW label and source text) change in the spec; a trailing tag keeps its plan id and title. */
 const MUST = V1.replace('- Send invoices', '- Send invoices (must)');
 /** Another line changes; the task's own line does not. */
 const OTHER = `${V1}- Export invoices\n`;
@@ -49,9 +49,9 @@ describe.each<BackendName>(['sqlite', 'postgres'])('apply_spec merges three ways
       next: MUST,
       onConflict: undefined,
       want: { priority: 'high', agent: AGENT },
-      updated: ['title', 'priority', 'labels'],
+      updated: ['description', 'priority', 'labels'],
       conflicts: [],
-      reason: /title, priority, labels updated \(not edited since the last applied version\)/,
+      reason: /description, priority, labels updated \(not edited since the last applied version\)/,
     },
     {
       name: 'a field edited by hand that the spec did not touch is kept',
@@ -69,9 +69,9 @@ describe.each<BackendName>(['sqlite', 'postgres'])('apply_spec merges three ways
       next: MUST,
       onConflict: undefined,
       want: { priority: 'low', agent: AGENT },
-      updated: ['title', 'labels'],
+      updated: ['description', 'labels'],
       conflicts: [{ field: 'priority', spec: 'high', current: 'low', resolved: 'current' }],
-      reason: /title, labels updated .*; priority conflict, left as edited/,
+      reason: /description, labels updated .*; priority conflict, left as edited/,
     },
     {
       name: 'a conflict takes the spec value with onConflict: "spec"',
@@ -79,9 +79,10 @@ describe.each<BackendName>(['sqlite', 'postgres'])('apply_spec merges three ways
       next: MUST,
       onConflict: 'spec',
       want: { priority: 'high', agent: AGENT },
-      updated: ['title', 'priority', 'labels'],
+      updated: ['description', 'priority', 'labels'],
       conflicts: [{ field: 'priority', spec: 'high', current: 'low', resolved: 'spec' }],
-      reason: /title, labels updated .*; priority conflict, set to the plan's value \(onConflict: "spec"\)/,
+      reason:
+        /description, labels updated .*; priority conflict, set to the plan's value \(onConflict: "spec"\)/,
     },
     {
       name: 'an edit that already matches the new spec is no conflict',
@@ -89,9 +90,9 @@ describe.each<BackendName>(['sqlite', 'postgres'])('apply_spec merges three ways
       next: MUST,
       onConflict: undefined,
       want: { priority: 'high', agent: AGENT },
-      updated: ['title', 'labels'],
+      updated: ['description', 'labels'],
       conflicts: [],
-      reason: /title, labels updated/,
+      reason: /description, labels updated/,
     },
   ])('$name', async (row) => {
     await apply(c(), V1);

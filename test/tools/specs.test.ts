@@ -14,7 +14,7 @@ describe('decompose_spec', () => {
     expect(r.items.map((i: { type: string; title: string }) => [i.type, i.title])).toEqual([
       ['epic', 'Checkout'],
       ['feature', 'Payments'],
-      ['task', 'Implement card payments API (must)'],
+      ['task', 'Implement card payments API'],
       ['task', 'Test refunds end to end'],
       ['task', 'Encrypt stored card tokens, depends on Implement card payments API'],
       ['feature', 'Receipts'],

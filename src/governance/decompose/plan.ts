@@ -17,6 +17,7 @@ import {
   type PrioritySignal,
 } from './signals.js';
 import type { PlanItem, PlanWarning } from './types.js';
+import { clean } from './title-text.js';
 import { actionTitle } from './titles.js';
 
 const SLUG_RE = /[^\p{L}\p{N}]+/gu;
@@ -214,7 +215,10 @@ export class PlanAssembler {
     if (p?.moscow) labels.push(`moscow:${p.moscow}`);
     if (n.synthetic) labels.push('spec:synthetic');
     // Tasks get an actionable title; ids and links keep deriving from the source text (normOf).
-    const title = truncate(n.type === 'task' ? actionTitle(n.title, this.fastTitles) : n.title, LIMITS.title);
+    // Epics and features keep their heading's words, without its numbering, markup or markers.
+    const heading = n.type === 'task' ? null : clean(n.title);
+    const named = heading?.text ? (heading.id ? `${heading.text} (${heading.id})` : heading.text) : n.title;
+    const title = truncate(n.type === 'task' ? actionTitle(n.title, this.fastTitles) : named, LIMITS.title);
     const own = n.type === 'task' && title !== n.title ? [n.title, '', ...n.own] : n.own;
     let description = trimBlank(own);
     if (n.ac.length > 0) {

@@ -9,6 +9,9 @@ const EMOJI_WORD_RE = new RegExp(`(?<=\\s)${PICTO}(?=\\s)`, 'gu');
 const CHECKBOX_RE = /^(?:[-*+]\s+)?\[[ xX]\]\s*/;
 const NUMBERING_RE = /^(?:\d+(?:\.\d+)+\.?|\d+[.)]|\(?[a-z]\)|[ivx]+\.)\s+/i;
 const PRIORITY_RE = /^P[0-3](?:\s*[:.\-–—]\s*|\s+)(?=[\p{L}`*_[])/u;
+/** A priority marker closing the text: `(P1)`, `[must have]`, `— P0`. */
+const TRAILING_PRIORITY_RE =
+  /\s*(?:[([]\s*(?:P[0-3]|must|should|could|won'?t)(?:[- ]have)?\s*[)\]]|[-–—]\s*P[0-3])\s*$/i;
 const TIME_RE = /^\d{1,2}:\d{2}(?:\s*[-–—]\s*|\s+)(?=\S)/;
 /** `FR-001:`, `FR-001 …`, `R1.`, `R1:` (a bare `S3 …` is a name, not an id). */
 const ID_RE =
@@ -44,6 +47,7 @@ export function clean(text: string): { text: string; id: string | null } {
     prev = s;
     s = s.replace(EMOJI_EDGE_RE, '').replace(CHECKBOX_RE, '').replace(NUMBERING_RE, '');
     s = s.replace(PRIORITY_RE, '').replace(TYPE_PREFIX_RE, '').replace(TIME_RE, '');
+    s = s.replace(TRAILING_PRIORITY_RE, '');
     const m = ID_RE.exec(s);
     if (m && id === null) {
       id = (m[1] ?? m[2])!;

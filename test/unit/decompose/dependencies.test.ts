@@ -116,7 +116,12 @@ describe('dependency targets', () => {
     ['an id label alone', '### C1. Shared todo lists', 'Comes after C1, because lists come first.'],
   ])('label prefix: %s', (_name, heading, sentence) => {
     const spec = lines('## Product', heading, 'Lists.', '### Reminders', sentence, '- send reminders');
-    expect(links(spec)).toEqual([`Reminders -> ${heading.slice(4)}`]);
+    // The target's title is its heading without a type prefix, an id moved to the end.
+    const title = heading
+      .slice(4)
+      .replace(/^Epic: /, '')
+      .replace(/^(C1)\. (.*)$/, '$2 ($1)');
+    expect(links(spec)).toEqual([`Reminders -> ${title}`]);
   });
 
   it('resolves a link to an anchor by its slug', () => {
