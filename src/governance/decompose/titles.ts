@@ -181,6 +181,9 @@ const FIGURE_RE =
   /\d\s*%|[$€£¥]\s*\d|\d\s*[$€£¥]|[≥≤<>]|\d(?:\s*(?:ms|s|h|min|[kKMG]B?|x|×))(?![\p{L}\p{N}])/u;
 const isFigure = (s: string): boolean => FIGURE_RE.test(s.replace(/\([^)]*\)/g, ''));
 
+/** `Admins are able to revoke tokens`: an ability stated without a modal. */
+const ABLE_RE = /^((?:\S+\s+){0,3}?\S+)\s+(?:is|are)\s+(not\s+)?(?:able|allowed|permitted)\s+to\s+(\S.*)$/i;
+
 /** `<subject> <modal> [not] [be able to] <rest>`, found by compromise's #Modal tag. */
 function modalShape(s: string, ts: Term[]): string | null {
   const i = ts.findIndex((t) => has(t, 'Modal'));
@@ -423,6 +426,11 @@ function shape(s: string, labelOnly: boolean): string {
     const led = leadsOver(named.name, named.value) ?? modalShape(named.value, terms(named.value));
     // The name goes before trailing tags: `Merge … (account linking) (4d)`.
     if (led) return led.replace(/((?:\s*\([^()]*\))*)$/, ` (${lowerWords(lowerFirst(named.name))})$1`);
+  }
+  const able = ABLE_RE.exec(s);
+  if (able && !/[,:;]/.test(able[1]!)) {
+    const subject = lowerFirst(able[1]!);
+    return able[2] ? `Ensure ${subject} cannot ${able[3]}` : `Allow ${subject} to ${able[3]}`;
   }
   const modal = modalShape(s, ts);
   if (modal) return modal;

@@ -45,6 +45,8 @@ describe('actionTitle', () => {
       'Allow users to filter search results by total time, diet label and cuisine (FR-008)',
     ],
     ['R1. Users can reset their password', 'Allow users to reset their password (R1)'],
+    ['Admins are able to revoke any token', 'Allow admins to revoke any token'],
+    ['Guests are not allowed to edit shared lists', 'Ensure guests cannot edit shared lists'],
     ['The system must not store passwords in plain text', 'Do not store passwords in plain text'],
     ['The ingredient picker must stay usable', 'Ensure the ingredient picker stays usable'],
     ['1. Add login form', 'Add login form'],
