@@ -6,7 +6,7 @@
 import { codeUnits, tableTask, type CodeUnit } from './structure.js';
 import type { ResolvedOptions } from './options.js';
 import { isRequirementLine, type ScanResult, type ScannedLine } from './scan.js';
-import type { NonWorkKind, SectionPlan } from './sections.js';
+import { headingName, type NonWorkKind, type SectionPlan } from './sections.js';
 import { AC_LEAD_RE, detectDependencies, META_RE } from './signals.js';
 import { normalizeTitle } from './ids.js';
 import { isAcHeading, node, type Node } from './tree.js';
@@ -20,6 +20,8 @@ interface NonWork {
   /** 0-based heading line, and the questions met under it (open-questions sections). */
   line: number;
   questions: number;
+  /** A dependencies section: its sentences say which item depends on which. */
+  deps: boolean;
 }
 
 /** A code block cut into tasks (an endpoint, a table, an interface, a rule each). */
@@ -34,6 +36,10 @@ function firstSentence(text: string): string {
   const m = /^(.{12,}?[.!?])(?:\s|$)/.exec(text);
   return (m ? m[1]! : text).trim();
 }
+
+/** A section that lists which work depends on which (`## Dependencies`). */
+const DEPENDENCY_SECTION_RE =
+  /^(?:dependencies|dependency (?:map|graph|list)|prerequisites|sequencing|ordering)$/;
 
 /** A list item that only states what its section depends on. */
 const DEPENDENCY_ITEM_RE =
@@ -72,7 +78,7 @@ export class TreeBuilder {
   private prevBlank = true;
   private nonWork: NonWork | null = null;
   /** Lines of non-work sections met before the first epic: they go to it. */
-  private pending: { i: number; ac: boolean }[] = [];
+  private pending: { i: number; ac: boolean; deps: boolean }[] = [];
   private codeTasks: CodeTasks | null = null;
   /** The task closed last in the open feature: a story's labelled parts attach to it. */
   private prevTask: Node | null = null;
@@ -97,7 +103,14 @@ export class TreeBuilder {
     this.roles = { titleLine: sections.titleLine, titleText: sections.titleText, epicLevel };
     if (sections.titleLine >= 0) {
       this.preamble = true;
-      this.nonWork = { level: 0, kind: 'context', target: null, line: sections.titleLine, questions: 0 };
+      this.nonWork = {
+        level: 0,
+        kind: 'context',
+        target: null,
+        line: sections.titleLine,
+        questions: 0,
+        deps: false,
+      };
     }
   }
 
@@ -198,6 +211,7 @@ export class TreeBuilder {
         target: this.nonWorkTarget(l.level),
         line: i,
         questions: 0,
+        deps: DEPENDENCY_SECTION_RE.test(headingName(l.text)),
       };
       return this.nonWorkLine(i, l);
     }
@@ -258,14 +272,19 @@ export class TreeBuilder {
     const ac =
       nw.kind === 'criteria' && (l.kind === 'list' || l.kind === 'text') && !raw.trim().startsWith('|');
     if (nw.target === null) {
-      if (l.kind !== 'blank' && l.kind !== 'underline') this.pending.push({ i, ac });
+      if (l.kind !== 'blank' && l.kind !== 'underline') this.pending.push({ i, ac, deps: nw.deps });
       return;
     }
-    this.routeNonWork(i, nw.target, ac);
+    this.routeNonWork(i, nw.target, ac, nw.deps);
   }
 
-  private routeNonWork(i: number, target: Node, ac: boolean): void {
+  private routeNonWork(i: number, target: Node, ac: boolean, deps: boolean): void {
     const l = this.scan.lines[i]!;
+    if (deps && (l.kind === 'list' || l.kind === 'text')) {
+      // Every dependency word there is meant as a link.
+      for (const phrase of detectDependencies(l.text))
+        target.deps.push({ phrase: { ...phrase, strong: true }, line: i, subjectOnly: true });
+    }
     if (ac) return this.toAc(i, target, l.text, l.kind === 'list' || this.prevBlank);
     this.route(i, target);
     if (target.own.length > 0 && target.lastOwn < i - 1) target.own.push('');
@@ -280,7 +299,7 @@ export class TreeBuilder {
     epic.start = Math.min(epic.start, this.pending[0]!.i);
     const pending = this.pending;
     this.pending = [];
-    for (const p of pending) this.routeNonWork(p.i, epic, p.ac);
+    for (const p of pending) this.routeNonWork(p.i, epic, p.ac, p.deps);
   }
 
   private acHeading(i: number, level: number): void {

@@ -223,7 +223,7 @@ class Reader {
   }
 
   /** The item a sentence is about when it starts with a title: `Telemetry Ingest depends on`. */
-  subject(before: string, from: Node): Node | null {
+  subject(before: string, from: Node, byPrefix = false): Node | null {
     if (before === '') return null;
     const tok = tokens(before);
     let end = tok.length;
@@ -246,7 +246,10 @@ class Reader {
       if (found.length !== 1 || (k === 1 && whole !== 1 && !hit.label)) continue;
       return found[0]!;
     }
-    return null;
+    // `Widget requires Offline mode`: the one title the whole subject begins.
+    if (!byPrefix || whole === 0) return null;
+    const found = prefer(this.index.prefix(words.slice(0, whole).reverse().join(' ')), from);
+    return found.length === 1 ? found[0]! : null;
   }
 }
 
@@ -323,12 +326,14 @@ export function resolveLinks(
     if (n.deps.length === 0 || !itemOf.has(n)) continue;
     // A synthetic feature's text is its epic's own.
     const own = n.synthetic && n.type === 'feature' && n.parent && itemOf.has(n.parent) ? n.parent : n;
-    for (const { phrase, line } of n.deps) {
+    for (const { phrase, line, subjectOnly } of n.deps) {
       if (phrase.cells) {
         rows.push({ cells: phrase.cells, line });
         continue;
       }
-      const from = reader.subject(phrase.before, own) ?? own;
+      // A dependencies section speaks of the items it names, never of the item it is kept in.
+      const from = reader.subject(phrase.before, own, subjectOnly === true) ?? (subjectOnly ? null : own);
+      if (from === null) continue;
       const hits = reader.read(tokens(phrase.text), from, phrase.once, phrase.strong);
       for (const anchor of phrase.anchors) {
         const hit = index.lookup(normalizeTitle(anchor.replace(/-/g, ' ')));

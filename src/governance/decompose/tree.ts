@@ -24,7 +24,8 @@ export interface Node {
   /** Of those, lines that only state scope or dependencies (no work of their own). */
   statements: number;
   ac: string[];
-  deps: { phrase: DependencyPhrase; line: number }[];
+  /** `subjectOnly`: from a dependencies section, linked only when the sentence names its subject. */
+  deps: { phrase: DependencyPhrase; line: number; subjectOnly?: boolean }[];
   meta: Map<string, string>;
   children: Node[];
   parent: Node | null;

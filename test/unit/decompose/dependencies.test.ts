@@ -323,3 +323,20 @@ describe('detectDependencies / stripDependencies', () => {
     expect(stripDependencies('Build the page')).toBe('Build the page');
   });
 });
+
+describe('a dependencies section', () => {
+  it('links the items its sentences name, subject by the title it begins, and never the item it is kept in', () => {
+    const spec = lines(
+      '# Mobile backlog',
+      '## Must have',
+      '- Offline mode for the reading list',
+      '- Widget showing today’s articles',
+      '- Crash reports',
+      '## Dependencies',
+      '- Widget requires Offline mode',
+      '- Offline mode depends on the sync API of the platform team',
+      '- Everything builds on Crash reports',
+    );
+    expect(links(spec)).toEqual(['Widget showing today’s articles -> Offline mode for the reading list']);
+  });
+});
