@@ -38,6 +38,7 @@ import { emptySpec, validateSpecText } from './validate.js';
 import { TreeBuilder } from './build.js';
 import { planSections } from './sections.js';
 import type { Node } from './tree.js';
+import { shareEpicCriteria } from './criteria.js';
 import { resolveLinks } from './links.js';
 import { resolveOptions, type DecomposeOptions } from './options.js';
 import { PlanAssembler } from './plan.js';
@@ -65,6 +66,7 @@ export function decomposeSpec(text: string, options: DecomposeOptions): SpecPlan
   }
   const { items } = assembler;
   const links = resolveLinks(nodes, assembler.itemOf, items, warnings);
+  shareEpicCriteria(items);
   disambiguateTitles(items);
   warnings.sort((a, b) => a.line - b.line);
   return {

@@ -329,3 +329,29 @@ describe('sections that say they are no work here', () => {
     covered(spec, p);
   });
 });
+
+describe('criteria written for a whole epic', () => {
+  const spec =
+    '# Team chat\n\n## Channels\n\n- Create public and private channels\n- Archive a channel\n\n## Mentions\n\n- Notify a user when mentioned\n- Highlight mentions in the message list\n\n## Acceptance criteria\n\n- [ ] A private channel is invisible to non-members\n- [ ] An archived channel accepts no new messages\n- [ ] A mentioned user gets a push notification within 5 seconds\n- [ ] The app starts in under 2 seconds\n';
+
+  it('are also the criteria of the one feature they speak about, and stay the epic’s', () => {
+    const p = plan(spec);
+    const ac = (title: string) => p.items.find((i) => i.title === title)!.acceptanceCriteria;
+    expect(ac('Channels')).toEqual([
+      'A private channel is invisible to non-members',
+      'An archived channel accepts no new messages',
+    ]);
+    expect(ac('Mentions')).toEqual(['A mentioned user gets a push notification within 5 seconds']);
+    expect(ac('Team chat')).toHaveLength(4);
+    covered(spec, p);
+  });
+
+  it('go to no feature when two speak about them equally', () => {
+    const p = plan(
+      spec.replace('- [ ] The app starts', '- [ ] Channels and mentions load offline\n- [ ] The app starts'),
+    );
+    expect(
+      p.items.filter((i) => i.acceptanceCriteria.includes('Channels and mentions load offline')),
+    ).toEqual([expect.objectContaining({ type: 'epic' })]);
+  });
+});
