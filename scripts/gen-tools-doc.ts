@@ -139,6 +139,16 @@ const ERROR_MEANINGS: Record<ErrorCode, string> = {
   'IMPORT.TOO_LARGE': 'The file to import is over 5 MiB of UTF-8 (`details.bytes`, `details.limit`).',
   'PLAN.TOO_LARGE':
     'The plan is too large to apply in one call: over 5,000 items or 20,000 links (`details.items`, `details.links`). Nothing was written.',
+  'APPROVAL.PENDING':
+    'The policy (`compliance.approvals`) holds this change for approval: nothing was changed; `details.requestId` names the request to decide with `decide_approval`.',
+  'APPROVAL.REJECTED':
+    'The change was rejected by an approver (at once, through elicitation): nothing was changed.',
+  'APPROVAL.NOT_FOUND': 'No approval request with that id in the workspace.',
+  'APPROVAL.DECIDED': 'The request was already decided (by this approver, or it is no longer pending).',
+  'APPROVAL.EXPIRED':
+    'The request passed `expiresAt` before enough approvals: it is now marked expired; make the change again.',
+  'APPROVAL.FORBIDDEN': "The caller is not among the rule's approvers (`details.approvers`).",
+  'APPROVAL.SELF': 'The requester cannot decide their own change.',
   'AUDIT.CHAIN_BROKEN':
     "The workspace's audit chain no longer continues its last signed checkpoint (records missing, rewritten, or the checkpoint itself altered): nothing was signed; `verify_audit` names the problem.",
   'AUDIT.NO_SIGNING_KEY':

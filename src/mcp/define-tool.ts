@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ApprovalRequest } from '../governance/model/approval.js';
 import type { Job } from '../governance/model/job.js';
 import type { Caller } from '../governance/ports/caller.js';
 import type { ModelSources } from '../governance/ports/model.js';
@@ -17,6 +18,22 @@ export interface ToolContext {
    * the configuration names one. Empty without either: tools then work without a model.
    */
   models: ModelSources;
+  /** Applies approved requests (src/mcp/approval-gate.ts). */
+  approvals: ApprovalRuntime;
+}
+
+/** What applying an approval request came to: the tool's result when it succeeded, else its error. */
+export interface Applied {
+  request: ApprovalRequest;
+  result?: ToolResult<unknown>;
+  error?: unknown;
+}
+
+export interface ApprovalRuntime {
+  /** Whether this server can apply a call of `tool` (it exposes that tool). */
+  canApply(tool: string): boolean;
+  /** Applies an `approved` request as its requester and records the outcome. */
+  apply(request: ApprovalRequest, ctx: ToolContext): Promise<Applied>;
 }
 
 export interface ToolResult<O> {

@@ -29,6 +29,8 @@ import type { ToolSpec } from './registry.js';
 import { advertisedEntry } from './advertised.js';
 import { samplingModel } from './sampling.js';
 import { renderText } from './text.js';
+import { approvalRuntime, holdIfListed, pending, runGated, type ToolLoader } from './approval-gate.js';
+import { approvalAsker } from './elicitation.js';
 
 /** Clients may pass their own correlation id under this `_meta` key to tie calls together. */
 export const CORRELATION_META_KEY = 'governance-factory/correlation-id';
@@ -146,12 +148,8 @@ function captureCallHandler(server: Server, register: () => void): CallHandler |
 }
 
 /** The caller and context of one call of `tool`. */
-function contextOf(
-  tool: AnyTool,
-  extra: Extra,
-  server: Server,
-  { deps, log }: RegisterToolsOptions,
-): ToolContext {
+function contextOf(tool: AnyTool, extra: Extra, server: Server, opts: RegisterToolsOptions): ToolContext {
+  const { deps, log } = opts;
   const meta = extra._meta;
   const corr = meta?.[CORRELATION_META_KEY];
   const info = server.getClientVersion();
@@ -182,8 +180,15 @@ function contextOf(
       ...(server.getClientCapabilities()?.sampling ? { sampling: samplingModel(extra) } : {}),
       ...(deps.provider ? { provider: deps.provider } : {}),
     },
+    approvals: approvalRuntime(loaderOf(opts.tools)),
   };
 }
+
+/** Loads a selected tool by name; undefined for one this server does not expose. */
+const loaderOf =
+  (tools: readonly ToolSpec[]): ToolLoader =>
+  (name) =>
+    tools.find((t) => t.name === name)?.load();
 
 /** The tool's own input check: INPUT.INVALID with the constraint that failed. */
 function parseInput(tool: AnyTool, args: Record<string, unknown>): Record<string, unknown> {
@@ -211,7 +216,7 @@ async function runTool(
   const ctx = contextOf(tool, extra, server, opts);
   try {
     const input = parseInput(tool, args);
-    const { data, summary, lines } = await tool.handler(input, ctx);
+    const { data, summary, lines } = await runGated(tool, input, ctx, approvalAsker(server, extra));
     const structured = validateOutput === false ? data : tool.output.parse(data);
     return { content: [{ type: 'text', text: renderText(summary, lines) }], structuredContent: structured };
   } catch (err) {
@@ -234,7 +239,11 @@ async function startTask(
   try {
     const tool = await spec.load();
     const ctx = contextOf(tool, extra, server, opts);
-    const { jobId } = await tool.task!.start(parseInput(tool, args), ctx);
+    const input = parseInput(tool, args);
+    // Held calls are not offered for elicitation here: a task-augmented call answers at once.
+    const hold = await holdIfListed(tool, input, ctx);
+    if (hold) throw pending(hold.request);
+    const { jobId } = await tool.task!.start(input, ctx);
     const job = await opts.deps.store.jobs.get(jobId);
     if (!job) throw new Error(`job ${jobId} vanished after it was queued`);
     return { task: taskOf(job) };

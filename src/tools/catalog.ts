@@ -220,4 +220,16 @@ export const toolCatalog: readonly ToolSpec[] = [
     effect: 'write',
     load: async () => (await import('./jobs/cancel-job.js')).cancelJobTool,
   },
+  {
+    name: 'list_approvals',
+    toolset: 'approvals',
+    effect: 'read',
+    load: async () => (await import('./approvals/list-approvals.js')).listApprovalsTool,
+  },
+  {
+    name: 'decide_approval',
+    toolset: 'approvals',
+    effect: 'write',
+    load: async () => (await import('./approvals/decide-approval.js')).decideApprovalTool,
+  },
 ];

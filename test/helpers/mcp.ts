@@ -13,6 +13,9 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import {
   CreateMessageRequestSchema,
+  ElicitRequestSchema,
+  type ElicitRequest,
+  type ElicitResult,
   type CallToolResult,
   type CreateMessageRequest,
   type CreateMessageResult,
@@ -99,6 +102,7 @@ export class UnexpectedResult extends Error {
 export type BackendName = 'sqlite' | 'postgres';
 
 export type SamplingHandler = (req: CreateMessageRequest) => Promise<CreateMessageResult>;
+export type ElicitationHandler = (req: ElicitRequest) => Promise<ElicitResult>;
 
 export interface ConnectOptions {
   /** A back-end of test/helpers/store-backends.ts (default sqlite), or any backend that opens an isolated store. */
@@ -116,6 +120,8 @@ export interface ConnectOptions {
   share?: Connected;
   /** Declares the sampling capability and answers sampling/createMessage with this (test/helpers/sampling.ts). */
   sampling?: SamplingHandler;
+  /** Declares the (form) elicitation capability and answers elicitation/create with this. */
+  elicitation?: ElicitationHandler;
   /** deps.provider: an OpenAI-compatible provider the "configuration" names. */
   provider?: ModelPort;
   /** deps.github: the repositories the sync writes to (an adapter over the emulator). */
@@ -191,12 +197,18 @@ export async function connectClient(opts: ConnectOptions = {}): Promise<Connecte
     ...(opts.readOnly !== undefined && { readOnly: opts.readOnly }),
     ...(opts.toolsets !== undefined && { toolsets: opts.toolsets }),
   });
+  const capabilities = {
+    ...(opts.sampling && { sampling: {} }),
+    ...(opts.elicitation && { elicitation: { form: {} } }),
+  };
   const client = new Client(
     { ...(opts.clientInfo ?? CLIENT_INFO) },
-    opts.sampling ? { capabilities: { sampling: {} } } : {},
+    Object.keys(capabilities).length > 0 ? { capabilities } : {},
   );
   const sampling = opts.sampling;
   if (sampling) client.setRequestHandler(CreateMessageRequestSchema, (req) => sampling(req));
+  const elicitation = opts.elicitation;
+  if (elicitation) client.setRequestHandler(ElicitRequestSchema, (req) => elicitation(req));
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   try {
     await server.connect(serverSide);

@@ -36,6 +36,8 @@ export const ALL_TOOLS = [
   'get_job',
   'list_jobs',
   'cancel_job',
+  'list_approvals',
+  'decide_approval',
 ];
 
 export const READ_TOOLS = [
@@ -56,4 +58,5 @@ export const READ_TOOLS = [
   'list_agent_services',
   'get_job',
   'list_jobs',
+  'list_approvals',
 ];

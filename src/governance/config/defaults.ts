@@ -79,6 +79,10 @@ export const DEFAULT_CONFIG: GovernanceConfig = {
     approvals: {
       epicCreation: { required: false, minApprovals: 1, approvers: [] },
       milestoneChanges: { required: false, minApprovals: 1, approvers: [] },
+      actions: {},
+      expiresAfterHours: 72,
+      elicitation: true,
+      elicitationTimeoutSeconds: 60,
     },
     requiredDocumentation: {
       epic: ['Overview', 'Acceptance criteria'],

@@ -169,7 +169,17 @@ const perItemType = <T extends z.ZodType>(s: T) =>
 
 const complianceSchema = z.strictObject({
   auditRequired: z.boolean(),
-  approvals: z.strictObject({ epicCreation: approvalSchema, milestoneChanges: approvalSchema }),
+  approvals: z.strictObject({
+    epicCreation: approvalSchema,
+    milestoneChanges: approvalSchema,
+    /** Further write tools that wait for approval, by tool name (e.g. `apply_spec`). */
+    actions: z.record(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'expected a tool name'), approvalSchema),
+    /** A pending request expires this long after it was made. */
+    expiresAfterHours: z.number().min(0.01).max(2160), // 90 days
+    /** Whether a client with MCP elicitation may decide at once (its user answering the form). */
+    elicitation: z.boolean(),
+    elicitationTimeoutSeconds: z.number().min(0.05).max(600),
+  }),
   /** Sections an item's description must have before it can be done, per item type. */
   requiredDocumentation: perItemType(textList(20)),
 });

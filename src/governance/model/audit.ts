@@ -13,7 +13,16 @@ export interface ClientInfo {
   version: string;
 }
 
-export const AUDIT_ENTITIES = ['item', 'link', 'milestone', 'workspace', 'spec', 'github', 'job'] as const;
+export const AUDIT_ENTITIES = [
+  'item',
+  'link',
+  'milestone',
+  'workspace',
+  'spec',
+  'github',
+  'job',
+  'approval',
+] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 
 /**
@@ -42,6 +51,10 @@ export const AUDIT_ACTIONS = [
   'job.created',
   'job.finished',
   'job.cancelled',
+  'approval.requested',
+  'approval.decided',
+  'approval.expired',
+  'approval.applied',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

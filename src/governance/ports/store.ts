@@ -3,6 +3,7 @@
  * or two of them takes just those, so a test fakes them without casts.
  */
 import type { OutboxStore, OutboxWrites } from './events.js';
+import type { ApprovalReads, ApprovalWrites } from './store-approvals.js';
 import type { AuditReads, AuditWrites } from './store-audit.js';
 import type { ConfigDocReads, ConfigDocWrites } from './store-config-docs.js';
 import type { ItemReads, ItemWrites } from './store-items.js';
@@ -13,6 +14,7 @@ import type { WebhookDeliveryReads, WebhookDeliveryWrites } from './store-webhoo
 import type { SpecReads, SpecWrites } from './store-specs.js';
 import type { WorkspaceReads, WorkspaceWrites } from './store-workspaces.js';
 
+export type { ApprovalQuery } from './store-approvals.js';
 export type { AuditQuery } from './store-audit.js';
 export type { ConfigDoc } from './store-config-docs.js';
 export type { ChildStats, TreeQuery } from './store-items.js';
@@ -34,7 +36,8 @@ export interface StoreReader
     ConfigDocReads,
     SpecReads,
     IssueMapReads,
-    WebhookDeliveryReads {}
+    WebhookDeliveryReads,
+    ApprovalReads {}
 
 /**
  * One atomic unit of work on one workspace. Writers of the same workspace are serialized
@@ -52,7 +55,8 @@ export interface StoreTx
     ConfigDocWrites,
     SpecWrites,
     IssueMapWrites,
-    WebhookDeliveryWrites {}
+    WebhookDeliveryWrites,
+    ApprovalWrites {}
 
 export interface GovernanceStore {
   readonly kind: 'sqlite' | 'postgres';

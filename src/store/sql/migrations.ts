@@ -402,6 +402,45 @@ const githubProjects: Migration = {
   },
 };
 
+/** Approval requests (issue 10): changes held by compliance.approvals until decided or expired. */
+const approvals: Migration = {
+  name: '0013_approvals',
+  async up(db, dialect) {
+    const key = keyText(dialect);
+    await db.schema
+      .createTable('approvals')
+      .addColumn('workspace', key, (c) => c.notNull())
+      .addColumn('id', key, (c) => c.notNull())
+      .addColumn('seq', 'integer', (c) => c.notNull())
+      .addColumn('tool', 'text', (c) => c.notNull())
+      .addColumn('input', 'text', (c) => c.notNull())
+      .addColumn('rule', 'text', (c) => c.notNull())
+      .addColumn('min_approvals', 'integer', (c) => c.notNull())
+      .addColumn('approvers', 'text', (c) => c.notNull())
+      .addColumn('requester', 'text', (c) => c.notNull())
+      .addColumn('status', key, (c) => c.notNull())
+      .addColumn('decisions', 'text', (c) => c.notNull())
+      .addColumn('outcome', 'text')
+      .addColumn('created_at', key, (c) => c.notNull())
+      .addColumn('expires_at', key, (c) => c.notNull())
+      .addColumn('updated_at', key, (c) => c.notNull())
+      .addColumn('version', 'integer', (c) => c.notNull())
+      .addPrimaryKeyConstraint('approvals_pk', ['workspace', 'id'])
+      .execute();
+    await db.schema
+      .createIndex('approvals_seq_idx')
+      .on('approvals')
+      .columns(['workspace', 'seq'])
+      .unique()
+      .execute();
+    await db.schema
+      .createIndex('approvals_status_idx')
+      .on('approvals')
+      .columns(['workspace', 'status', 'seq'])
+      .execute();
+  },
+};
+
 /** Applied in order; never edit one that has shipped, append a new one. */
 export const MIGRATIONS: readonly Migration[] = [
   init,
@@ -414,4 +453,5 @@ export const MIGRATIONS: readonly Migration[] = [
   jobs,
   webhookDeliveries,
   githubProjects,
+  approvals,
 ];

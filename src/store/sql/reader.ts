@@ -23,6 +23,9 @@ import { num, rowToAudit, rowToItem, rowToLink, rowToMilestone } from './mappers
 import { getSpec, getSpecText, listSpecs } from './specs.js';
 import { issueMappings, projectLink } from './github-issues.js';
 import { webhookDelivery } from './webhook-deliveries.js';
+import { getApproval, lastApprovalSeq, listApprovals } from './approvals.js';
+import type { ApprovalRequest } from '../../governance/model/approval.js';
+import type { ApprovalQuery } from '../../governance/ports/store-approvals.js';
 import type { WebhookDelivery } from '../../governance/ports/store-webhooks.js';
 import type { IssueMapping, ProjectLink } from '../../governance/ports/store-github.js';
 import type { SqlDialectName } from './migrations.js';
@@ -398,6 +401,18 @@ export class SqlReader implements StoreReader {
 
   webhookDelivery(deliveryId: string): Promise<WebhookDelivery | undefined> {
     return webhookDelivery(this.db, deliveryId);
+  }
+
+  approval(workspace: string, id: string): Promise<ApprovalRequest | undefined> {
+    return getApproval(this.db, workspace, id);
+  }
+
+  listApprovals(query: ApprovalQuery): Promise<ApprovalRequest[]> {
+    return listApprovals(this.db, query);
+  }
+
+  lastApprovalSeq(workspace: string): Promise<number> {
+    return lastApprovalSeq(this.db, workspace);
   }
 
   private items(workspace: string) {

@@ -20,6 +20,7 @@ export interface Database {
   jobs: JobTable;
   webhook_deliveries: WebhookDeliveryTable;
   github_projects: GitHubProjectTable;
+  approvals: ApprovalTable;
 }
 
 export interface MigrationTable {
@@ -234,6 +235,26 @@ export interface JobTable {
   lease_until: string | null;
   heartbeat_at: string | null;
   attempts: number;
+}
+
+/** An approval request (migration 0013); JSON columns as text. */
+export interface ApprovalTable {
+  workspace: string;
+  id: string;
+  seq: number;
+  tool: string;
+  input: string;
+  rule: string;
+  min_approvals: number;
+  approvers: string;
+  requester: string;
+  status: string;
+  decisions: string;
+  outcome: string | null;
+  created_at: string;
+  expires_at: string;
+  updated_at: string;
+  version: number;
 }
 
 export type ItemRow = ItemTable;

@@ -24,6 +24,8 @@ import type { Database } from './schema.js';
 import { putSpecVersion, updateSpecStatus } from './specs.js';
 import { putIssueMapping, putProjectLink } from './github-issues.js';
 import { recordDelivery } from './webhook-deliveries.js';
+import { insertApproval, updateApproval } from './approvals.js';
+import type { ApprovalRequest } from '../../governance/model/approval.js';
 import type { WebhookDelivery } from '../../governance/ports/store-webhooks.js';
 import type { IssueMapping, ProjectLink } from '../../governance/ports/store-github.js';
 
@@ -201,6 +203,16 @@ export class SqlTx extends SqlReader implements StoreTx {
   async recordDelivery(d: WebhookDelivery): Promise<boolean> {
     this.own(d.workspace);
     return recordDelivery(this.db, d);
+  }
+
+  async insertApproval(a: ApprovalRequest): Promise<void> {
+    await this.ensureWorkspace(a.workspace);
+    await insertApproval(this.db, a);
+  }
+
+  async updateApproval(a: ApprovalRequest, expectedVersion: number): Promise<VersionedUpdate> {
+    this.own(a.workspace);
+    return updateApproval(this.db, a, expectedVersion);
   }
 
   async putSpecVersion(
