@@ -71,6 +71,8 @@ const ERROR_MEANINGS: Record<ErrorCode, string> = {
     'The agent service already has as many open tasks as its `maxConcurrentTasks` (`details.openTasks`, `details.maxConcurrentTasks`).',
   'AGENT.NONE_AVAILABLE':
     'No agent service names a capability of the item, or every one that does is at its WIP limit (`details.rule`, `details.candidates`).',
+  'AGENT.UNAVAILABLE':
+    'The agent service has a heartbeat window (`heartbeatTimeoutMinutes`) and sent no heartbeat within it (`details.lastHeartbeatAt`); `register_agent_service` refreshes it.',
   'HIERARCHY.INVALID_PARENT': 'The parent has the wrong type, or is done while the child would be open.',
   'HIERARCHY.PARENT_REQUIRED': 'A feature needs an epic as parent, a task a feature.',
   'STATUS.INVALID_TRANSITION':

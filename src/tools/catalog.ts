@@ -203,6 +203,12 @@ export const toolCatalog: readonly ToolSpec[] = [
     load: async () => (await import('./agents/auto-assign.js')).autoAssignTool,
   },
   {
+    name: 'register_agent_service',
+    toolset: 'agents',
+    effect: 'write',
+    load: async () => (await import('./agents/register-agent-service.js')).registerAgentServiceTool,
+  },
+  {
     name: 'get_job',
     toolset: 'jobs',
     effect: 'read',

@@ -33,6 +33,7 @@ export const ALL_TOOLS = [
   'list_agent_services',
   'assign_item',
   'auto_assign',
+  'register_agent_service',
   'get_job',
   'list_jobs',
   'cancel_job',

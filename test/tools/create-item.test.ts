@@ -32,6 +32,7 @@ describe('create_item', () => {
       statusReason: null,
       priority: 'medium',
       agent: null,
+      assignee: null,
       estimateDays: null,
       milestoneId: null,
       labels: [],

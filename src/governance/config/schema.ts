@@ -4,6 +4,7 @@
  * carry a deep-partial override of it (./override.ts), and the merged result must pass this one.
  */
 import * as z from 'zod';
+import { RULE_IDS, SEVERITIES } from '../compliance/types.js';
 import { ITEM_TYPES, LIMITS, PRIORITIES } from '../model/work-item.js';
 
 export const CONFIG_SCHEMA_VERSION = 1;
@@ -133,6 +134,13 @@ const agentSchema = z.strictObject({
     .string()
     .regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, 'must be a GitHub login')
     .optional(),
+  /** The GitHub login of the human who takes work this service cannot (issue 10). */
+  fallbackAssignee: z
+    .string()
+    .regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, 'must be a GitHub login')
+    .optional(),
+  /** Unavailable when no heartbeat (register_agent_service) came within this many minutes; absent: always available. */
+  heartbeatTimeoutMinutes: z.number().min(1).max(525_600).optional(),
 });
 
 const milestonesSchema = z.strictObject({
@@ -146,6 +154,11 @@ export const DEPENDENCY_RULES = ['warn', 'enforce'] as const;
 const rulesSchema = z.strictObject({
   /** A task moving to done while a task it depends on is open: a warning in the result, or a refusal. */
   dependencies: z.enum(DEPENDENCY_RULES),
+  /** The GitHub login an item falls back to when no agent service can take it and none names a fallback. */
+  fallbackAssignee: z
+    .string()
+    .regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, 'must be a GitHub login')
+    .optional(),
 });
 
 const approvalSchema = z
@@ -163,6 +176,16 @@ const approvalSchema = z
       });
     }
   });
+
+const ruleOverrideSchema = z.strictObject({
+  enabled: z.boolean().optional(),
+  severity: z.enum(SEVERITIES).optional(),
+  /** Tags such as `sox` or `iso27001`: check_compliance totals violations per category. */
+  categories: z
+    .array(z.string().regex(/^[a-z0-9][a-z0-9._-]{0,39}$/, 'expected a lower-case tag such as "sox"'))
+    .max(20)
+    .optional(),
+});
 
 const perItemType = <T extends z.ZodType>(s: T) =>
   z.strictObject(Object.fromEntries(ITEM_TYPES.map((t) => [t, s])) as Record<(typeof ITEM_TYPES)[number], T>);
@@ -182,6 +205,13 @@ const complianceSchema = z.strictObject({
   }),
   /** Sections an item's description must have before it can be done, per item type. */
   requiredDocumentation: perItemType(textList(20)),
+  /** Per compliance rule (validate_hierarchy's rule ids): off, another severity, compliance categories. */
+  rules: z.record(
+    z.string().refine((k) => (RULE_IDS as readonly string[]).includes(k), {
+      message: `expected a rule id: ${RULE_IDS.join(', ')}`,
+    }),
+    ruleOverrideSchema,
+  ),
 });
 
 export const labelSchema = z.strictObject({

@@ -55,7 +55,7 @@ export interface DesiredIssue {
   blockedBy: string[];
   /** The organisation's issue type for this item type, or null (its type label stands in). */
   issueType: string | null;
-  /** GitHub logins: the one the policy maps the item's agent service to (`githubAssignee`), if any. */
+  /** GitHub logins: the one the policy maps the item's agent service to (`githubAssignee`), and the item's human fallback (`assignee`). */
   assignees: string[];
   /** What the workspace's Project shows for the issue (Status, Priority, Estimate, Agent). */
   project: { status: Status; priority: Priority; estimateDays: number | null; agent: string | null };
@@ -125,7 +125,10 @@ export function desiredState(input: DesiredInput): DesiredState {
         parentId: item.parentId,
         blockedBy: uniqueSorted(blockers.get(item.id) ?? []),
         issueType,
-        assignees: assigneeOf(item.agent) ? [assigneeOf(item.agent)!] : [],
+        assignees: uniqueSorted([
+          ...(assigneeOf(item.agent) ? [assigneeOf(item.agent)!] : []),
+          ...(item.assignee ? [item.assignee] : []),
+        ]),
         project: {
           status: item.status,
           priority: item.priority,
@@ -137,7 +140,10 @@ export function desiredState(input: DesiredInput): DesiredState {
 
   return {
     workspace,
-    managedAssignees: managedAssignees(config),
+    managedAssignees: managedAssignees(
+      config,
+      input.items.flatMap((i) => (i.assignee ? [i.assignee] : [])),
+    ),
     labels: [...used.values()].sort((a, b) => a.name.localeCompare(b.name)),
     milestones: input.milestones.map((m) => ({
       id: m.id,
@@ -151,11 +157,22 @@ export function desiredState(input: DesiredInput): DesiredState {
   };
 }
 
-/** The logins the policy's agent services map to, lower-cased and sorted. */
-export function managedAssignees(config: Partial<Pick<GovernanceConfig, 'agents'>>): string[] {
-  const logins = Object.values(config.agents ?? {}).flatMap((a) =>
-    a.githubAssignee ? [a.githubAssignee] : [],
-  );
+/**
+ * The logins the policy's agent services map to, their human fallbacks and `extra` (the items'
+ * fallback assignees), lower-cased and sorted.
+ */
+export function managedAssignees(
+  config: Partial<Pick<GovernanceConfig, 'agents' | 'rules'>>,
+  extra: readonly string[] = [],
+): string[] {
+  const logins = [
+    ...Object.values(config.agents ?? {}).flatMap((a) => [
+      ...(a.githubAssignee ? [a.githubAssignee] : []),
+      ...(a.fallbackAssignee ? [a.fallbackAssignee] : []),
+    ]),
+    ...(config.rules?.fallbackAssignee ? [config.rules.fallbackAssignee] : []),
+    ...extra,
+  ];
   return [...new Set(logins.map((l) => l.toLowerCase()))].sort();
 }
 

@@ -22,6 +22,7 @@ export const AUDIT_ENTITIES = [
   'github',
   'job',
   'approval',
+  'agent',
 ] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 
@@ -55,6 +56,7 @@ export const AUDIT_ACTIONS = [
   'approval.decided',
   'approval.expired',
   'approval.applied',
+  'agent.registered',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -39,6 +39,8 @@ export interface EventPayloads {
   'spec.applied': { specId: string; version: number; previousVersion: number | null };
   /** A stage of a stored spec version moved. */
   'spec.status_changed': { specId: string; version: number; stage: string; state: string };
+  /** An agent service registered or changed its registration (register_agent_service). */
+  'agent.registered': { id: string; version: number };
 }
 
 export type DomainEventType = keyof EventPayloads;
@@ -57,6 +59,7 @@ export const EVENT_TYPES = [
   'spec.status_changed',
   'github.synced',
   'compliance.drift',
+  'agent.registered',
 ] as const satisfies readonly DomainEventType[];
 
 /** One event of type `K`. */

@@ -62,6 +62,11 @@ export interface WorkItem {
    * again updates instead of duplicating; null (or absent) for items made by hand. Unique per workspace.
    */
   sourceRef?: string | null;
+  /**
+   * The human (GitHub login) the item fell back to when no agent service could take it, or was
+   * escalated to; null (or absent) for none.
+   */
+  assignee?: string | null;
 }
 
 /** `blocker` blocks `blocked`; `blocked depends_on blocker` is the same edge. */

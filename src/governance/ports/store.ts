@@ -3,6 +3,7 @@
  * or two of them takes just those, so a test fakes them without casts.
  */
 import type { OutboxStore, OutboxWrites } from './events.js';
+import type { AgentRegistryReads, AgentRegistryWrites } from './store-agents.js';
 import type { ApprovalReads, ApprovalWrites } from './store-approvals.js';
 import type { AuditReads, AuditWrites } from './store-audit.js';
 import type { ConfigDocReads, ConfigDocWrites } from './store-config-docs.js';
@@ -14,6 +15,7 @@ import type { WebhookDeliveryReads, WebhookDeliveryWrites } from './store-webhoo
 import type { SpecReads, SpecWrites } from './store-specs.js';
 import type { WorkspaceReads, WorkspaceWrites } from './store-workspaces.js';
 
+export type { AgentRegistration } from './store-agents.js';
 export type { ApprovalQuery } from './store-approvals.js';
 export type { AuditQuery } from './store-audit.js';
 export type { ConfigDoc } from './store-config-docs.js';
@@ -37,7 +39,8 @@ export interface StoreReader
     SpecReads,
     IssueMapReads,
     WebhookDeliveryReads,
-    ApprovalReads {}
+    ApprovalReads,
+    AgentRegistryReads {}
 
 /**
  * One atomic unit of work on one workspace. Writers of the same workspace are serialized
@@ -56,7 +59,8 @@ export interface StoreTx
     SpecWrites,
     IssueMapWrites,
     WebhookDeliveryWrites,
-    ApprovalWrites {}
+    ApprovalWrites,
+    AgentRegistryWrites {}
 
 export interface GovernanceStore {
   readonly kind: 'sqlite' | 'postgres';

@@ -1,18 +1,19 @@
 import { DEFAULT_CONFIG } from '../config/defaults.js';
 import type { GovernanceConfig } from '../config/schema.js';
 import { DomainError, isDomainError } from '../errors.js';
+import type { AgentRegistryReads } from '../ports/store-agents.js';
 import type { ConfigDocReads } from '../ports/store-config-docs.js';
 import { documentReader, type DocumentDeps } from './config-documents.js';
 import { mergeDocs, readConfigDocs } from './config-effective.js';
 
 /**
  * AGENT.UNKNOWN unless `agent` is one of the agent services of the workspace's effective
- * configuration, read through `reader` (a write's own transaction, as hierarchyPolicy does).
+ * configuration or registered at run time (register_agent_service), read through `reader` (a write's own transaction, as hierarchyPolicy does).
  * Stored overrides that no longer combine into a valid configuration skip the check rather than
  * stop item writes.
  */
 export async function assertKnownAgent(
-  reader: ConfigDocReads,
+  reader: ConfigDocReads & AgentRegistryReads,
   workspace: string,
   deps: DocumentDeps,
   agent: string | null | undefined,
@@ -27,6 +28,8 @@ export async function assertKnownAgent(
     if (isDomainError(err) && err.code === 'CONFIG.INVALID') return;
     throw err;
   }
+  if (agents.includes(agent)) return;
+  agents = [...new Set([...agents, ...(await reader.agentRegistrations(workspace)).map((r) => r.id)])];
   if (agents.includes(agent)) return;
   const prefixed = `agent:${agent}`;
   throw new DomainError(

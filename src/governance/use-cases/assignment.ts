@@ -11,7 +11,7 @@ import { DomainError } from '../errors.js';
 import { OPEN_STATUSES, type WorkItem } from '../model/work-item.js';
 import type { Caller } from '../ports/caller.js';
 import type { CoreDeps } from '../ports/core-deps.js';
-import type { StoreReader, StoreTx } from '../ports/store.js';
+import type { AgentRegistration, StoreReader, StoreTx } from '../ports/store.js';
 import { assertKnownAgent } from './agents.js';
 import { requireItem } from './lookups.js';
 import { updateItemAt } from './store-writes.js';
@@ -26,11 +26,20 @@ export interface AgentService {
   maxConcurrentTasks: number;
   escalateAfterDaysOverdue: number;
   githubAssignee: string | null;
+  /** GitHub login of the human fallback, or null. */
+  fallbackAssignee: string | null;
+  /** Registered at run time (register_agent_service), else only in the policy. */
+  registered: boolean;
+  /** Unavailable when no heartbeat came within this many minutes; null: never expires. */
+  heartbeatTimeoutMinutes: number | null;
+  lastHeartbeatAt: string | null;
+  /** No heartbeat window, or a heartbeat within it. */
+  healthy: boolean;
   /** Open tasks assigned to it. */
   openTasks: number;
   /** openTasks / maxConcurrentTasks. */
   utilization: number;
-  /** Below its WIP limit. */
+  /** Healthy and below its WIP limit. */
   available: boolean;
 }
 
@@ -41,22 +50,54 @@ export interface Candidate {
   utilization: number;
   assignmentPriority: number;
   /** Why it was passed over (null for the one chosen or a runner-up). */
-  excluded: 'no-capability' | 'wip-limit' | null;
+  excluded: 'no-capability' | 'unhealthy' | 'wip-limit' | null;
 }
 
-export type AssignmentRule = 'explicit' | 'capability' | 'none-capable' | 'all-full';
+export type AssignmentRule = 'explicit' | 'capability' | 'fallback' | 'none-capable' | 'all-full';
 
 export interface Decision {
   itemId: string;
   agent: string | null;
+  /** The human fallback (GitHub login) when no service could take it (rule `fallback`). */
+  assignee: string | null;
   rule: AssignmentRule;
   reason: string;
   candidates: Candidate[];
 }
 
+type FallbackConfig = Pick<GovernanceConfig, 'agents'> & {
+  rules?: { fallbackAssignee?: string | undefined };
+};
+
+/**
+ * A decision that found no service, turned into one for the human fallback: that of the best
+ * capable (full or unavailable) service, else the workspace's `rules.fallbackAssignee`; unchanged
+ * when there is none.
+ */
+export function withFallback(
+  d: Decision,
+  services: readonly AgentService[],
+  config: FallbackConfig,
+): Decision {
+  if (d.agent !== null || d.assignee !== null) return d;
+  const byId = new Map(services.map((x) => [x.id, x]));
+  const from = d.candidates
+    .filter((c) => c.excluded !== 'no-capability')
+    .map((c) => byId.get(c.agent))
+    .find((x) => x?.fallbackAssignee);
+  const login = from?.fallbackAssignee ?? config.rules?.fallbackAssignee ?? null;
+  if (login === null) return d;
+  return {
+    ...d,
+    assignee: login,
+    rule: 'fallback',
+    reason: `${d.reason}; falls back to ${login} (${from ? `fallbackAssignee of ${from.id}` : 'rules.fallbackAssignee'})`,
+  };
+}
+
 const PAGE = 500;
 
-type Reader = Pick<StoreReader, 'treePage'>;
+type Reader = Pick<StoreReader, 'treePage' | 'agentRegistrations'>;
 
 /** Open tasks per agent of the workspace. */
 async function openTaskCounts(r: Reader, workspace: string): Promise<Map<string, number>> {
@@ -74,29 +115,74 @@ async function openTaskCounts(r: Reader, workspace: string): Promise<Map<string,
   }
 }
 
-function service(id: string, a: AgentConfig, open: number): AgentService {
-  return {
-    id,
-    capabilities: [...a.capabilities],
-    specializations: [...a.specializations],
-    assignmentPriority: a.assignmentPriority,
-    maxConcurrentTasks: a.maxConcurrentTasks,
-    escalateAfterDaysOverdue: a.escalateAfterDaysOverdue,
-    githubAssignee: a.githubAssignee ?? null,
-    openTasks: open,
-    utilization: open / a.maxConcurrentTasks,
-    available: open < a.maxConcurrentTasks,
-  };
+/** `s` with `open` open tasks. */
+const withOpen = (s: AgentService, open: number): AgentService => ({
+  ...s,
+  openTasks: open,
+  utilization: open / s.maxConcurrentTasks,
+  available: s.healthy && open < s.maxConcurrentTasks,
+});
+
+/** Whether a service with this window and last heartbeat is alive at `now`. */
+export function isHealthy(
+  timeoutMinutes: number | null,
+  lastHeartbeatAt: string | null,
+  now: string,
+): boolean {
+  if (timeoutMinutes === null) return true;
+  if (lastHeartbeatAt === null) return false;
+  return Date.parse(now) - Date.parse(lastHeartbeatAt) <= timeoutMinutes * 60_000;
 }
 
-/** The workspace's agent services with their load. */
+/**
+ * The registry: the policy's agents merged with the registered ones (registered values win), each
+ * with its health at `now` and no load yet.
+ */
+export function mergeRegistry(
+  agents: GovernanceConfig['agents'],
+  registered: readonly AgentRegistration[],
+  now: string,
+): AgentService[] {
+  const byId = new Map(registered.map((r) => [r.id, r]));
+  const ids = [...new Set([...Object.keys(agents), ...byId.keys()])];
+  return ids.map((id) => {
+    const a: AgentConfig | undefined = agents[id];
+    const r = byId.get(id);
+    const timeout = r ? r.heartbeatTimeoutMinutes : (a?.heartbeatTimeoutMinutes ?? null);
+    const last = r?.lastHeartbeatAt ?? null;
+    const base: AgentService = {
+      id,
+      capabilities: [...(r?.capabilities ?? a?.capabilities ?? [])],
+      specializations: [...(r?.specializations ?? a?.specializations ?? [])],
+      assignmentPriority: r?.assignmentPriority ?? a!.assignmentPriority,
+      maxConcurrentTasks: r?.maxConcurrentTasks ?? a!.maxConcurrentTasks,
+      escalateAfterDaysOverdue: r?.escalateAfterDaysOverdue ?? a!.escalateAfterDaysOverdue,
+      githubAssignee: a?.githubAssignee ?? null,
+      fallbackAssignee: r?.fallbackAssignee ?? a?.fallbackAssignee ?? null,
+      registered: r !== undefined,
+      heartbeatTimeoutMinutes: timeout,
+      lastHeartbeatAt: last,
+      healthy: isHealthy(timeout, last, now),
+      openTasks: 0,
+      utilization: 0,
+      available: false,
+    };
+    return withOpen(base, 0);
+  });
+}
+
+/** The workspace's agent services (policy and registered) with their health at `now` and load. */
 export async function listAgentServices(
   r: Reader,
   workspace: string,
   config: Pick<GovernanceConfig, 'agents'>,
+  now: string,
 ): Promise<AgentService[]> {
-  const counts = await openTaskCounts(r, workspace);
-  return Object.entries(config.agents).map(([id, a]) => service(id, a, counts.get(id) ?? 0));
+  const [counts, registered] = await Promise.all([
+    openTaskCounts(r, workspace),
+    r.agentRegistrations(workspace),
+  ]);
+  return mergeRegistry(config.agents, registered, now).map((x) => withOpen(x, counts.get(x.id) ?? 0));
 }
 
 const words = (s: string) =>
@@ -128,7 +214,14 @@ export function decide(item: WorkItem, services: readonly AgentService[]): Decis
       specializations: named(text, s.specializations),
       utilization: s.utilization,
       assignmentPriority: s.assignmentPriority,
-      excluded: capabilities.length === 0 ? 'no-capability' : s.available ? null : 'wip-limit',
+      excluded:
+        capabilities.length === 0
+          ? 'no-capability'
+          : !s.healthy
+            ? 'unhealthy'
+            : s.available
+              ? null
+              : 'wip-limit',
     };
   });
   const eligible = candidates
@@ -147,6 +240,7 @@ export function decide(item: WorkItem, services: readonly AgentService[]): Decis
     return {
       itemId: item.id,
       agent: best.agent,
+      assignee: null,
       rule: 'capability',
       reason:
         `${best.agent}: names ${best.capabilities.join(', ')}` +
@@ -161,14 +255,15 @@ export function decide(item: WorkItem, services: readonly AgentService[]): Decis
       candidates: order,
     };
   }
-  const capable = candidates.filter((c) => c.excluded === 'wip-limit');
+  const capable = candidates.filter((c) => c.excluded === 'wip-limit' || c.excluded === 'unhealthy');
   return {
     itemId: item.id,
     agent: null,
+    assignee: null,
     rule: capable.length > 0 ? 'all-full' : 'none-capable',
     reason:
       capable.length > 0
-        ? `every service with the capability is at its WIP limit: ${capable.map((c) => c.agent).join(', ')}`
+        ? `every service with the capability is at its WIP limit or unavailable: ${capable.map((c) => `${c.agent} (${c.excluded})`).join(', ')}`
         : 'no agent service has a capability this item names',
     candidates: order,
   };
@@ -198,29 +293,51 @@ function wipFull(s: AgentService): DomainError {
   );
 }
 
+function unavailable(s: AgentService): DomainError {
+  return new DomainError(
+    'AGENT.UNAVAILABLE',
+    `${s.id} sent no heartbeat within its ${s.heartbeatTimeoutMinutes} minute window`,
+    'Assign another service (auto_assign skips unavailable ones), or have the service call register_agent_service to send a heartbeat.',
+    { agent: s.id, lastHeartbeatAt: s.lastHeartbeatAt, heartbeatTimeoutMinutes: s.heartbeatTimeoutMinutes },
+  );
+}
+
 function noneAvailable(d: Decision): DomainError {
   return new DomainError(
     'AGENT.NONE_AVAILABLE',
     `No agent service can take ${d.itemId}: ${d.reason}`,
     d.rule === 'all-full'
-      ? 'Wait for a service to finish work, assign one explicitly once it has capacity, or raise its maxConcurrentTasks.'
+      ? 'Wait for a service to finish work, assign one explicitly once it has capacity, raise its maxConcurrentTasks, or set a fallbackAssignee (per service or rules.fallbackAssignee).'
       : "Name the capability in the item's text or labels, add it to a service's capabilities with update_config, or assign a service explicitly.",
     { rule: d.rule, candidates: d.candidates.slice(0, 10) },
   );
 }
 
-/** Stores the decided agent on the item, audited as `item.assigned` with the rule and reason. */
+/**
+ * Stores the decided agent (or human fallback) on the item, audited as `item.assigned` with the
+ * rule and reason. An agent assignment clears a human fallback; a fallback leaves the agent unset.
+ */
 async function writeAssignment(s: WriteScope, before: WorkItem, d: Decision): Promise<WorkItem> {
-  const next: WorkItem = { ...before, agent: d.agent, updatedAt: s.now, version: before.version + 1 };
+  const next: WorkItem = {
+    ...before,
+    agent: d.agent,
+    assignee: d.assignee,
+    updatedAt: s.now,
+    version: before.version + 1,
+  };
   await updateItemAt(s.tx, next, before.version);
+  const diff: Record<string, { old: unknown; new: unknown }> = {};
+  if (before.agent !== next.agent) diff.agent = { old: before.agent, new: next.agent };
+  if ((before.assignee ?? null) !== next.assignee)
+    diff.assignee = { old: before.assignee ?? null, new: next.assignee };
   await s.audit({
     entityType: 'item',
     entityId: next.id,
     action: 'item.assigned',
-    diff: { agent: { old: before.agent, new: next.agent } },
+    diff,
     reason: `${d.rule}: ${d.reason}`.slice(0, 1000),
   });
-  await s.emit('issue.updated', { id: next.id, changed: ['agent'] });
+  await s.emit('issue.updated', { id: next.id, changed: Object.keys(diff) });
   return next;
 }
 
@@ -228,36 +345,37 @@ async function writeAssignment(s: WriteScope, before: WorkItem, d: Decision): Pr
 export async function assignItem(
   deps: CoreDeps,
   caller: Caller,
-  config: Pick<GovernanceConfig, 'agents'>,
+  config: FallbackConfig,
   cmd: AssignCommand,
 ): Promise<AssignResult> {
   return runWrite(deps, caller, cmd.workspace, async (s) => {
     const before = await requireItem(s.tx, s.workspace, cmd.id);
     await assertItemVersion(s.tx, before, cmd.expectedVersion);
-    const services = await listAgentServices(s.tx, s.workspace, config);
+    const services = await listAgentServices(s.tx, s.workspace, config, s.now);
     // Its own current assignment does not count against the service it stays with.
     const load = services.map((x) =>
-      x.id === before.agent && before.type === 'task'
-        ? service(x.id, config.agents[x.id]!, Math.max(0, x.openTasks - 1))
-        : x,
+      x.id === before.agent && before.type === 'task' ? withOpen(x, Math.max(0, x.openTasks - 1)) : x,
     );
     let decision: Decision;
     if (cmd.agent !== undefined) {
       await assertKnownAgent(s.tx, s.workspace, deps, cmd.agent);
       const chosen = load.find((x) => x.id === cmd.agent)!;
+      if (!chosen.healthy && before.agent !== cmd.agent) throw unavailable(chosen);
       if (before.type === 'task' && !chosen.available && before.agent !== cmd.agent) throw wipFull(chosen);
       decision = {
         itemId: before.id,
         agent: cmd.agent,
+        assignee: null,
         rule: 'explicit',
         reason: `${cmd.agent} named by the caller`,
         candidates: [],
       };
     } else {
-      decision = decide(before, load);
-      if (decision.agent === null) throw noneAvailable(decision);
+      decision = withFallback(decide(before, load), load, config);
+      if (decision.agent === null && decision.assignee === null) throw noneAvailable(decision);
     }
-    if (decision.agent === before.agent) return { item: before, decision, changed: false };
+    if (decision.agent === before.agent && decision.assignee === (before.assignee ?? null))
+      return { item: before, decision, changed: false };
     return { item: await writeAssignment(s, before, decision), decision, changed: true };
   });
 }
@@ -273,6 +391,8 @@ export interface AutoAssignResult {
   dryRun: boolean;
   decisions: Decision[];
   assigned: number;
+  /** Tasks given to a human fallback. */
+  fallback: number;
   unassigned: number;
 }
 
@@ -283,12 +403,12 @@ export interface AutoAssignResult {
 export async function autoAssign(
   deps: CoreDeps,
   caller: Caller,
-  config: Pick<GovernanceConfig, 'agents'>,
+  config: FallbackConfig,
   cmd: AutoAssignCommand,
 ): Promise<AutoAssignResult> {
-  const plan = async (r: StoreTx | StoreReader) => {
+  const plan = async (r: StoreTx | StoreReader, now: string) => {
     await requireItem(r, cmd.workspace, cmd.rootId);
-    let services = await listAgentServices(r, cmd.workspace, config);
+    let services = await listAgentServices(r, cmd.workspace, config, now);
     const tasks: WorkItem[] = [];
     for (let after: string | undefined; ;) {
       const page = await r.treePage(cmd.workspace, {
@@ -304,12 +424,10 @@ export async function autoAssign(
     }
     const decisions: Decision[] = [];
     for (const t of tasks) {
-      const d = decide(t, services);
+      const d = withFallback(decide(t, services), services, config);
       decisions.push(d);
       if (d.agent !== null) {
-        services = services.map((x) =>
-          x.id === d.agent ? service(x.id, config.agents[x.id]!, x.openTasks + 1) : x,
-        );
+        services = services.map((x) => (x.id === d.agent ? withOpen(x, x.openTasks + 1) : x));
       }
     }
     return { tasks, decisions };
@@ -318,12 +436,14 @@ export async function autoAssign(
     dryRun: cmd.dryRun,
     decisions,
     assigned: decisions.filter((d) => d.agent !== null).length,
-    unassigned: decisions.filter((d) => d.agent === null).length,
+    fallback: decisions.filter((d) => d.assignee !== null).length,
+    unassigned: decisions.filter((d) => d.agent === null && d.assignee === null).length,
   });
-  if (cmd.dryRun) return summary((await plan(deps.store.reader)).decisions);
+  if (cmd.dryRun) return summary((await plan(deps.store.reader, deps.clock.now())).decisions);
   return runWrite(deps, caller, cmd.workspace, async (s) => {
-    const { tasks, decisions } = await plan(s.tx);
-    for (const [k, d] of decisions.entries()) if (d.agent !== null) await writeAssignment(s, tasks[k]!, d);
+    const { tasks, decisions } = await plan(s.tx, s.now);
+    for (const [k, d] of decisions.entries())
+      if (d.agent !== null || d.assignee !== null) await writeAssignment(s, tasks[k]!, d);
     return summary(decisions);
   });
 }

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { DomainError } from '../errors.js';
 import { applySyncPlan, type SyncApplied } from '../github-sync/apply.js';
 import { desiredState, managedAssignees, type DesiredState } from '../github-sync/desired.js';
+import { withRegisteredLabels } from './agent-registry.js';
 import { diffSync, type SyncPlan } from '../github-sync/diff.js';
 import { canonicalJson } from '../../shared/canonical-json.js';
 import type { GovernanceConfig } from '../config/schema.js';
@@ -74,6 +75,9 @@ export async function planGitHubSync(
   const [owner, repo] = workspace.split('/') as [string, string];
   const r = deps.store.reader;
   const project = await r.projectLink(workspace);
+  // Registered agent services get a label too (issue 10).
+  const registered = await r.agentRegistrations(workspace);
+  config = withRegisteredLabels(config, registered);
   const [items, links, milestones, rows, session] = await Promise.all([
     allItems(r, workspace),
     r.listLinks(workspace),
@@ -81,7 +85,9 @@ export async function planGitHubSync(
     r.issueMappings(workspace),
     tracker.open(owner, repo, caller, {
       ...(project && { project }),
-      assignees: managedAssignees(config),
+      assignees: managedAssignees(config, [
+        ...registered.flatMap((a) => (a.fallbackAssignee ? [a.fallbackAssignee] : [])),
+      ]),
     }),
   ]);
   const desired = desiredState({

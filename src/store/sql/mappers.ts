@@ -35,6 +35,7 @@ export function itemToRow(i: WorkItem): ItemRow {
     completed_at: i.completedAt,
     version: i.version,
     source_ref: i.sourceRef ?? null,
+    assignee: i.assignee ?? null,
   };
 }
 
@@ -63,6 +64,8 @@ export function rowToItem(r: ItemRow): WorkItem {
     completedAt: r.completed_at,
     version: Number(r.version),
     sourceRef: r.source_ref,
+    // Absent when null, as for items written before migration 0011.
+    ...(r.assignee !== null && { assignee: r.assignee }),
   };
 }
 

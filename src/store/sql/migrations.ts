@@ -402,6 +402,32 @@ const githubProjects: Migration = {
   },
 };
 
+/** Agent services registered at run time (issue 10), merged over the policy's agents. */
+const agentRegistry: Migration = {
+  name: '0011_agent_registry',
+  async up(db, dialect) {
+    const key = keyText(dialect);
+    await db.schema
+      .createTable('agent_registry')
+      .addColumn('workspace', key, (c) => c.notNull())
+      .addColumn('id', key, (c) => c.notNull())
+      .addColumn('capabilities', 'text', (c) => c.notNull())
+      .addColumn('specializations', 'text', (c) => c.notNull())
+      .addColumn('assignment_priority', 'integer', (c) => c.notNull())
+      .addColumn('max_concurrent_tasks', 'integer', (c) => c.notNull())
+      .addColumn('escalate_after_days_overdue', 'integer', (c) => c.notNull())
+      .addColumn('fallback_assignee', 'text')
+      .addColumn('heartbeat_timeout_minutes', 'double precision')
+      .addColumn('registered_at', key, (c) => c.notNull())
+      .addColumn('last_heartbeat_at', key, (c) => c.notNull())
+      .addColumn('version', 'integer', (c) => c.notNull())
+      .addPrimaryKeyConstraint('agent_registry_pk', ['workspace', 'id'])
+      .execute();
+    // The human (GitHub login) an item falls back to when no agent service can take it.
+    await db.schema.alterTable('items').addColumn('assignee', 'text').execute();
+  },
+};
+
 /** Approval requests (issue 10): changes held by compliance.approvals until decided or expired. */
 const approvals: Migration = {
   name: '0013_approvals',
@@ -453,5 +479,6 @@ export const MIGRATIONS: readonly Migration[] = [
   jobs,
   webhookDeliveries,
   githubProjects,
+  agentRegistry,
   approvals,
 ];

@@ -24,6 +24,8 @@ import { getSpec, getSpecText, listSpecs } from './specs.js';
 import { issueMappings, projectLink } from './github-issues.js';
 import { webhookDelivery } from './webhook-deliveries.js';
 import { getApproval, lastApprovalSeq, listApprovals } from './approvals.js';
+import { agentRegistrations } from './agents.js';
+import type { AgentRegistration } from '../../governance/ports/store-agents.js';
 import type { ApprovalRequest } from '../../governance/model/approval.js';
 import type { ApprovalQuery } from '../../governance/ports/store-approvals.js';
 import type { WebhookDelivery } from '../../governance/ports/store-webhooks.js';
@@ -413,6 +415,10 @@ export class SqlReader implements StoreReader {
 
   lastApprovalSeq(workspace: string): Promise<number> {
     return lastApprovalSeq(this.db, workspace);
+  }
+
+  agentRegistrations(workspace: string): Promise<AgentRegistration[]> {
+    return agentRegistrations(this.db, workspace);
   }
 
   private items(workspace: string) {

@@ -21,6 +21,7 @@ export interface Database {
   webhook_deliveries: WebhookDeliveryTable;
   github_projects: GitHubProjectTable;
   approvals: ApprovalTable;
+  agent_registry: AgentRegistryTable;
 }
 
 export interface MigrationTable {
@@ -63,6 +64,8 @@ export interface ItemTable {
   version: number;
   /** `<origin>:<plan id>` when a plan wrote the item (migration 0003), else null. */
   source_ref: string | null;
+  /** Human fallback assignee, a GitHub login (migration 0011), else null. */
+  assignee: string | null;
 }
 
 export interface ItemLinkTable {
@@ -261,3 +264,21 @@ export type ItemRow = ItemTable;
 export type MilestoneRow = MilestoneTable;
 export type AuditRow = AuditTable;
 export type LinkRow = ItemLinkTable;
+
+/** Agent services registered at run time (migration 0011); one row per service, replaced on re-registration. */
+export interface AgentRegistryTable {
+  workspace: string;
+  id: string;
+  /** JSON string[]. */
+  capabilities: string;
+  /** JSON string[]. */
+  specializations: string;
+  assignment_priority: number;
+  max_concurrent_tasks: number;
+  escalate_after_days_overdue: number;
+  fallback_assignee: string | null;
+  heartbeat_timeout_minutes: number | null;
+  registered_at: string;
+  last_heartbeat_at: string;
+  version: number;
+}

@@ -25,6 +25,8 @@ import { putSpecVersion, updateSpecStatus } from './specs.js';
 import { putIssueMapping, putProjectLink } from './github-issues.js';
 import { recordDelivery } from './webhook-deliveries.js';
 import { insertApproval, updateApproval } from './approvals.js';
+import { putAgentRegistration } from './agents.js';
+import type { AgentRegistration } from '../../governance/ports/store-agents.js';
 import type { ApprovalRequest } from '../../governance/model/approval.js';
 import type { WebhookDelivery } from '../../governance/ports/store-webhooks.js';
 import type { IssueMapping, ProjectLink } from '../../governance/ports/store-github.js';
@@ -213,6 +215,11 @@ export class SqlTx extends SqlReader implements StoreTx {
   async updateApproval(a: ApprovalRequest, expectedVersion: number): Promise<VersionedUpdate> {
     this.own(a.workspace);
     return updateApproval(this.db, a, expectedVersion);
+  }
+
+  async putAgentRegistration(r: AgentRegistration): Promise<void> {
+    await this.ensureWorkspace(r.workspace);
+    await putAgentRegistration(this.db, r);
   }
 
   async putSpecVersion(

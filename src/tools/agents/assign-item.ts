@@ -31,8 +31,8 @@ export const assignItemTool = defineTool({
     return {
       data: { item: s.toItemOut(r.item), decision: r.decision, changed: r.changed },
       summary: r.changed
-        ? `${input.id} assigned to ${r.decision.agent} (${r.decision.rule}: ${r.decision.reason})`
-        : `${input.id} already assigned to ${r.decision.agent}`,
+        ? `${input.id} assigned to ${r.decision.agent ?? r.decision.assignee} (${r.decision.rule}: ${r.decision.reason})`
+        : `${input.id} already assigned to ${r.decision.agent ?? r.decision.assignee}`,
       lines: itemDetail(r.item),
     };
   },

@@ -21,6 +21,7 @@ export const autoAssignTool = defineTool({
   output: z.object({
     dryRun: z.boolean(),
     assigned: z.number(),
+    fallback: z.number().describe('Given to a human fallback'),
     unassigned: z.number(),
     decisions: z.array(decisionOut).describe(`At most ${LISTED}; counts are complete`),
   }),
@@ -30,9 +31,9 @@ export const autoAssignTool = defineTool({
     return {
       data: { ...r, decisions: r.decisions.slice(0, LISTED) },
       summary:
-        `${r.assigned} task(s) ${input.dryRun ? 'would be assigned' : 'assigned'}, ${r.unassigned} left unassigned` +
+        `${r.assigned} task(s) ${input.dryRun ? 'would be assigned' : 'assigned'}, ${r.fallback} to a human fallback, ${r.unassigned} left unassigned` +
         (input.dryRun ? ' (dry run: pass dryRun: false to assign)' : ''),
-      lines: r.decisions.map((d) => `${d.itemId} -> ${d.agent ?? '(nobody)'}: ${d.reason}`),
+      lines: r.decisions.map((d) => `${d.itemId} -> ${d.agent ?? d.assignee ?? '(nobody)'}: ${d.reason}`),
     };
   },
 });
