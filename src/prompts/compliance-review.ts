@@ -3,6 +3,7 @@ import type { GovernanceConfig } from '../governance/config/schema.js';
 import type { AuditRecord } from '../governance/model/audit.js';
 import { auditDigest } from '../governance/use-cases/audit-digest.js';
 import { verifyAudit } from '../governance/use-cases/verify-audit.js';
+import { complianceReport } from '../governance/use-cases/compliance-report.js';
 import { definePrompt } from '../mcp/define-prompt.js';
 import { completeSinceDate } from '../resources/complete.js';
 import { auditUri } from '../resources/uris.js';
@@ -76,6 +77,7 @@ export const complianceReviewPrompt = definePrompt({
     const recent = cap(records.map(brief), AUDIT_LIST_CAP);
     const verification = await verifyAudit(deps.store.reader, workspace);
     const { compliance } = (await deps.config.effective(workspace)).config;
+    const report = await complianceReport(deps, { workspace, scope: 'workspace', limit: 10 });
     const docs = Object.entries(compliance.requiredDocumentation)
       .map(([type, list]) => `${type}: ${list.length ? list.join(', ') : 'none'}`)
       .join('; ');
@@ -87,9 +89,12 @@ export const complianceReviewPrompt = definePrompt({
       `Audit chain: ${verification.ok ? `intact (${verification.checked} records)` : `BROKEN at record ${verification.firstBad?.seq} (${verification.firstBad?.problem})`}. ` +
       'Report who changed what, and under which rule each sensitive change falls (epic creations, ' +
       'milestone changes, configuration updates), citing audit seq numbers; flag changes a rule covers ' +
-      'that carry no reason, and actors or tools that look out of place. Call validate_hierarchy ' +
-      `{workspace: "${workspace}", source: {kind: "stored"}} for items missing required documentation, ` +
-      `and query_audit for detail. Do not change anything.${truncationNote({ audit: scanned })}`;
+      'that carry no reason, and actors or tools that look out of place. ' +
+      `Compliance now: ${Math.round(report.complianceRate * 1000) / 10}% of ${report.checked} item(s) ` +
+      `without an error finding, ${report.bySeverity.error} error(s), ${report.bySeverity.warning} warning(s) ` +
+      '(the data has the totals per rule and category and the lowest-scoring items). Call check_compliance ' +
+      `{workspace: "${workspace}"} for every finding and its fix, and query_audit for detail. ` +
+      `Do not change anything.${truncationNote({ audit: scanned })}`;
     return [
       ask(text),
       jsonData(auditUri(workspace), {
@@ -111,6 +116,7 @@ export const complianceReviewPrompt = definePrompt({
         },
         verification,
         compliance,
+        report,
       }),
     ];
   },

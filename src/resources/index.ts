@@ -1,6 +1,7 @@
 import type { ResourceDefinition } from '../mcp/define-resource.js';
 import { agentsResource } from './agents.js';
 import { auditLogResource } from './audit-log.js';
+import { complianceResource } from './compliance.js';
 import { configResource } from './config.js';
 import { githubSyncResource } from './github-sync.js';
 import { hierarchyTreeResource } from './hierarchy-tree.js';
@@ -15,4 +16,5 @@ export const allResources: readonly ResourceDefinition[] = [
   specResource,
   githubSyncResource,
   agentsResource,
+  complianceResource,
 ];

@@ -11,3 +11,4 @@ export const specUri = (ws: string, specId: string) =>
 export const workspaceOf = (vars: Record<string, string>) => `${vars.owner ?? ''}/${vars.repo ?? ''}`;
 export const syncUri = (ws: string) => `${SCHEME}://${ws}/sync`;
 export const agentsUri = (ws: string) => `${SCHEME}://${ws}/agents`;
+export const complianceUri = (ws: string) => `${SCHEME}://${ws}/compliance`;

@@ -238,4 +238,10 @@ export const toolCatalog: readonly ToolSpec[] = [
     effect: 'write',
     load: async () => (await import('./approvals/decide-approval.js')).decideApprovalTool,
   },
+  {
+    name: 'check_compliance',
+    toolset: 'compliance',
+    effect: 'read',
+    load: async () => (await import('./compliance/check-compliance.js')).checkComplianceTool,
+  },
 ];

@@ -39,6 +39,7 @@ export const ALL_TOOLS = [
   'cancel_job',
   'list_approvals',
   'decide_approval',
+  'check_compliance',
 ];
 
 export const READ_TOOLS = [
@@ -60,4 +61,5 @@ export const READ_TOOLS = [
   'get_job',
   'list_jobs',
   'list_approvals',
+  'check_compliance',
 ];

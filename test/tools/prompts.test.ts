@@ -258,7 +258,10 @@ describe('prompts', () => {
       ]);
       expect(r.data.verification).toMatchObject({ ok: true, checked: records.length, firstBad: null });
       expect(r.text).toContain(`intact (${records.length} records)`);
-      expect(r.text).toContain('validate_hierarchy {workspace: "acme/web", source: {kind: "stored"}}');
+      expect(r.text).toContain('check_compliance {workspace: "acme/web"}');
+      // The engine's report, the same check_compliance gives.
+      const report = await c().ok('check_compliance', { workspace: 'acme/web', limit: 10 });
+      expect(r.data.report).toEqual(report);
     });
 
     it('reports the first broken record of a tampered chain', async () => {

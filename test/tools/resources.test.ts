@@ -40,7 +40,7 @@ describe('resources', () => {
     await c().ok('create_item', { workspace: 'other/site', type: 'epic', title: 'Site' });
   });
 
-  it('lists the seven templates', async () => {
+  it('lists the eight templates', async () => {
     const { resourceTemplates } = await c().client.listResourceTemplates();
     expect(resourceTemplates.map((t) => [t.name, t.uriTemplate, t.mimeType])).toEqual([
       ['hierarchy-tree', 'governance://{owner}/{repo}/tree', 'application/json'],
@@ -50,6 +50,7 @@ describe('resources', () => {
       ['spec', 'governance://{owner}/{repo}/specs/{specId}', 'application/json'],
       ['github-sync', 'governance://{owner}/{repo}/sync', 'application/json'],
       ['agents', 'governance://{owner}/{repo}/agents', 'application/json'],
+      ['compliance', 'governance://{owner}/{repo}/compliance', 'application/json'],
     ]);
   });
 
@@ -71,6 +72,9 @@ describe('resources', () => {
       'governance://acme/api/agents',
       'governance://acme/web/agents',
       'governance://other/site/agents',
+      'governance://acme/api/compliance',
+      'governance://acme/web/compliance',
+      'governance://other/site/compliance',
     ]);
     expect(resources[1]).toMatchObject({
       name: 'acme/web tree',

@@ -1,0 +1,111 @@
+/**
+ * The compliance engine core (issue 10 item 3, first slice): applies per-rule policy overrides
+ * (enabled, severity, categories) to the findings of the existing per-item rules
+ * (item-rules.ts; no rule is written twice), scores each item and aggregates a workspace report.
+ * Pure: no store, no clock; use-cases/compliance-report.ts runs it over a stored hierarchy.
+ */
+import { itemViolations } from './item-rules.js';
+import type { Policy } from './policy.js';
+import type { HierarchyNode, RuleId, Severity, Violation } from './types.js';
+import { SEVERITIES } from './types.js';
+
+/** A policy override for one rule; absent fields keep the rule's defaults. */
+export interface RuleOverride {
+  enabled?: boolean;
+  severity?: Severity;
+  categories?: readonly string[];
+}
+
+export type RuleOverrides = Readonly<Partial<Record<RuleId, RuleOverride>>>;
+
+export interface EngineViolation extends Violation {
+  categories: string[];
+}
+
+export interface ItemResult {
+  itemId: string;
+  /** 100 minus 25 per error, 10 per warning, 2 per info finding, floored at 0. */
+  score: number;
+  violations: EngineViolation[];
+}
+
+export interface WorkspaceReport {
+  checked: number;
+  /** Share (0-1) of checked items with no error-severity violation; 1 when nothing was checked. */
+  complianceRate: number;
+  meanScore: number;
+  byRule: Record<string, number>;
+  bySeverity: Record<Severity, number>;
+  byCategory: Record<string, number>;
+}
+
+const PENALTY: Record<Severity, number> = { error: 25, warning: 10, info: 2 };
+
+export function applyOverrides(found: readonly Violation[], overrides: RuleOverrides): EngineViolation[] {
+  const out: EngineViolation[] = [];
+  for (const v of found) {
+    const o = overrides[v.rule];
+    if (o?.enabled === false) continue;
+    out.push({
+      ...v,
+      severity: o?.severity ?? v.severity,
+      categories: [...(o?.categories ?? [])],
+    });
+  }
+  return out;
+}
+
+export function scoreOf(violations: readonly EngineViolation[]): number {
+  const penalty = violations.reduce((sum, v) => sum + PENALTY[v.severity], 0);
+  return Math.max(0, 100 - penalty);
+}
+
+/** One item's result; the same function the bulk check runs per item. */
+export function checkItem(node: HierarchyNode, policy: Policy, overrides: RuleOverrides): ItemResult {
+  const violations = applyOverrides(itemViolations(node, policy), overrides);
+  return { itemId: node.id, score: scoreOf(violations), violations };
+}
+
+export function checkItems(
+  nodes: Iterable<HierarchyNode>,
+  policy: Policy,
+  overrides: RuleOverrides,
+): ItemResult[] {
+  const out: ItemResult[] = [];
+  for (const n of nodes) out.push(checkItem(n, policy, overrides));
+  return out;
+}
+
+/**
+ * The report over `checked` items, of which `results` are those with findings (or all of them):
+ * an item without a result counts as compliant with a score of 100.
+ */
+export function summarizeResults(
+  results: readonly ItemResult[],
+  checked: number = results.length,
+): WorkspaceReport {
+  const byRule: Record<string, number> = {};
+  const byCategory: Record<string, number> = {};
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  let clean = 0;
+  let scoreSum = 0;
+  for (const r of results) {
+    scoreSum += r.score;
+    if (!r.violations.some((v) => v.severity === 'error')) clean += 1;
+    for (const v of r.violations) {
+      byRule[v.rule] = (byRule[v.rule] ?? 0) + 1;
+      bySeverity[v.severity] += 1;
+      for (const c of v.categories) byCategory[c] = (byCategory[c] ?? 0) + 1;
+    }
+  }
+  const n = Math.max(checked, results.length);
+  const unlisted = n - results.length;
+  return {
+    checked: n,
+    complianceRate: n === 0 ? 1 : (clean + unlisted) / n,
+    meanScore: n === 0 ? 100 : (scoreSum + 100 * unlisted) / n,
+    byRule,
+    bySeverity,
+    byCategory,
+  };
+}
