@@ -21,6 +21,9 @@ import { requireWorkspace } from './workspaces.js';
 export const COMPLIANCE_SCOPES = ['workspace', 'subtree', 'item'] as const;
 export type ComplianceScope = (typeof COMPLIANCE_SCOPES)[number];
 
+/** `T-9` before `T-10`; one collator, since localeCompare with options builds one per call. */
+const ID_ORDER = new Intl.Collator('en', { numeric: true });
+
 export interface ComplianceCommand {
   workspace: string;
   scope: ComplianceScope;
@@ -70,7 +73,7 @@ export async function complianceReport(
     score: scoreOf(violations),
     violations,
   }));
-  results.sort((a, b) => a.score - b.score || a.itemId.localeCompare(b.itemId, 'en', { numeric: true }));
+  results.sort((a, b) => a.score - b.score || ID_ORDER.compare(a.itemId, b.itemId));
   return {
     ...summarizeResults(results, checked),
     items: results.slice(0, cmd.limit),
