@@ -54,7 +54,11 @@ describe('HTTP sessions all busy (loopback, no auth)', () => {
       maxBodyBytes: 4 * 1024 * 1024,
       maxSessions: MAX_SESSIONS,
     };
-    const deps = { ...c.deps, store, config: { ...c.deps.config, close: () => undefined } };
+    // The configuration service stays the client's to close; a spread would drop the lazy port's methods.
+    const config = Object.create(c.deps.config, {
+      close: { value: () => undefined },
+    }) as typeof c.deps.config;
+    const deps = { ...c.deps, store, config };
     http = await serveHttp(deps, {}, cfg, c.logger);
   });
   afterAll(async () => {
