@@ -244,4 +244,16 @@ export const toolCatalog: readonly ToolSpec[] = [
     effect: 'read',
     load: async () => (await import('./compliance/check-compliance.js')).checkComplianceTool,
   },
+  {
+    name: 'get_delivery_metrics',
+    toolset: 'analytics',
+    effect: 'read',
+    load: async () => (await import('./analytics/get-delivery-metrics.js')).getDeliveryMetricsTool,
+  },
+  {
+    name: 'forecast_milestone',
+    toolset: 'analytics',
+    effect: 'read',
+    load: async () => (await import('./analytics/forecast-milestone.js')).forecastMilestoneTool,
+  },
 ];

@@ -40,6 +40,8 @@ export const ALL_TOOLS = [
   'list_approvals',
   'decide_approval',
   'check_compliance',
+  'get_delivery_metrics',
+  'forecast_milestone',
 ];
 
 export const READ_TOOLS = [
@@ -62,4 +64,6 @@ export const READ_TOOLS = [
   'list_jobs',
   'list_approvals',
   'check_compliance',
+  'get_delivery_metrics',
+  'forecast_milestone',
 ];

@@ -1,0 +1,161 @@
+/**
+ * Delivery metrics and milestone forecasts over a workspace's items: one read of the tree (a page
+ * at a time), then the pure figures of analytics/delivery.ts.
+ */
+import {
+  flowTimes,
+  forecast,
+  throughputByAgent,
+  velocity,
+  weeklyThroughput,
+  type Forecast,
+  type Period,
+} from '../analytics/delivery.js';
+import type { GovernanceConfig } from '../config/schema.js';
+import type { Milestone } from '../model/milestone.js';
+import { isOpen, type ItemType, type WorkItem } from '../model/work-item.js';
+import type { StoreReader } from '../ports/store.js';
+import { listAgentServices } from './assignment.js';
+import { requireMilestone } from './lookups.js';
+import { treePage } from './read-items.js';
+import { requireWorkspace } from './workspaces.js';
+
+const PAGE = 500;
+const DAY_MS = 86_400_000;
+
+/** Every item of the workspace, in tree order. */
+export async function allItems(reader: StoreReader, workspace: string): Promise<WorkItem[]> {
+  await requireWorkspace(reader, workspace);
+  const out: WorkItem[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await treePage(reader, { workspace, limit: PAGE, ...(cursor && { cursor }) });
+    out.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return out;
+}
+
+export const METRIC_VIEWS = ['velocity', 'cycle_time', 'throughput', 'bottlenecks'] as const;
+export type MetricView = (typeof METRIC_VIEWS)[number];
+
+export interface MetricsCommand {
+  workspace: string;
+  view: MetricView;
+  level: ItemType;
+  period: Period;
+  /** ISO date or time; default 12 periods back. */
+  since?: string;
+}
+
+const BACK: Record<Period, number> = { day: 12, week: 12 * 7, month: 365 };
+const ageDays = (from: string, now: string) =>
+  Math.round(((Date.parse(now) - Date.parse(from)) / DAY_MS) * 10) / 10;
+
+export async function deliveryMetrics(
+  reader: StoreReader,
+  config: Pick<GovernanceConfig, 'agents'>,
+  now: string,
+  cmd: MetricsCommand,
+) {
+  const since = cmd.since
+    ? new Date(cmd.since).toISOString()
+    : new Date(Date.parse(now) - BACK[cmd.period] * DAY_MS).toISOString();
+  const items = await allItems(reader, cmd.workspace);
+  const window = { since, until: now };
+  switch (cmd.view) {
+    case 'velocity': {
+      const rows = velocity(items, cmd.level, cmd.period, since, now);
+      const done = rows.reduce((s, r) => s + r.done, 0);
+      return {
+        view: cmd.view,
+        ...window,
+        level: cmd.level,
+        period: cmd.period,
+        velocity: rows,
+        done,
+        perPeriod: rows.length ? Math.round((done / rows.length) * 100) / 100 : 0,
+      };
+    }
+    case 'cycle_time':
+      return { view: cmd.view, ...window, level: cmd.level, ...flowTimes(items, cmd.level, since) };
+    case 'throughput':
+      return { view: cmd.view, ...window, agents: throughputByAgent(items, since, now) };
+    case 'bottlenecks': {
+      const open = items.filter((i) => i.type === cmd.level && isOpen(i.status));
+      const stuck = (status: 'blocked' | 'review') =>
+        open
+          .filter((i) => i.status === status)
+          .map((i) => ({ id: i.id, title: i.title, days: ageDays(i.updatedAt, now), reason: i.statusReason }))
+          .sort((a, b) => b.days - a.days);
+      const byId = new Map(items.map((i) => [i.id, i]));
+      const waiting = new Map<string, string[]>();
+      for (const l of await reader.listLinks(cmd.workspace)) {
+        const blocked = byId.get(l.blockedId);
+        const blocker = byId.get(l.blockerId);
+        if (!blocked || !blocker || !isOpen(blocked.status) || !isOpen(blocker.status)) continue;
+        waiting.set(blocked.id, [...(waiting.get(blocked.id) ?? []), blocker.id]);
+      }
+      const services = await listAgentServices(reader, cmd.workspace, config, now);
+      const blocked = stuck('blocked');
+      const review = stuck('review');
+      return {
+        view: cmd.view,
+        ...window,
+        level: cmd.level,
+        inProgress: open.filter((i) => i.status === 'in_progress').length,
+        blocked: blocked.slice(0, 50),
+        blockedCount: blocked.length,
+        inReview: review.slice(0, 50),
+        inReviewCount: review.length,
+        waitingOnDependencies: [...waiting].map(([id, on]) => ({ id, on })).slice(0, 50),
+        waitingCount: waiting.size,
+        overWipLimit: services
+          .filter((s) => s.openTasks > s.maxConcurrentTasks)
+          .map((s) => ({ agent: s.id, openTasks: s.openTasks, limit: s.maxConcurrentTasks })),
+      };
+    }
+  }
+}
+
+export interface ForecastCommand {
+  workspace: string;
+  milestoneId: string;
+  runs: number;
+  seed: number;
+}
+
+/** The open tasks a milestone holds: its own, and those under an item attached to it. */
+function milestoneTasks(items: readonly WorkItem[], milestoneId: string): { open: number; total: number } {
+  const inherited = new Map<string, string | null>();
+  let open = 0;
+  let total = 0;
+  for (const it of items) {
+    const m = it.milestoneId ?? (it.parentId ? (inherited.get(it.parentId) ?? null) : null);
+    inherited.set(it.id, m);
+    if (it.type !== 'task' || m !== milestoneId || it.status === 'cancelled') continue;
+    total++;
+    if (isOpen(it.status)) open++;
+  }
+  return { open, total };
+}
+
+export async function forecastMilestone(
+  reader: StoreReader,
+  now: string,
+  cmd: ForecastCommand,
+): Promise<{ milestone: Milestone; total: number; forecast: Forecast }> {
+  const milestone = await requireMilestone(reader, cmd.workspace, cmd.milestoneId);
+  const items = await allItems(reader, cmd.workspace);
+  const { open, total } = milestoneTasks(items, milestone.id);
+  return {
+    milestone,
+    total,
+    forecast: forecast(open, weeklyThroughput(items, now), {
+      now,
+      dueOn: milestone.dueOn,
+      runs: cmd.runs,
+      seed: cmd.seed,
+    }),
+  };
+}

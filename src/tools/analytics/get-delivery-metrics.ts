@@ -1,0 +1,88 @@
+import * as z from 'zod';
+import { PERIODS } from '../../governance/analytics/delivery.js';
+import { ITEM_TYPES } from '../../governance/model/work-item.js';
+import { deliveryMetrics, METRIC_VIEWS } from '../../governance/use-cases/delivery-metrics.js';
+import { defineTool } from '../../mcp/define-tool.js';
+import * as s from '../schemas.js';
+
+const dist = z.object({
+  count: z.number(),
+  median: z.number().nullable(),
+  p85: z.number().nullable(),
+  p95: z.number().nullable(),
+  mean: z.number().nullable(),
+});
+const stuck = z.array(
+  z.object({ id: z.string(), title: z.string(), days: z.number(), reason: z.string().nullable() }),
+);
+
+export const getDeliveryMetricsTool = defineTool({
+  name: 'get_delivery_metrics',
+  title: 'Delivery metrics',
+  description:
+    'Delivery figures of a workspace: velocity per day, week or month; cycle and lead time (median, P85, P95, days); throughput per agent service; bottlenecks (blocked, in review, waiting on open dependencies, agents over their WIP limit).',
+  toolset: 'analytics',
+  effect: 'read',
+  input: z.object({
+    workspace: s.workspace,
+    view: z.enum(METRIC_VIEWS).describe('Which figures'),
+    level: z.enum(ITEM_TYPES).default('task').describe('Item type counted'),
+    period: z.enum(PERIODS).default('week').describe('Velocity period'),
+    since: z.iso.date().or(z.iso.datetime()).optional().describe('Window start; default 12 periods back'),
+  }),
+  output: z.object({
+    view: z.enum(METRIC_VIEWS),
+    since: z.string(),
+    until: z.string(),
+    level: z.enum(ITEM_TYPES).optional(),
+    period: z.enum(PERIODS).optional(),
+    velocity: z
+      .array(z.object({ period: z.string(), done: z.number(), estimateDays: z.number() }))
+      .optional()
+      .describe('Oldest first; period = its first day (weeks start on Monday)'),
+    done: z.number().optional(),
+    perPeriod: z.number().optional(),
+    cycleTime: dist.optional().describe('Started to done, days'),
+    leadTime: dist.optional().describe('Created to done, days'),
+    agents: z
+      .array(
+        z.object({
+          agent: z.string(),
+          done: z.number(),
+          perWeek: z.number(),
+          cycleTime: dist,
+          estimateAccuracy: z.number().nullable().describe('Estimated / spent days'),
+        }),
+      )
+      .optional(),
+    inProgress: z.number().optional(),
+    blocked: stuck.optional().describe('Longest first; days since the last change'),
+    blockedCount: z.number().optional(),
+    inReview: stuck.optional(),
+    inReviewCount: z.number().optional(),
+    waitingOnDependencies: z.array(z.object({ id: z.string(), on: z.array(z.string()) })).optional(),
+    waitingCount: z.number().optional(),
+    overWipLimit: z
+      .array(z.object({ agent: z.string(), openTasks: z.number(), limit: z.number() }))
+      .optional(),
+  }),
+  async handler(input, { deps }) {
+    const { config } = await deps.config.effective(input.workspace);
+    const r = await deliveryMetrics(deps.store.reader, config, deps.clock.now(), {
+      workspace: input.workspace,
+      view: input.view,
+      level: input.level,
+      period: input.period,
+      ...(input.since !== undefined && { since: input.since }),
+    });
+    const summary =
+      r.view === 'velocity'
+        ? `${r.done} ${input.level}(s) done since ${r.since.slice(0, 10)}, ${r.perPeriod} a ${input.period}`
+        : r.view === 'cycle_time'
+          ? `Cycle time median ${r.cycleTime.median ?? '-'} d, P85 ${r.cycleTime.p85 ?? '-'} d over ${r.cycleTime.count} ${input.level}(s); lead time median ${r.leadTime.median ?? '-'} d`
+          : r.view === 'throughput'
+            ? `${r.agents.length} agent service(s) with done tasks since ${r.since.slice(0, 10)}`
+            : `${r.blockedCount} blocked, ${r.inReviewCount} in review, ${r.waitingCount} waiting on dependencies, ${r.overWipLimit.length} agent(s) over their WIP limit`;
+    return { data: r, summary };
+  },
+});
