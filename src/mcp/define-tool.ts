@@ -45,6 +45,8 @@ export interface ToolResult<O> {
    * fields of a single one), for clients that forward only the text part; capped by renderText.
    */
   lines?: readonly string[];
+  /** Pictures of the data (charts), sent as MCP image content after the text. */
+  images?: readonly { data: string; mimeType: string }[];
 }
 
 /**

@@ -216,9 +216,17 @@ async function runTool(
   const ctx = contextOf(tool, extra, server, opts);
   try {
     const input = parseInput(tool, args);
-    const { data, summary, lines } = await runGated(tool, input, ctx, approvalAsker(server, extra));
+    const { data, summary, lines, images } = await runGated(tool, input, ctx, approvalAsker(server, extra));
     const structured = validateOutput === false ? data : tool.output.parse(data);
-    return { content: [{ type: 'text', text: renderText(summary, lines) }], structuredContent: structured };
+    const pictures = (images ?? []).map((i) => ({
+      type: 'image' as const,
+      data: i.data,
+      mimeType: i.mimeType,
+    }));
+    return {
+      content: [{ type: 'text', text: renderText(summary, lines) }, ...pictures],
+      structuredContent: structured,
+    };
   } catch (err) {
     return toErrorResult(err, log, tool.name);
   }

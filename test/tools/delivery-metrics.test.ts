@@ -103,6 +103,31 @@ describe('delivery metrics', () => {
     expect(await c().ok('forecast_milestone', { workspace: WS, milestoneId: milestone })).toEqual(f);
   });
 
+  it.each([
+    ['forecast_milestone', (m: string) => ({ milestoneId: m })],
+    ['get_delivery_metrics', () => ({ view: 'velocity', since: T0 })],
+  ])('%s draws its chart as a PNG with the Vega-Lite spec it came from', async (tool, args) => {
+    const { milestone } = await history(
+      6,
+      () => 0,
+      (k) => (k < 4 ? 7 * k + 3 : null),
+    );
+    c().clock.set(day(35));
+    const r = await c().call(tool, { workspace: WS, ...args(milestone), chart: true });
+    expect(r.isError).toBeFalsy();
+    const image = r.content.find((x) => x.type === 'image') as { data: string; mimeType: string };
+    expect(image.mimeType).toBe('image/png');
+    const png = Buffer.from(image.data, 'base64');
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(png.readUInt32BE(16)).toBeGreaterThan(400); // IHDR width
+    expect(png.length).toBeGreaterThan(2_000);
+    const spec = (r.structuredContent as { chart: Record<string, unknown> }).chart;
+    const vl = await import('vega-lite');
+    expect(() => vl.compile(spec as never)).not.toThrow();
+    const plain = await c().call(tool, { workspace: WS, ...args(milestone) });
+    expect(plain.content.some((x) => x.type === 'image')).toBe(false);
+  });
+
   it('says what it assumed when there is no history', async () => {
     const m = (await c().ok('upsert_milestone', { workspace: WS, title: 'R2' })).milestone;
     const e = (await c().ok('create_item', { workspace: WS, type: 'epic', title: 'E', milestoneId: m.id }))

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { forecastMilestone } from '../../governance/use-cases/delivery-metrics.js';
+import { forecastSpec, renderPng } from '../../mcp/charts.js';
 import { defineTool } from '../../mcp/define-tool.js';
 import * as s from '../schemas.js';
 
@@ -21,6 +22,7 @@ export const forecastMilestoneTool = defineTool({
       .max(2 ** 31)
       .default(1)
       .describe('Same seed, same answer'),
+    chart: z.boolean().default(false).describe('Also the distribution as a PNG and its Vega-Lite spec'),
   }),
   output: z.object({
     milestone: z.object({ id: z.string(), title: z.string(), dueOn: z.string().nullable() }),
@@ -34,6 +36,7 @@ export const forecastMilestoneTool = defineTool({
     p95: z.string().nullable(),
     onTimeProbability: z.number().nullable().describe('Null without a due date'),
     weeks: z.array(z.object({ weeks: z.number(), runs: z.number() })).describe('Runs per weeks needed'),
+    chart: z.record(z.string(), z.unknown()).optional().describe('Vega-Lite spec of the PNG'),
   }),
   async handler(input, { deps }) {
     const r = await forecastMilestone(deps.store.reader, deps.clock.now(), {
@@ -44,12 +47,27 @@ export const forecastMilestoneTool = defineTool({
     });
     const f = r.forecast;
     const due = r.milestone.dueOn;
+    const now = Date.parse(deps.clock.now());
+    const chart = input.chart
+      ? forecastSpec(
+          f.weeks.map((w) => ({
+            date: new Date(now + w.weeks * 7 * 86_400_000).toISOString().slice(0, 10),
+            runs: w.runs,
+          })),
+          (['p50', 'p85', 'p95'] as const).flatMap((k) =>
+            f[k] ? [{ label: k.toUpperCase(), date: f[k] }] : [],
+          ),
+          `${r.milestone.title}: when ${f.remaining} open task(s) will be done`,
+        )
+      : undefined;
     return {
       data: {
         milestone: { id: r.milestone.id, title: r.milestone.title, dueOn: due },
         tasks: r.total,
         ...f,
+        ...(chart && { chart }),
       },
+      ...(chart && { images: [await renderPng(chart)] }),
       summary:
         `${r.milestone.id}: ${f.remaining} of ${r.total} task(s) open; P50 ${f.p50}, P85 ${f.p85}, P95 ${f.p95}` +
         (f.onTimeProbability === null ? '' : `; ${Math.round(f.onTimeProbability * 100)}% by ${due}`) +

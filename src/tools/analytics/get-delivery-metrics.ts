@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { PERIODS } from '../../governance/analytics/delivery.js';
 import { ITEM_TYPES } from '../../governance/model/work-item.js';
 import { deliveryMetrics, METRIC_VIEWS } from '../../governance/use-cases/delivery-metrics.js';
+import { renderPng, velocitySpec } from '../../mcp/charts.js';
 import { defineTool } from '../../mcp/define-tool.js';
 import * as s from '../schemas.js';
 
@@ -29,6 +30,7 @@ export const getDeliveryMetricsTool = defineTool({
     level: z.enum(ITEM_TYPES).default('task').describe('Item type counted'),
     period: z.enum(PERIODS).default('week').describe('Velocity period'),
     since: z.iso.date().or(z.iso.datetime()).optional().describe('Window start; default 12 periods back'),
+    chart: z.boolean().default(false).describe('velocity: also a PNG bar chart and its Vega-Lite spec'),
   }),
   output: z.object({
     view: z.enum(METRIC_VIEWS),
@@ -65,6 +67,7 @@ export const getDeliveryMetricsTool = defineTool({
     overWipLimit: z
       .array(z.object({ agent: z.string(), openTasks: z.number(), limit: z.number() }))
       .optional(),
+    chart: z.record(z.string(), z.unknown()).optional().describe('Vega-Lite spec of the PNG'),
   }),
   async handler(input, { deps }) {
     const { config } = await deps.config.effective(input.workspace);
@@ -83,6 +86,12 @@ export const getDeliveryMetricsTool = defineTool({
           : r.view === 'throughput'
             ? `${r.agents.length} agent service(s) with done tasks since ${r.since.slice(0, 10)}`
             : `${r.blockedCount} blocked, ${r.inReviewCount} in review, ${r.waitingCount} waiting on dependencies, ${r.overWipLimit.length} agent(s) over their WIP limit`;
-    return { data: r, summary };
+    const chart =
+      input.chart && r.view === 'velocity' ? velocitySpec(r.velocity, `${input.level}s`) : undefined;
+    return {
+      data: { ...r, ...(chart && { chart }) },
+      summary,
+      ...(chart && { images: [await renderPng(chart)] }),
+    };
   },
 });
