@@ -75,7 +75,18 @@ const result = await build({
   // Database drivers stay plain node_modules imports: better-sqlite3 is a native addon, pg is
   // loaded lazily and pg-native is its optional native binding. The other drivers are optional
   // back-ends that must not be inlined (native parts, optional peer dependencies).
-  external: ['better-sqlite3', 'pg', 'pg-native', 'mongodb', 'ioredis', 'redis'],
+  // Native addons and the chart libraries (large, loaded by the first chart) stay in node_modules.
+  external: [
+    'better-sqlite3',
+    'pg',
+    'pg-native',
+    'mongodb',
+    'ioredis',
+    'redis',
+    '@resvg/resvg-js',
+    'vega',
+    'vega-lite',
+  ],
   plugins: [stubsPlugin(root)],
   define: { __GF_TOOL_ENTRIES__: toolEntries },
   metafile: true,
