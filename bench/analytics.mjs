@@ -2,13 +2,9 @@
 // report and a 10,000-run milestone forecast, on SQLite (default) or PostgreSQL (--postgres).
 // Prints medians of 7 runs. Usage: node --import tsx bench/analytics.mjs [--postgres] [--items N]
 import { performance } from 'node:perf_hooks';
-import { forecast } from '../src/governance/analytics/delivery.ts';
-import {
-  allItems,
-  deliveryMetrics,
-  forecastMilestone,
-} from '../src/governance/use-cases/delivery-metrics.ts';
-import { weeklyThroughput } from '../src/governance/analytics/delivery.ts';
+import { forecast, weeklyThroughput } from '../src/governance/analytics/delivery.ts';
+import { deliveryMetrics, forecastMilestone } from '../src/governance/use-cases/delivery-metrics.ts';
+import { allItems } from '../src/governance/use-cases/read-items.ts';
 import { summarize } from './lib.mjs';
 import { openBenchDeps, seedWorkspace } from './seed-workspace.mjs';
 

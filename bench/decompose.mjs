@@ -2,23 +2,12 @@
 // Targets (issue 3): median at most 30 ms (100 KB) and 300 ms (1 MB).
 // Usage: node --import tsx bench/decompose.mjs [--runs 20]
 import { performance } from 'node:perf_hooks';
+import { prng as rng } from '../src/governance/analytics/delivery.ts';
 import { decomposeSpec } from '../src/governance/decompose/index.ts';
 import { summarize } from './lib.mjs';
 
 const argv = process.argv.slice(2);
 const runs = argv.includes('--runs') ? Number(argv[argv.indexOf('--runs') + 1]) : 20;
-
-/** mulberry32: a small seeded PRNG, so every run decomposes the same text. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const VERBS = [
   'Implement',

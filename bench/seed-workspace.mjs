@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { loadConfig } from '../src/config/config.ts';
+import { prng } from '../src/governance/analytics/delivery.ts';
 import { createDeps } from '../src/composition/create-deps.ts';
 import { createItem } from '../src/governance/use-cases/create-item.ts';
 import { linkItems } from '../src/governance/use-cases/links.ts';
@@ -74,18 +75,6 @@ export async function openBenchDeps({ postgres = false } = {}) {
       await store.close();
       await drop();
     },
-  };
-}
-
-/** Deterministic PRNG (mulberry32). */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 

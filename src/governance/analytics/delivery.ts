@@ -9,7 +9,7 @@ import type { ItemType, WorkItem } from '../model/work-item.js';
 export const PERIODS = ['day', 'week', 'month'] as const;
 export type Period = (typeof PERIODS)[number];
 
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 
 /** The period an ISO time falls in, by its start: `2026-03-02` (a week starts on Monday), `2026-03`. */
 export function periodOf(iso: string, period: Period): string {

@@ -2,8 +2,8 @@
  * Agent services registered at run time (register_agent_service), merged over the policy's agents.
  * A registration is stored whole; a heartbeat re-stores it with a later lastHeartbeatAt.
  */
-export interface AgentRegistration {
-  workspace: string;
+/** What a service declares about itself, in the policy or at registration. */
+export interface AgentProfile {
   /** `agent:<name>`. */
   id: string;
   capabilities: string[];
@@ -15,6 +15,10 @@ export interface AgentRegistration {
   fallbackAssignee: string | null;
   /** Unavailable when no heartbeat came within this many minutes; null: never expires. */
   heartbeatTimeoutMinutes: number | null;
+}
+
+export interface AgentRegistration extends AgentProfile {
+  workspace: string;
   registeredAt: string;
   lastHeartbeatAt: string;
   version: number;

@@ -15,7 +15,7 @@ import type { WebhookDeliveryReads, WebhookDeliveryWrites } from './store-webhoo
 import type { SpecReads, SpecWrites } from './store-specs.js';
 import type { WorkspaceReads, WorkspaceWrites } from './store-workspaces.js';
 
-export type { AgentRegistration } from './store-agents.js';
+export type { AgentProfile, AgentRegistration } from './store-agents.js';
 export type { ApprovalQuery } from './store-approvals.js';
 export type { AuditQuery } from './store-audit.js';
 export type { ConfigDoc } from './store-config-docs.js';

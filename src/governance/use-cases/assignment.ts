@@ -11,27 +11,17 @@ import { DomainError } from '../errors.js';
 import { OPEN_STATUSES, type WorkItem } from '../model/work-item.js';
 import type { Caller } from '../ports/caller.js';
 import type { CoreDeps } from '../ports/core-deps.js';
-import type { AgentRegistration, StoreReader, StoreTx } from '../ports/store.js';
+import type { AgentProfile, AgentRegistration, StoreReader, StoreTx } from '../ports/store.js';
 import { assertKnownAgent } from './agents.js';
 import { requireItem } from './lookups.js';
 import { updateItemAt } from './store-writes.js';
 import { assertItemVersion } from './version-conflict.js';
 import { runWrite, type WriteScope } from './write-scope.js';
 
-export interface AgentService {
-  id: string;
-  capabilities: string[];
-  specializations: string[];
-  assignmentPriority: number;
-  maxConcurrentTasks: number;
-  escalateAfterDaysOverdue: number;
+export interface AgentService extends AgentProfile {
   githubAssignee: string | null;
-  /** GitHub login of the human fallback, or null. */
-  fallbackAssignee: string | null;
   /** Registered at run time (register_agent_service), else only in the policy. */
   registered: boolean;
-  /** Unavailable when no heartbeat came within this many minutes; null: never expires. */
-  heartbeatTimeoutMinutes: number | null;
   lastHeartbeatAt: string | null;
   /** No heartbeat window, or a heartbeat within it. */
   healthy: boolean;

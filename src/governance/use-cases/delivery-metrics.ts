@@ -3,6 +3,7 @@
  * at a time), then the pure figures of analytics/delivery.ts.
  */
 import {
+  DAY_MS,
   flowTimes,
   forecast,
   throughputByAgent,
@@ -17,23 +18,13 @@ import { isOpen, type ItemType, type WorkItem } from '../model/work-item.js';
 import type { StoreReader } from '../ports/store.js';
 import { listAgentServices } from './assignment.js';
 import { requireMilestone } from './lookups.js';
-import { treePage } from './read-items.js';
+import { allItems } from './read-items.js';
 import { requireWorkspace } from './workspaces.js';
 
-const PAGE = 500;
-const DAY_MS = 86_400_000;
-
-/** Every item of the workspace, in tree order. */
-export async function allItems(reader: StoreReader, workspace: string): Promise<WorkItem[]> {
+/** Every item of an existing workspace (WORKSPACE.NOT_FOUND otherwise), in tree order. */
+async function itemsOf(reader: StoreReader, workspace: string): Promise<WorkItem[]> {
   await requireWorkspace(reader, workspace);
-  const out: WorkItem[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await treePage(reader, { workspace, limit: PAGE, ...(cursor && { cursor }) });
-    out.push(...page.items);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return out;
+  return allItems(reader, workspace);
 }
 
 export const METRIC_VIEWS = ['velocity', 'cycle_time', 'throughput', 'bottlenecks'] as const;
@@ -61,7 +52,7 @@ export async function deliveryMetrics(
   const since = cmd.since
     ? new Date(cmd.since).toISOString()
     : new Date(Date.parse(now) - BACK[cmd.period] * DAY_MS).toISOString();
-  const items = await allItems(reader, cmd.workspace);
+  const items = await itemsOf(reader, cmd.workspace);
   const window = { since, until: now };
   switch (cmd.view) {
     case 'velocity': {
@@ -146,7 +137,7 @@ export async function forecastMilestone(
   cmd: ForecastCommand,
 ): Promise<{ milestone: Milestone; total: number; forecast: Forecast }> {
   const milestone = await requireMilestone(reader, cmd.workspace, cmd.milestoneId);
-  const items = await allItems(reader, cmd.workspace);
+  const items = await itemsOf(reader, cmd.workspace);
   const { open, total } = milestoneTasks(items, milestone.id);
   return {
     milestone,

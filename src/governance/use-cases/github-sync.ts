@@ -14,15 +14,12 @@ import { diffSync, type SyncPlan } from '../github-sync/diff.js';
 import { canonicalJson } from '../../shared/canonical-json.js';
 import type { GovernanceConfig } from '../config/schema.js';
 import { assertWorkspace } from '../model/workspace.js';
-import type { WorkItem } from '../model/work-item.js';
 import type { Caller } from '../ports/caller.js';
 import type { CoreDeps } from '../ports/core-deps.js';
 import type { IssueTracker, TrackerSession } from '../ports/issue-tracker.js';
-import type { StoreReader } from '../ports/store.js';
+import { allItems } from './read-items.js';
 import { setSpecStage } from './spec-stage.js';
 import { runWrite, type WriteScope } from './write-scope.js';
-
-const PAGE = 500;
 
 /** The policy sections the sync reads: label names and colours, and the agents' GitHub assignees. */
 export type SyncConfig = Pick<GovernanceConfig, 'labels'> & Partial<Pick<GovernanceConfig, 'agents'>>;
@@ -48,19 +45,6 @@ export function requireGitHub(deps: SyncDeps): IssueTracker {
     'Set GITHUB_TOKEN to a token with "Issues: write" and "Metadata: read" on the repository (or configure a GitHub App) and restart the server.',
     { variable: 'GITHUB_TOKEN' },
   );
-}
-
-async function allItems(r: StoreReader, workspace: string): Promise<WorkItem[]> {
-  const out: WorkItem[] = [];
-  for (let after: string | undefined; ;) {
-    const page = await r.treePage(workspace, {
-      limit: PAGE,
-      ...(after !== undefined && { afterPath: after }),
-    });
-    out.push(...page);
-    if (page.length < PAGE) return out;
-    after = page.at(-1)!.path;
-  }
 }
 
 export async function planGitHubSync(

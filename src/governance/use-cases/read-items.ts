@@ -31,6 +31,22 @@ export async function getItemView(
   };
 }
 
+const ALL_PAGE = 500;
+
+/** Every item of the workspace in tree order, read a page of 500 at a time. */
+export async function allItems(r: Pick<ItemReads, 'treePage'>, workspace: string): Promise<WorkItem[]> {
+  const out: WorkItem[] = [];
+  for (let after: string | undefined; ;) {
+    const page = await r.treePage(workspace, {
+      limit: ALL_PAGE,
+      ...(after !== undefined && { afterPath: after }),
+    });
+    out.push(...page);
+    if (page.length < ALL_PAGE) return out;
+    after = page.at(-1)!.path;
+  }
+}
+
 export interface TreeRequest {
   workspace: string;
   rootId?: string;
