@@ -73,6 +73,18 @@ const ERROR_MEANINGS: Record<ErrorCode, string> = {
     'No agent service names a capability of the item, or every one that does is at its WIP limit (`details.rule`, `details.candidates`).',
   'AGENT.UNAVAILABLE':
     'The agent service has a heartbeat window (`heartbeatTimeoutMinutes`) and sent no heartbeat within it (`details.lastHeartbeatAt`); `register_agent_service` refreshes it.',
+  'AGENT.NOT_ASSIGNED':
+    'The item is assigned to another agent service than the one reporting on it (`details.agent`); `assign_item` reassigns it.',
+  'PROGRESS.ROLLED_UP':
+    'The item has children: its progress is their mean, so report progress on them (`details.children`).',
+  'COMPLETION.GATES_FAILED':
+    'A quality gate of `compliance.completionGates` failed (`details.gates` lists each with its outcome and what to fix); nothing was written.',
+  'ESCALATION.NOT_DUE':
+    "The item is not past its service's escalation threshold (`details.overdue`); `force: true` escalates anyway.",
+  'ESCALATION.NO_FALLBACK':
+    'No human fallback is set for the service (`agents.<id>.fallbackAssignee`) or the workspace (`rules.fallbackAssignee`).',
+  'COMPLIANCE.VIOLATION':
+    'The write would give an item a violation of a rule the policy makes enforcing (`compliance.rules.<id>.enforce`); `details.violations` lists rule, item and remediation. Nothing was written.',
   'HIERARCHY.INVALID_PARENT': 'The parent has the wrong type, or is done while the child would be open.',
   'HIERARCHY.PARENT_REQUIRED': 'A feature needs an epic as parent, a task a feature.',
   'STATUS.INVALID_TRANSITION':

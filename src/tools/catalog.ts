@@ -209,6 +209,30 @@ export const toolCatalog: readonly ToolSpec[] = [
     load: async () => (await import('./agents/register-agent-service.js')).registerAgentServiceTool,
   },
   {
+    name: 'report_progress',
+    toolset: 'agents',
+    effect: 'write',
+    load: async () => (await import('./agents/report-progress.js')).reportProgressTool,
+  },
+  {
+    name: 'complete_item',
+    toolset: 'agents',
+    effect: 'write',
+    load: async () => (await import('./agents/complete-item.js')).completeItemTool,
+  },
+  {
+    name: 'list_overdue',
+    toolset: 'agents',
+    effect: 'read',
+    load: async () => (await import('./agents/list-overdue.js')).listOverdueTool,
+  },
+  {
+    name: 'escalate_item',
+    toolset: 'agents',
+    effect: 'write',
+    load: async () => (await import('./agents/escalate-item.js')).escalateItemTool,
+  },
+  {
     name: 'get_job',
     toolset: 'jobs',
     effect: 'read',
@@ -245,6 +269,12 @@ export const toolCatalog: readonly ToolSpec[] = [
     load: async () => (await import('./compliance/check-compliance.js')).checkComplianceTool,
   },
   {
+    name: 'remediate',
+    toolset: 'compliance',
+    effect: 'write',
+    load: async () => (await import('./compliance/remediate.js')).remediateTool,
+  },
+  {
     name: 'get_delivery_metrics',
     toolset: 'analytics',
     effect: 'read',
@@ -255,5 +285,11 @@ export const toolCatalog: readonly ToolSpec[] = [
     toolset: 'analytics',
     effect: 'read',
     load: async () => (await import('./analytics/forecast-milestone.js')).forecastMilestoneTool,
+  },
+  {
+    name: 'delivery_report',
+    toolset: 'analytics',
+    effect: 'read',
+    load: async () => (await import('./analytics/delivery-report.js')).deliveryReportTool,
   },
 ];

@@ -34,14 +34,20 @@ export const ALL_TOOLS = [
   'assign_item',
   'auto_assign',
   'register_agent_service',
+  'report_progress',
+  'complete_item',
+  'list_overdue',
+  'escalate_item',
   'get_job',
   'list_jobs',
   'cancel_job',
   'list_approvals',
   'decide_approval',
   'check_compliance',
+  'remediate',
   'get_delivery_metrics',
   'forecast_milestone',
+  'delivery_report',
 ];
 
 export const READ_TOOLS = [
@@ -60,10 +66,12 @@ export const READ_TOOLS = [
   'get_config',
   'plan_github_sync',
   'list_agent_services',
+  'list_overdue',
   'get_job',
   'list_jobs',
   'list_approvals',
   'check_compliance',
   'get_delivery_metrics',
   'forecast_milestone',
+  'delivery_report',
 ];

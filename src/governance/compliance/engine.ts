@@ -12,6 +12,8 @@ import { SEVERITIES } from './types.js';
 /** A policy override for one rule; absent fields keep the rule's defaults. */
 export interface RuleOverride {
   enabled?: boolean;
+  /** Refuse a write that would leave an item with a new violation of the rule. */
+  enforce?: boolean;
   severity?: Severity;
   categories?: readonly string[];
 }
@@ -64,6 +66,32 @@ export function scoreOf(violations: readonly EngineViolation[]): number {
 export function checkItem(node: HierarchyNode, policy: Policy, overrides: RuleOverrides): ItemResult {
   const violations = applyOverrides(itemViolations(node, policy), overrides);
   return { itemId: node.id, score: scoreOf(violations), violations };
+}
+
+/** The rules the overrides make enforcing (and leave enabled). */
+export function enforcedRules(overrides: RuleOverrides): Set<RuleId> {
+  const out = new Set<RuleId>();
+  for (const [rule, o] of Object.entries(overrides) as [RuleId, RuleOverride | undefined][])
+    if (o?.enforce === true && o.enabled !== false) out.add(rule);
+  return out;
+}
+
+/**
+ * The violations of enforcing rules that `after` has and `before` (the item before the write;
+ * null for a new item) did not: a write may leave a standing violation as it was, never add one.
+ */
+export function newEnforcedViolations(
+  after: HierarchyNode,
+  before: HierarchyNode | null,
+  policy: Policy,
+  overrides: RuleOverrides,
+  enforced: ReadonlySet<RuleId> = enforcedRules(overrides),
+): EngineViolation[] {
+  if (enforced.size === 0) return [];
+  const found = applyOverrides(itemViolations(after, policy), overrides).filter((v) => enforced.has(v.rule));
+  if (found.length === 0 || before === null) return found;
+  const had = new Set(itemViolations(before, policy).map((v) => v.rule));
+  return found.filter((v) => !had.has(v.rule));
 }
 
 export function checkItems(

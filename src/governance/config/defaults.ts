@@ -89,6 +89,7 @@ export const DEFAULT_CONFIG: GovernanceConfig = {
       feature: ['Acceptance criteria'],
       task: [],
     },
+    completionGates: ['acceptanceCriteria', 'requiredSections', 'linkedPullRequest'],
     rules: {},
   },
   labels: {

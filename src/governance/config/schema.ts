@@ -179,6 +179,8 @@ const approvalSchema = z
 
 const ruleOverrideSchema = z.strictObject({
   enabled: z.boolean().optional(),
+  /** Refuse a write that would leave an item with a new violation of this rule (COMPLIANCE.VIOLATION). */
+  enforce: z.boolean().optional(),
   severity: z.enum(SEVERITIES).optional(),
   /** Tags such as `sox` or `iso27001`: check_compliance totals violations per category. */
   categories: z
@@ -205,6 +207,11 @@ const complianceSchema = z.strictObject({
   }),
   /** Sections an item's description must have before it can be done, per item type. */
   requiredDocumentation: perItemType(textList(20)),
+  /** What complete_item checks before an item moves to review; a failing gate refuses the completion. */
+  completionGates: z
+    .array(z.enum(['acceptanceCriteria', 'requiredSections', 'linkedPullRequest']))
+    .max(3)
+    .refine((g) => new Set(g).size === g.length, 'lists a gate twice'),
   /** Per compliance rule (validate_hierarchy's rule ids): off, another severity, compliance categories. */
   rules: z.record(
     z.string().refine((k) => (RULE_IDS as readonly string[]).includes(k), {

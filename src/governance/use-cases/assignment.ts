@@ -106,7 +106,7 @@ async function openTaskCounts(r: Reader, workspace: string): Promise<Map<string,
 }
 
 /** `s` with `open` open tasks. */
-const withOpen = (s: AgentService, open: number): AgentService => ({
+export const withOpen = (s: AgentService, open: number): AgentService => ({
   ...s,
   openTasks: open,
   utilization: open / s.maxConcurrentTasks,
@@ -274,7 +274,7 @@ export interface AssignResult {
 }
 
 /** A WIP-limit refusal for an explicit assignment. */
-function wipFull(s: AgentService): DomainError {
+export function wipFull(s: AgentService): DomainError {
   return new DomainError(
     'AGENT.WIP_LIMIT',
     `${s.id} already has ${s.openTasks} open task(s), its limit of ${s.maxConcurrentTasks}`,
@@ -283,7 +283,7 @@ function wipFull(s: AgentService): DomainError {
   );
 }
 
-function unavailable(s: AgentService): DomainError {
+export function unavailable(s: AgentService): DomainError {
   return new DomainError(
     'AGENT.UNAVAILABLE',
     `${s.id} sent no heartbeat within its ${s.heartbeatTimeoutMinutes} minute window`,
@@ -292,7 +292,7 @@ function unavailable(s: AgentService): DomainError {
   );
 }
 
-function noneAvailable(d: Decision): DomainError {
+export function noneAvailable(d: Decision): DomainError {
   return new DomainError(
     'AGENT.NONE_AVAILABLE',
     `No agent service can take ${d.itemId}: ${d.reason}`,

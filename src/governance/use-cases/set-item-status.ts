@@ -90,7 +90,13 @@ export async function transitionItem(
     updatedAt: s.now,
     version: item.version + 1,
   };
-  next.progress = stats.total === 0 ? leafProgress(next) : item.progress;
+  // A leaf is 100 once done and 0 when reopened; in between it keeps the progress its service reported.
+  next.progress =
+    stats.total > 0
+      ? item.progress
+      : status === 'done' || item.status === 'done'
+        ? leafProgress(next)
+        : item.progress;
   await updateItemAt(s.tx, next, item.version);
   const diff: Record<string, { old: unknown; new: unknown }> = {
     status: { old: item.status, new: next.status },

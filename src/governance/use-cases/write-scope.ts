@@ -5,6 +5,7 @@ import { assertWorkspace } from '../model/workspace.js';
 import type { Caller } from '../ports/caller.js';
 import type { CoreDeps } from '../ports/core-deps.js';
 import type { StoreTx } from '../ports/store.js';
+import { enforceRules, WrittenItems } from './enforce-rules.js';
 import { createOutboxRelay } from './outbox-relay.js';
 
 export interface AuditEntry {
@@ -28,7 +29,8 @@ export interface WriteScope {
 
 /**
  * Runs a change in one transaction: the change, its audit records and its outbox events
- * commit together or not at all. After the commit the outbox relay publishes the events to the
+ * commit together or not at all. The items it changed are checked against the enforcing
+ * compliance rules before the commit (enforce-rules.ts). After the commit the outbox relay publishes the events to the
  * bus; one that fails stays in the outbox and is retried, and the write still succeeds.
  */
 export async function runWrite<T>(
@@ -41,6 +43,7 @@ export async function runWrite<T>(
   const events: DomainEvent[] = [];
   const result = await deps.store.write(workspace, async (tx) => {
     const now = deps.clock.now();
+    const written = new WrittenItems();
     let head = await tx.auditHead(workspace);
     const scope: WriteScope = {
       deps,
@@ -66,6 +69,7 @@ export async function runWrite<T>(
         );
         await tx.appendAudit(record);
         head = { seq: record.seq, hash: record.hash };
+        if (entry.entityType === 'item') written.record(entry.entityId, entry.action, entry.diff);
         return record;
       },
       emit: async <K extends DomainEventType>(type: K, payload: EventPayloads[K]) => {
@@ -74,7 +78,10 @@ export async function runWrite<T>(
         events.push(event);
       },
     };
-    return fn(scope);
+    const out = await fn(scope);
+    // Before the commit: a write that breaks an enforcing compliance rule rolls back whole.
+    await enforceRules(deps, tx, workspace, now, written);
+    return out;
   });
   // Awaited: a subscriber (resource notifications) hears of the change before the caller does.
   if (events.length > 0) await createOutboxRelay(deps, { pollMs: 0 }).publish(events.map((e) => e.id!));
