@@ -14,6 +14,7 @@ import type { Caller } from '../governance/ports/caller.js';
 import type { IssueTracker } from '../governance/ports/issue-tracker.js';
 import type { PolicySources } from '../governance/ports/policy-source.js';
 import type { ConfigService } from '../governance/use-cases/config-service.js';
+import { createResultCache } from '../governance/use-cases/result-cache.js';
 import type { ClosableDeps, Deps, Logger } from '../mcp/deps.js';
 import { lazyPort } from '../shared/lazy-port.js';
 import { systemClock } from '../shared/system-clock.js';
@@ -58,8 +59,10 @@ export function createDeps(config: ServeConfig, overrides: DepsOverrides = {}): 
       async () => (await import('../governance/use-cases/config-service.js')).createConfigService(core),
       { name: 'the configuration service' },
     );
+  const cache = overrides.cache ?? createResultCache(bus, { nowMs: () => Date.parse(clock.now()) });
   // What this call made, and so closes: the stores after the configuration service that reads them.
   const owned: { close(): unknown }[] = [
+    ...(overrides.cache ? [] : [cache]),
     ...(overrides.config ? [] : [configService]),
     ...(overrides.store ? [] : [store]),
     ...(documents && !has('documents') ? [documents] : []),
@@ -115,6 +118,7 @@ export function createDeps(config: ServeConfig, overrides: DepsOverrides = {}): 
   return {
     ...core,
     config: configService,
+    cache,
     logger,
     actor: overrides.actor ?? config.actor,
     serverInfo: overrides.serverInfo ?? SERVER_INFO,

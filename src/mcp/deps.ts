@@ -6,6 +6,7 @@ import type { PolicySources } from '../governance/ports/policy-source.js';
 import type { AuditSigner } from '../governance/ports/signer.js';
 import type { ConfigService } from '../governance/use-cases/config-service.js';
 import type { JobRunnerInfo } from '../governance/use-cases/github-apply-job.js';
+import type { ResultCache } from '../governance/use-cases/result-cache.js';
 
 /** Minimal structured logger (pino-compatible); always writes to stderr. */
 export interface Logger {
@@ -23,6 +24,8 @@ export interface Deps extends CoreDeps {
   serverInfo: { name: string; version: string };
   /** Effective configuration per workspace (cached), versioned updates and history. */
   config: ConfigService;
+  /** Computed reads (analytics, compliance reports, the dashboard), dropped by the events that change them. */
+  cache: ResultCache;
   /** The OpenAI-compatible provider the configuration names; absent, no spec leaves the server that way. */
   provider?: ModelPort;
   /** Signs audit checkpoints and exports with a key kept outside the store; absent, nothing is signed. */

@@ -3,7 +3,10 @@ import type { GovernanceConfig } from '../governance/config/schema.js';
 import type { AuditRecord } from '../governance/model/audit.js';
 import { auditDigest } from '../governance/use-cases/audit-digest.js';
 import { verifyAudit } from '../governance/use-cases/verify-audit.js';
+import { listApprovals } from '../governance/use-cases/approvals.js';
 import { complianceReport } from '../governance/use-cases/compliance-report.js';
+import { complianceTrend, recordSnapshot } from '../governance/use-cases/compliance-trend.js';
+import { remediate } from '../governance/use-cases/remediate.js';
 import { definePrompt } from '../mcp/define-prompt.js';
 import { completeSinceDate } from '../resources/complete.js';
 import { auditUri } from '../resources/uris.js';
@@ -77,7 +80,19 @@ export const complianceReviewPrompt = definePrompt({
     const recent = cap(records.map(brief), AUDIT_LIST_CAP);
     const verification = await verifyAudit(deps.store.reader, workspace);
     const { compliance } = (await deps.config.effective(workspace)).config;
-    const report = await complianceReport(deps, { workspace, scope: 'workspace', limit: 10 });
+    const now = deps.clock.now();
+    const report = await deps.cache.get(workspace, 'compliance workspace  10', now, () =>
+      complianceReport(deps, { workspace, scope: 'workspace', limit: 10 }),
+    );
+    await recordSnapshot(deps, workspace, now, report);
+    const trend = since ? await complianceTrend(deps, workspace, since, now, report) : null;
+    const pending = await listApprovals(deps.store.reader, now, { workspace, status: 'pending', limit: 100 });
+    const remediable = await remediate(deps, null, {
+      workspace,
+      scope: 'workspace',
+      dryRun: true,
+      limit: 10,
+    });
     const docs = Object.entries(compliance.requiredDocumentation)
       .map(([type, list]) => `${type}: ${list.length ? list.join(', ') : 'none'}`)
       .join('; ');
@@ -92,7 +107,13 @@ export const complianceReviewPrompt = definePrompt({
       'that carry no reason, and actors or tools that look out of place. ' +
       `Compliance now: ${Math.round(report.complianceRate * 1000) / 10}% of ${report.checked} item(s) ` +
       `without an error finding, ${report.bySeverity.error} error(s), ${report.bySeverity.warning} warning(s) ` +
-      '(the data has the totals per rule and category and the lowest-scoring items). Call check_compliance ' +
+      '(the data has the totals per rule and category and the lowest-scoring items)' +
+      (trend?.change
+        ? `; since ${since}: ${trend.change.complianceRate >= 0 ? '+' : ''}${Math.round(trend.change.complianceRate * 1000) / 10} points, ${trend.change.errors >= 0 ? '+' : ''}${trend.change.errors} error(s)`
+        : '') +
+      `. Pending approvals: ${pending.requests.length}${pending.nextAfterSeq !== null ? '+' : ''} (list_approvals). ` +
+      `remediate {workspace: "${workspace}"} (a dry run) would fix ${remediable.actions} finding(s) on ` +
+      `${remediable.changed} item(s) by itself; ${remediable.manual} need a person. Call check_compliance ` +
       `{workspace: "${workspace}"} for every finding and its fix, and query_audit for detail. ` +
       `Do not change anything.${truncationNote({ audit: scanned })}`;
     return [
@@ -117,6 +138,19 @@ export const complianceReviewPrompt = definePrompt({
         verification,
         compliance,
         report,
+        trend,
+        pendingApprovals: pending.requests.map((a) => ({
+          id: a.id,
+          tool: a.tool,
+          rule: a.rule,
+          requester: a.requester,
+        })),
+        remediation: {
+          actions: remediable.actions,
+          changed: remediable.changed,
+          manual: remediable.manual,
+          byRule: remediable.byRule,
+        },
       }),
     ];
   },

@@ -3,6 +3,7 @@ import { agentsResource } from './agents.js';
 import { auditLogResource } from './audit-log.js';
 import { complianceResource } from './compliance.js';
 import { configResource } from './config.js';
+import { dashboardResource } from './dashboard.js';
 import { githubSyncResource } from './github-sync.js';
 import { hierarchyTreeResource } from './hierarchy-tree.js';
 import { specResource } from './spec.js';
@@ -17,4 +18,5 @@ export const allResources: readonly ResourceDefinition[] = [
   githubSyncResource,
   agentsResource,
   complianceResource,
+  dashboardResource,
 ];

@@ -12,3 +12,4 @@ export const workspaceOf = (vars: Record<string, string>) => `${vars.owner ?? ''
 export const syncUri = (ws: string) => `${SCHEME}://${ws}/sync`;
 export const agentsUri = (ws: string) => `${SCHEME}://${ws}/agents`;
 export const complianceUri = (ws: string) => `${SCHEME}://${ws}/compliance`;
+export const dashboardUri = (ws: string) => `${SCHEME}://${ws}/dashboard`;

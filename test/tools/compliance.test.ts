@@ -142,6 +142,54 @@ describe.each<BackendName>(['sqlite', 'postgres'])('check_compliance on %s', (ba
     expect(await c().auditSeq(WS)).toBe(seq);
   });
 
+  it('keeps hourly snapshots and reports the trend since a date', async () => {
+    const { tasks } = await tree();
+    const start = c().clock.now().slice(0, 10);
+    const first = await check();
+    // No earlier snapshot to compare with yet.
+    const alone = await c().ok('check_compliance', { workspace: WS, since: start });
+    expect(alone.trend.change).toBeNull();
+    expect(alone.trend.points).toHaveLength(1);
+    // Fix the missing estimate, two hours on: one snapshot then, the current report now.
+    c().clock.advance(2 * 3_600_000);
+    const refund = tasks[1]!;
+    await c().ok('update_item', {
+      workspace: WS,
+      id: refund.id,
+      expectedVersion: refund.version,
+      estimateDays: 2,
+    });
+    const later = await c().ok('check_compliance', { workspace: WS, since: start });
+    expect(later.trend.points).toHaveLength(2);
+    expect(later.trend.points[0]).toMatchObject({
+      complianceRate: first.complianceRate,
+      meanScore: first.meanScore,
+    });
+    expect(later.trend.points[1]).toMatchObject({
+      complianceRate: later.complianceRate,
+      meanScore: later.meanScore,
+    });
+    expect(later.trend.change.meanScore).toBeCloseTo(later.meanScore - first.meanScore, 2);
+    expect(later.trend.change.warnings).toBe(later.bySeverity.warning - first.bySeverity.warning!);
+    expect(later.trend.change.warnings).toBeLessThan(0);
+    // Within the hour no new snapshot is kept.
+    c().clock.advance(10 * 60_000);
+    expect((await c().ok('check_compliance', { workspace: WS, since: start })).trend.points).toHaveLength(3);
+    c().clock.advance(10 * 60_000);
+    expect((await c().ok('check_compliance', { workspace: WS, since: start })).trend.points).toHaveLength(3);
+    // A date after every snapshot: only the current report.
+    c().clock.advance(3 * 86_400_000);
+    const recent = await c().ok('check_compliance', { workspace: WS, since: c().clock.now().slice(0, 10) });
+    expect(recent.trend.points).toHaveLength(1);
+    const bad = await c().failure('check_compliance', {
+      workspace: WS,
+      scope: 'item',
+      id: refund.id,
+      since: start,
+    });
+    expect(bad.code).toBe('INPUT.INVALID');
+  });
+
   it('serves the workspace report as a resource that follows the items', async () => {
     const { tasks } = await tree();
     const read = async () => {

@@ -262,6 +262,16 @@ describe('prompts', () => {
       // The engine's report, the same check_compliance gives.
       const report = await c().ok('check_compliance', { workspace: 'acme/web', limit: 10 });
       expect(r.data.report).toEqual(report);
+      // And remediate's dry run, and the pending approvals.
+      const fix = await c().ok('remediate', { workspace: 'acme/web' });
+      expect(r.data.remediation).toMatchObject({
+        actions: fix.actions,
+        changed: fix.changed,
+        manual: fix.manual,
+      });
+      expect(r.text).toContain(`would fix ${fix.actions} finding(s) on ${fix.changed} item(s)`);
+      expect(r.data.pendingApprovals).toEqual([]);
+      expect(r.text).toContain('Pending approvals: 0');
     });
 
     it('reports the first broken record of a tampered chain', async () => {
@@ -344,9 +354,21 @@ describe('prompts', () => {
         estimateDays: 2,
       });
       expect(r.data.agents.map((a: { id: string }) => a.id)).toEqual(['agent:dev', 'agent:qa']);
-      expect(r.data.agents[0]).toMatchObject({ activeTasks: 1, maxConcurrentTasks: 3 });
+      expect(r.data.agents[0]).toMatchObject({ openTasks: 1, maxConcurrentTasks: 3, healthy: true });
       expect(r.data.milestones).toEqual([expect.objectContaining({ id: 'M-1', dueOn: '2026-01-01' })]);
       expect(r.data.tasksTruncated).toBe(false);
+      // Velocity and the forecast are the analytics tools' own figures.
+      const v = await c().ok('get_delivery_metrics', { workspace: WS, view: 'velocity' });
+      expect(r.data.velocity.perWeek).toBe(v.perPeriod);
+      const f = await c().ok('forecast_milestone', {
+        workspace: WS,
+        milestoneId: 'M-1',
+        runs: 2000,
+        seed: 1,
+      });
+      expect(r.data.forecast).toMatchObject({ remaining: f.remaining, p85: f.p85, assumption: f.assumption });
+      expect(r.text).toContain(`${v.perPeriod} task(s) done a week`);
+      expect(r.text).toContain('auto_assign');
     });
 
     it('uses the agent services of the effective configuration', async () => {

@@ -40,7 +40,7 @@ describe('resources', () => {
     await c().ok('create_item', { workspace: 'other/site', type: 'epic', title: 'Site' });
   });
 
-  it('lists the eight templates', async () => {
+  it('lists the nine templates', async () => {
     const { resourceTemplates } = await c().client.listResourceTemplates();
     expect(resourceTemplates.map((t) => [t.name, t.uriTemplate, t.mimeType])).toEqual([
       ['hierarchy-tree', 'governance://{owner}/{repo}/tree', 'application/json'],
@@ -51,6 +51,7 @@ describe('resources', () => {
       ['github-sync', 'governance://{owner}/{repo}/sync', 'application/json'],
       ['agents', 'governance://{owner}/{repo}/agents', 'application/json'],
       ['compliance', 'governance://{owner}/{repo}/compliance', 'application/json'],
+      ['dashboard', 'governance://{owner}/{repo}/dashboard', 'application/json'],
     ]);
   });
 
@@ -75,6 +76,9 @@ describe('resources', () => {
       'governance://acme/api/compliance',
       'governance://acme/web/compliance',
       'governance://other/site/compliance',
+      'governance://acme/api/dashboard',
+      'governance://acme/web/dashboard',
+      'governance://other/site/dashboard',
     ]);
     expect(resources[1]).toMatchObject({
       name: 'acme/web tree',

@@ -5,49 +5,79 @@
 import { isOpen, ITEM_TYPES } from '../model/work-item.js';
 import {
   applyTitlePattern,
-  describeTiers,
-  isServerLabel,
+  isLowerServerLabel,
   milestoneTitleFor,
-  nameOf,
+  nameOfTrimmed,
   type Policy,
+  quote,
   tierOf,
 } from './policy.js';
-import { sectionGaps, type SectionGap } from './sections.js';
+import { keyedSectionGaps, type SectionGap } from './sections.js';
 import type { HierarchyNode, MilestoneRef, Violation } from './types.js';
 
-type Rule = (n: HierarchyNode, p: Policy) => Violation[];
+/** A rule appends its violations of one item to `out`. */
+type Rule = (n: HierarchyNode, p: Policy, out: Violation[]) => void;
 
-const q = (s: string): string => JSON.stringify(s.length > 80 ? `${s.slice(0, 77)}...` : s);
+const q = quote;
 const list = (xs: readonly string[]): string => xs.join(', ');
 
-const titlePattern: Rule = (n, p) => {
-  if (p.titleRe[n.type].test(n.title.trim())) return [];
+const titlePattern: Rule = (n, p, out) => {
+  const title = n.title.trim();
+  if (p.titleRe[n.type].test(title)) return;
   const pattern = p.config.templates[n.type].titlePattern;
   // A title made for another type ("Epic: X" on a feature) keeps only its name.
-  const title = n.title.trim();
-  const name = ITEM_TYPES.map((t) => nameOf(p, t, title)).find((x) => x !== title) ?? title;
-  return [
-    {
-      severity: 'info',
-      rule: 'title.pattern',
-      itemId: n.id,
-      message: `${n.id} title ${q(n.title)} does not follow templates.${n.type}.titlePattern ${q(pattern)}`,
-      fix: `Rename ${n.id} to ${q(applyTitlePattern(pattern, name))} (update_item title).`,
-    },
-  ];
+  let name = title;
+  for (const t of ITEM_TYPES) {
+    const x = nameOfTrimmed(p, t, title);
+    if (x !== title) {
+      name = x;
+      break;
+    }
+  }
+  out.push({
+    severity: 'info',
+    rule: 'title.pattern',
+    itemId: n.id,
+    message: `${n.id} title ${q(n.title)}${p.types[n.type].titleTail}`,
+    fix: `Rename ${n.id} to ${q(applyTitlePattern(pattern, name))} (update_item title).`,
+  });
 };
 
+/** What a sections finding says after the item id; the same for every item with those gaps. */
+interface SectionsFinding {
+  compliance: boolean;
+  message: string;
+  fix: string;
+}
+
 /**
- * Template sections and compliance documentation as one finding per item, listing every section
- * still to write: under sections.documentation (an error once done) when any is compliance
- * documentation, else under sections.required (a warning).
+ * Findings by item type and description, for one check (one policy): items made from the same
+ * template often share a description. Short descriptions only, and a bounded number of them.
  */
-const sections: Rule = (n, p) => {
-  const template = p.config.templates[n.type].requiredSections;
-  const documentation = p.config.compliance.requiredDocumentation[n.type];
-  const gaps = sectionGaps(n.description, [...documentation, ...template]);
-  if (gaps.length === 0) return [];
-  const documented = new Set(documentation.map((s) => s.toLowerCase()));
+const sectionMemo = new WeakMap<Policy, Map<string, SectionsFinding | null>[]>();
+const MEMO_MAX_CHARS = 2000;
+const MEMO_MAX_ENTRIES = 1000;
+
+function sectionsFinding(n: HierarchyNode, p: Policy): SectionsFinding | null {
+  if (n.description.length > MEMO_MAX_CHARS) return describeGaps(n, p);
+  let byType = sectionMemo.get(p);
+  if (!byType) {
+    byType = ITEM_TYPES.map(() => new Map<string, SectionsFinding | null>());
+    sectionMemo.set(p, byType);
+  }
+  const memo = byType[ITEM_TYPES.indexOf(n.type)]!;
+  let f = memo.get(n.description);
+  if (f === undefined) {
+    f = describeGaps(n, p);
+    if (memo.size < MEMO_MAX_ENTRIES) memo.set(n.description, f);
+  }
+  return f;
+}
+
+function describeGaps(n: HierarchyNode, p: Policy): SectionsFinding | null {
+  const { sections: required, documented } = p.types[n.type];
+  const gaps = keyedSectionGaps(n.description, required);
+  if (gaps.length === 0) return null;
   const compliance = gaps.some((g) => documented.has(g.name.toLowerCase()));
   const where = [
     ...(compliance ? [`compliance.requiredDocumentation.${n.type}`] : []),
@@ -70,67 +100,87 @@ const sections: Rule = (n, p) => {
       : []),
     ...(headings.length > 0 ? [`write ${list(headings)} with content`] : []),
   ];
-  return [
-    {
-      severity: compliance && n.status === 'done' ? 'error' : 'warning',
-      rule: compliance ? 'sections.documentation' : 'sections.required',
-      itemId: n.id,
-      message: `${n.id} has ${gaps.length} required section(s) to write (${where}); ${what.join('; ')}`,
-      fix: `In ${n.id}'s description, ${actions.join(' and ')} (enhance_item drafts them from the item; apply with update_item).`,
-    },
-  ];
+  return {
+    compliance,
+    message: ` has ${gaps.length} required section(s) to write (${where}); ${what.join('; ')}`,
+    fix: `'s description, ${actions.join(' and ')} (enhance_item drafts them from the item; apply with update_item).`,
+  };
+}
+
+/**
+ * Template sections and compliance documentation as one finding per item, listing every section
+ * still to write: under sections.documentation (an error once done) when any is compliance
+ * documentation, else under sections.required (a warning).
+ */
+const sections: Rule = (n, p, out) => {
+  const f = sectionsFinding(n, p);
+  if (!f) return;
+  out.push({
+    severity: f.compliance && n.status === 'done' ? 'error' : 'warning',
+    rule: f.compliance ? 'sections.documentation' : 'sections.required',
+    itemId: n.id,
+    message: `${n.id}${f.message}`,
+    fix: `In ${n.id}${f.fix}`,
+  });
 };
 
-const estimate: Rule = (n, p) => {
-  const tiers = `tiers: ${describeTiers(p.config)} days (generation.estimation)`;
+const estimate: Rule = (n, p, out) => {
   if (n.estimateDays === null) {
-    return n.type === 'task'
-      ? [
-          {
-            severity: 'warning',
-            rule: 'estimate.missing',
-            itemId: n.id,
-            message: `Task ${n.id} has no estimate`,
-            fix: `Set estimateDays on ${n.id} (update_item); ${tiers}.`,
-          },
-        ]
-      : [];
+    if (n.type === 'task') {
+      out.push({
+        severity: 'warning',
+        rule: 'estimate.missing',
+        itemId: n.id,
+        message: `Task ${n.id} has no estimate`,
+        fix: `Set estimateDays on ${n.id} (update_item); tiers: ${p.tiers} days (generation.estimation).`,
+      });
+    }
+    return;
   }
-  if (n.type === 'epic' || tierOf(p.config, n.estimateDays)) return [];
+  if (n.type === 'epic' || tierOf(p.config, n.estimateDays)) return;
   const { simple, complex } = p.config.generation.estimation;
   const days = n.estimateDays;
   if (days > complex.maxDays) {
-    return [
-      {
-        severity: 'warning',
-        rule: 'estimate.tier',
-        itemId: n.id,
-        message: `${n.id} is estimated at ${days} days, above the complex tier (${complex.minDays}-${complex.maxDays} days)`,
-        fix: `Split ${n.id} into ${n.type === 'task' ? 'smaller tasks' : 'smaller features'} of at most ${complex.maxDays} days each.`,
-      },
-    ];
-  }
-  // Features are sums of their tasks, so only a task's own figure must sit on a tier.
-  if (n.type !== 'task') return [];
-  const below = days < simple.minDays;
-  return [
-    {
-      severity: 'info',
+    out.push({
+      severity: 'warning',
       rule: 'estimate.tier',
       itemId: n.id,
-      message: `${n.id} is estimated at ${days} days, ${below ? 'below every tier' : 'between two tiers'} (${tiers})`,
-      fix: below
-        ? `Set estimateDays on ${n.id} to at least ${simple.minDays}.`
-        : `Set estimateDays on ${n.id} to a value inside a tier (${describeTiers(p.config)}).`,
-    },
-  ];
+      message: `${n.id} is estimated at ${days} days, above the complex tier (${complex.minDays}-${complex.maxDays} days)`,
+      fix: `Split ${n.id} into ${n.type === 'task' ? 'smaller tasks' : 'smaller features'} of at most ${complex.maxDays} days each.`,
+    });
+    return;
+  }
+  // Features are sums of their tasks, so only a task's own figure must sit on a tier.
+  if (n.type !== 'task') return;
+  const below = days < simple.minDays;
+  out.push({
+    severity: 'info',
+    rule: 'estimate.tier',
+    itemId: n.id,
+    message: `${n.id} is estimated at ${days} days, ${below ? 'below every tier' : 'between two tiers'} (tiers: ${p.tiers} days (generation.estimation))`,
+    fix: below
+      ? `Set estimateDays on ${n.id} to at least ${simple.minDays}.`
+      : `Set estimateDays on ${n.id} to a value inside a tier (${p.tiers}).`,
+  });
 };
 
-const labels: Rule = (n, p) => {
-  const out: Violation[] = [];
-  const have = new Set(n.labels.map((l) => l.toLowerCase()));
-  const required = p.config.templates[n.type].defaultLabels.filter((l) => !have.has(l.toLowerCase()));
-  if (required.length > 0) {
+const labels: Rule = (n, p, out) => {
+  const lower = n.labels.map((l) => l.toLowerCase());
+  const have = lower.length > 8 ? new Set(lower) : lower;
+  const tp = p.types[n.type];
+  const required: string[] = [];
+  for (const d of tp.defaultLabels) {
+    if (!(Array.isArray(have) ? have.includes(d.lower) : have.has(d.lower))) required.push(d.label);
+  }
+  if (required.length > 0 && required.length === tp.defaultLabels.length) {
+    out.push({
+      severity: 'warning',
+      rule: 'labels.required',
+      itemId: n.id,
+      message: `${n.id}${tp.allLabelsMissing.message}`,
+      fix: `${tp.allLabelsMissing.fix}${n.id} (update_item labels).`,
+    });
+  } else if (required.length > 0) {
     out.push({
       severity: 'warning',
       rule: 'labels.required',
@@ -139,7 +189,20 @@ const labels: Rule = (n, p) => {
       fix: `Add label(s) ${list(required)} to ${n.id} (update_item labels).`,
     });
   }
-  const unknown = n.labels.filter((l) => !p.knownLabels.has(l.toLowerCase()) && !isServerLabel(l));
+  if (n.labels.length === 0) return;
+  const unknown: string[] = [];
+  const wrong: string[] = [];
+  for (let i = 0; i < n.labels.length; i++) {
+    const l = lower[i]!;
+    if (!p.knownLabels.has(l) && !isLowerServerLabel(l)) unknown.push(n.labels[i]!);
+    const type = p.typeLabels.get(l);
+    const agent = p.agentLabels.get(l);
+    if (
+      (type !== undefined && type !== n.type) ||
+      (agent !== undefined && n.agent !== null && agent !== n.agent)
+    )
+      wrong.push(n.labels[i]!);
+  }
   if (unknown.length > 0) {
     out.push({
       severity: 'info',
@@ -149,14 +212,6 @@ const labels: Rule = (n, p) => {
       fix: `Remove ${list(unknown)} from ${n.id}, or define them under labels in the configuration (update_config).`,
     });
   }
-  const wrong = n.labels.filter((l) => {
-    const type = p.typeLabels.get(l.toLowerCase());
-    const agent = p.agentLabels.get(l.toLowerCase());
-    return (
-      (type !== undefined && type !== n.type) ||
-      (agent !== undefined && n.agent !== null && agent !== n.agent)
-    );
-  });
   if (wrong.length > 0) {
     out.push({
       severity: 'error',
@@ -166,34 +221,26 @@ const labels: Rule = (n, p) => {
       fix: `Remove ${list(wrong)} from ${n.id} (update_item labels).`,
     });
   }
-  return out;
 };
 
-const agent: Rule = (n, p) => {
-  const agents = Object.keys(p.config.agents);
+const agent: Rule = (n, p, out) => {
   if (n.agent !== null && !p.config.agents[n.agent]) {
-    return [
-      {
-        severity: 'error',
-        rule: 'agent.unknown',
-        itemId: n.id,
-        message: `${n.id} is assigned to ${n.agent}, which is not a configured agent`,
-        fix: `Assign ${n.id} to one of ${list(agents)} (update_item agent), or add ${n.agent} under agents (update_config).`,
-      },
-    ];
+    out.push({
+      severity: 'error',
+      rule: 'agent.unknown',
+      itemId: n.id,
+      message: `${n.id} is assigned to ${n.agent}, which is not a configured agent`,
+      fix: `Assign ${n.id} to one of ${p.agentList} (update_item agent), or add ${n.agent} under agents (update_config).`,
+    });
+  } else if (n.agent === null && n.type === 'task' && isOpen(n.status)) {
+    out.push({
+      severity: 'info',
+      rule: 'agent.missing',
+      itemId: n.id,
+      message: `Open task ${n.id} has no agent`,
+      fix: `Assign ${n.id} to one of ${p.agentList} (update_item agent).`,
+    });
   }
-  if (n.agent === null && n.type === 'task' && isOpen(n.status)) {
-    return [
-      {
-        severity: 'info',
-        rule: 'agent.missing',
-        itemId: n.id,
-        message: `Open task ${n.id} has no agent`,
-        fix: `Assign ${n.id} to one of ${list(agents)} (update_item agent).`,
-      },
-    ];
-  }
-  return [];
 };
 
 /**
@@ -213,10 +260,9 @@ export function wantedMilestone(n: HierarchyNode, p: Policy): { title: string; n
 export const misnamedMilestone = (n: HierarchyNode, p: Policy): MilestoneRef | null =>
   n.type === 'epic' && n.milestone && !p.milestoneRe.test(n.milestone.title) ? n.milestone : null;
 
-const milestone: Rule = (n, p) => {
+const milestone: Rule = (n, p, out) => {
   const m = n.milestone;
-  if (!m) return [];
-  const out: Violation[] = [];
+  if (!m) return;
   const ref = m.id ? `${m.id} ${q(m.title)}` : q(m.title);
   if (isOpen(n.status) && m.state === 'open' && m.dueOn !== null && m.dueOn < p.today) {
     out.push({
@@ -236,11 +282,11 @@ const milestone: Rule = (n, p) => {
       fix: `Move ${n.id} to an open milestone (update_item milestoneId), or reopen ${ref} (upsert_milestone).`,
     });
   }
-  return out;
 };
 
 const ITEM_RULES: readonly Rule[] = [titlePattern, sections, estimate, labels, agent, milestone];
 
-export function itemViolations(n: HierarchyNode, p: Policy): Violation[] {
-  return ITEM_RULES.flatMap((rule) => rule(n, p));
+export function itemViolations(n: HierarchyNode, p: Policy, out: Violation[] = []): Violation[] {
+  for (const rule of ITEM_RULES) rule(n, p, out);
+  return out;
 }

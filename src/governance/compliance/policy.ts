@@ -1,9 +1,10 @@
 /**
  * The parts of a GovernanceConfig the rules look up per item, computed once per check: pattern
- * regexes, label ownership and the estimation tiers.
+ * regexes, label ownership, the estimation tiers and the fixed parts of their messages.
  */
 import type { GovernanceConfig } from '../config/schema.js';
 import { ITEM_TYPES, type ItemType } from '../model/work-item.js';
+import { requiredSectionKeys, type RequiredSection } from './sections.js';
 
 export const TIERS = ['simple', 'medium', 'complex'] as const;
 export type Tier = (typeof TIERS)[number];
@@ -20,6 +21,31 @@ export interface Policy {
   typeLabels: Map<string, ItemType>;
   /** Lower-cased agent label -> the agent id. */
   agentLabels: Map<string, string>;
+  /** Per item type, what its rules compare with. */
+  types: Record<ItemType, TypePolicy>;
+  /** describeTiers(config). */
+  tiers: string;
+  /** The configured agent ids, comma-separated. */
+  agentList: string;
+}
+
+/** One item type's template and documentation settings, prepared for the per-item rules. */
+export interface TypePolicy {
+  /** The title pattern's text before and after `{name}`, and both lower-cased. */
+  titleBefore: string;
+  titleAfter: string;
+  titleBeforeLower: string;
+  titleAfterLower: string;
+  /** compliance.requiredDocumentation, then templates.requiredSections, each section once. */
+  sections: readonly RequiredSection[];
+  /** Lower-cased compliance.requiredDocumentation names. */
+  documented: ReadonlySet<string>;
+  /** templates.defaultLabels with their lower-cased forms. */
+  defaultLabels: readonly { label: string; lower: string }[];
+  /** What a title.pattern finding says after the title. */
+  titleTail: string;
+  /** A labels.required finding of an item without any default label: message after the id, fix before it. */
+  allLabelsMissing: { message: string; fix: string };
 }
 
 /**
@@ -31,10 +57,17 @@ const SERVER_LABEL_PREFIXES = ['spec:', 'moscow:', 'size:', 'import:', 'speckit:
 const SERVER_LABELS = new Set(['speckit', 'parallel']);
 
 /** True for a label the server writes itself (lower-cased or not). */
-export function isServerLabel(label: string): boolean {
-  const l = label.toLowerCase();
-  return SERVER_LABELS.has(l) || SERVER_LABEL_PREFIXES.some((prefix) => l.startsWith(prefix));
+export const isServerLabel = (label: string): boolean => isLowerServerLabel(label.toLowerCase());
+
+/** isServerLabel of a label already lower-cased. */
+export function isLowerServerLabel(l: string): boolean {
+  if (SERVER_LABELS.has(l)) return true;
+  for (const prefix of SERVER_LABEL_PREFIXES) if (l.startsWith(prefix)) return true;
+  return false;
 }
+
+/** A string for a message, JSON-quoted, cut to 80 characters. */
+export const quote = (s: string): string => JSON.stringify(s.length > 80 ? `${s.slice(0, 77)}...` : s);
 
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -78,7 +111,44 @@ export function buildPolicy(config: GovernanceConfig, today: string): Policy {
       if (!knownLabels.has(l.toLowerCase())) knownLabels.set(l.toLowerCase(), `templates.${t}.defaultLabels`);
     }
   }
-  return { config, today, titleRe, milestoneRe, knownLabels, typeLabels, agentLabels };
+  const types = Object.fromEntries(
+    ITEM_TYPES.map((t): [ItemType, TypePolicy] => {
+      const [before = '', after = ''] = config.templates[t].titlePattern.split('{name}');
+      const documentation = config.compliance.requiredDocumentation[t];
+      return [
+        t,
+        {
+          titleBefore: before,
+          titleAfter: after,
+          titleBeforeLower: before.toLowerCase(),
+          titleAfterLower: after.toLowerCase(),
+          sections: requiredSectionKeys([...documentation, ...config.templates[t].requiredSections]),
+          documented: new Set(documentation.map((s) => s.toLowerCase())),
+          defaultLabels: config.templates[t].defaultLabels.map((label) => ({
+            label,
+            lower: label.toLowerCase(),
+          })),
+          titleTail: ` does not follow templates.${t}.titlePattern ${quote(config.templates[t].titlePattern)}`,
+          allLabelsMissing: {
+            message: ` lacks label(s) ${config.templates[t].defaultLabels.join(', ')} (templates.${t}.defaultLabels)`,
+            fix: `Add label(s) ${config.templates[t].defaultLabels.join(', ')} to `,
+          },
+        },
+      ];
+    }),
+  ) as Record<ItemType, TypePolicy>;
+  return {
+    config,
+    today,
+    titleRe,
+    milestoneRe,
+    knownLabels,
+    typeLabels,
+    agentLabels,
+    types,
+    tiers: describeTiers(config),
+    agentList: Object.keys(config.agents).join(', '),
+  };
 }
 
 /**
@@ -104,16 +174,16 @@ export const applyTitlePattern = (pattern: string, name: string): string =>
   pattern.replaceAll('{name}', name);
 
 /** The `{name}` part of a title that follows the pattern, else the title itself. */
-export function nameOf(policy: Policy, type: ItemType, title: string): string {
-  const pattern = policy.config.templates[type].titlePattern;
-  const [before = '', after = ''] = pattern.split('{name}');
-  const t = title.trim();
-  if (
-    policy.titleRe[type].test(t) &&
-    t.toLowerCase().startsWith(before.toLowerCase()) &&
-    t.toLowerCase().endsWith(after.toLowerCase())
-  ) {
-    return t.slice(before.length, t.length - after.length).trim() || t;
+export const nameOf = (policy: Policy, type: ItemType, title: string): string =>
+  nameOfTrimmed(policy, type, title.trim());
+
+/** nameOf of a title already trimmed. */
+export function nameOfTrimmed(policy: Policy, type: ItemType, t: string): string {
+  const tp = policy.types[type];
+  if (policy.titleRe[type].test(t)) {
+    const lower = t.toLowerCase();
+    if (lower.startsWith(tp.titleBeforeLower) && lower.endsWith(tp.titleAfterLower))
+      return t.slice(tp.titleBefore.length, t.length - tp.titleAfter.length).trim() || t;
   }
   return t;
 }
@@ -131,10 +201,9 @@ export const tierRange = (config: GovernanceConfig, tier: Tier): TierRange => ({
 
 /** The tier whose range holds `days`, or undefined when it falls between, below or above them. */
 export function tierOf(config: GovernanceConfig, days: number): Tier | undefined {
-  return TIERS.find((t) => {
-    const r = config.generation.estimation[t];
-    return days >= r.minDays && days <= r.maxDays;
-  });
+  const e = config.generation.estimation;
+  for (const t of TIERS) if (days >= e[t].minDays && days <= e[t].maxDays) return t;
+  return undefined;
 }
 
 /** The tier closest to `days` (a gap goes to the nearer bound, ties to the smaller tier). */

@@ -22,12 +22,11 @@ export interface Section {
 const HEADING_RE = /^ {0,3}(#{1,6})\s+(.+?)\s*#*\s*$/;
 const BOLD_RE = /^\s*\*\*([^*]{1,80}?):?\*\*:?\s*$/;
 const LEAD_RE = /^\s*([A-Za-z][A-Za-z0-9 /&-]{0,60}):\s*$/;
-/** Bodies that only say the section is still to be written. */
+/** Bodies that only say the section is still to be written (as does any line with DRAFT_MARK). */
 const PLACEHOLDER_RE = /^[\s>*_-]*(?:tbd|todo|tba|n\/a|none yet|\.\.\.|…)?[\s.!*_-]*$/i;
 
 /** Marks a drafted line a person must still write; such lines do not make a section documented. */
 export const DRAFT_MARK = '(draft)';
-const isPlaceholder = (line: string): boolean => PLACEHOLDER_RE.test(line) || line.includes(DRAFT_MARK);
 
 export const sectionKey = (name: string): string =>
   name.trim().replace(/:$/, '').replace(/\s+/g, ' ').toLowerCase();
@@ -42,25 +41,79 @@ function marker(line: string): { name: string; level: number } | undefined {
 /** The decomposer's line scanner knows fenced code (matching fence character and length). */
 const scanOf = (lines: readonly string[]) => scanLines(lines.join('\n'));
 
+/** scan.ts's fence rules, the only part of its scan parseSections needs. */
+const FENCE_RE = /^([ \t]*)(`{3,}|~{3,})(.*)$/;
+const BLANK_RE = /^[ \t]*$/;
+
+/**
+ * For each line, true when it is a fence delimiter or inside fenced code, as scanLines classifies
+ * it. Only for lines split at `\n` or `\r\n` holding no other `\r` (scanLines splits there too).
+ */
+function fencedLines(lines: readonly string[]): boolean[] | undefined {
+  let out: boolean[] | undefined;
+  let fenceChar = '';
+  let fenceLen = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const s = lines[i]!;
+    if (fenceLen > 0) {
+      (out ??= new Array<boolean>(lines.length).fill(false))[i] = true;
+      const f = FENCE_RE.exec(s);
+      if (f && f[2]![0] === fenceChar && f[2]!.length >= fenceLen && BLANK_RE.test(f[3]!)) fenceLen = 0;
+      continue;
+    }
+    const f = FENCE_RE.exec(s);
+    if (f && !(f[2]![0] === '`' && f[3]!.includes('`'))) {
+      fenceChar = f[2]![0]!;
+      fenceLen = f[2]!.length;
+      (out ??= new Array<boolean>(lines.length).fill(false))[i] = true;
+    }
+  }
+  return out;
+}
+
+/** Whether each line is a fence or fenced code; scanLines itself for text with a lone `\r`. */
+function codeLines(markdown: string, lines: readonly string[]): readonly boolean[] | undefined {
+  if (!markdown.includes('\r') || !lines.some((l) => l.includes('\r'))) return fencedLines(lines);
+  const scanned = scanOf(lines).lines;
+  return lines.map((_, i) => {
+    const kind = scanned[i]?.kind;
+    return kind === 'fence' || kind === 'code';
+  });
+}
+
 export function parseSections(markdown: string): Section[] {
   const lines = markdown.split(/\r?\n/);
-  const scanned = scanOf(lines).lines;
+  const code = codeLines(markdown, lines);
   const found: { key: string; line: number; level: number }[] = [];
-  lines.forEach((l, i) => {
-    const kind = scanned[i]?.kind;
-    if (kind === 'fence' || kind === 'code') return;
-    const m = marker(l);
+  for (let i = 0; i < lines.length; i++) {
+    if (code?.[i]) continue;
+    const m = marker(lines[i]!);
     if (m) found.push({ key: sectionKey(m.name), line: i, level: m.level });
-  });
-  return found.map((s, idx) => {
+  }
+  const out: Section[] = [];
+  for (let idx = 0; idx < found.length; idx++) {
+    const s = found[idx]!;
     // A heading's section runs to the next heading of its level or above; a bold or lead-in
-    // marker's to the next marker of any kind.
-    const next = found.slice(idx + 1).find((n) => s.level === 7 || n.level <= s.level);
-    const end = next?.line ?? lines.length;
-    const own = lines.slice(s.line + 1, end).filter((_, j) => !found.some((n) => n.line === s.line + 1 + j));
-    const body = own.filter((l) => !isPlaceholder(l));
-    return { ...s, end, hasContent: body.length > 0, drafted: own.some((l) => l.includes(DRAFT_MARK)) };
-  });
+    // marker's to the next marker of any kind. Markers inside it are not its content.
+    let next = idx + 1;
+    while (next < found.length && s.level !== 7 && found[next]!.level > s.level) next++;
+    const end = next < found.length ? found[next]!.line : lines.length;
+    let hasContent = false;
+    let drafted = false;
+    let inner = idx + 1;
+    for (let i = s.line + 1; i < end; i++) {
+      if (inner < found.length && found[inner]!.line === i) {
+        inner++;
+        continue;
+      }
+      const l = lines[i]!;
+      if (l.includes(DRAFT_MARK)) drafted = true;
+      else if (!hasContent && !PLACEHOLDER_RE.test(l)) hasContent = true;
+      if (hasContent && drafted) break;
+    }
+    out.push({ key: s.key, line: s.line, level: s.level, end, hasContent, drafted });
+  }
+  return out;
 }
 
 /** Why a required section does not count as documented. */
@@ -75,17 +128,47 @@ export function sectionGaps(
   markdown: string,
   required: readonly string[],
 ): { name: string; gap: SectionGap }[] {
-  const sections = parseSections(markdown);
+  return keyedSectionGaps(markdown, requiredSectionKeys(required));
+}
+
+/** A required section name with its sectionKey. */
+export interface RequiredSection {
+  name: string;
+  key: string;
+}
+
+/** Required section names with their keys, the first of each key only (as sectionGaps lists them). */
+export function requiredSectionKeys(required: readonly string[]): RequiredSection[] {
   const seen = new Set<string>();
-  const out: { name: string; gap: SectionGap }[] = [];
+  const out: RequiredSection[] = [];
   for (const name of required) {
     const key = sectionKey(name);
     if (seen.has(key)) continue;
     seen.add(key);
-    const same = sections.filter((s) => s.key === key);
-    if (same.some((s) => s.hasContent)) continue;
-    const gap: SectionGap = same.length === 0 ? 'absent' : same.some((s) => s.drafted) ? 'draft' : 'empty';
-    out.push({ name, gap });
+    out.push({ name, key });
+  }
+  return out;
+}
+
+/** sectionGaps for names already keyed by requiredSectionKeys. */
+export function keyedSectionGaps(
+  markdown: string,
+  required: readonly RequiredSection[],
+): { name: string; gap: SectionGap }[] {
+  const sections = parseSections(markdown);
+  const out: { name: string; gap: SectionGap }[] = [];
+  for (const { name, key } of required) {
+    let found = false;
+    let content = false;
+    let drafted = false;
+    for (const s of sections) {
+      if (s.key !== key) continue;
+      found = true;
+      if (s.hasContent) content = true;
+      if (s.drafted) drafted = true;
+    }
+    if (content) continue;
+    out.push({ name, gap: !found ? 'absent' : drafted ? 'draft' : 'empty' });
   }
   return out;
 }

@@ -38,8 +38,8 @@ interface MissingMilestone {
 interface Open {
   node: HierarchyNode;
   children: number;
-  /** Lower-cased names of child features (for an epic's requiredChildFeatures). */
-  featureNames: Set<string>;
+  /** Lower-cased names of child features (for an epic's requiredChildFeatures), once it has one. */
+  featureNames: Set<string> | null;
 }
 
 export interface HierarchyValidator {
@@ -54,50 +54,61 @@ export function createValidator(config: GovernanceConfig, opts: ValidateOptions)
   const stack: Open[] = [];
   const missing = new Map<string, MissingMilestone>();
   const misnamed = new Map<string, MisnamedMilestone>();
-  const close = (until: (top: Open) => boolean): Violation[] => {
-    const out: Violation[] = [];
-    while (stack.length > 0 && !until(stack[stack.length - 1]!))
-      out.push(...subtreeViolations(stack.pop()!, policy));
-    return out;
+  /** Pops the open subtrees above stack[depth], innermost first. */
+  const closeTo = (depth: number, out: Violation[]): void => {
+    while (stack.length > depth) subtreeViolations(stack.pop()!, policy, out);
   };
   return {
     push(node) {
       // Close every open subtree that is not this node's parent.
-      const onStack = node.parentId !== null && stack.some((o) => o.node.id === node.parentId);
-      const out = close((top) => onStack && top.node.id === node.parentId);
+      let depth = 0;
+      if (node.parentId !== null) {
+        for (let i = stack.length - 1; i >= 0; i--) {
+          if (stack[i]!.node.id === node.parentId) {
+            depth = i + 1;
+            break;
+          }
+        }
+      }
+      const out: Violation[] = [];
+      closeTo(depth, out);
       const parent = stack[stack.length - 1];
       const parentType = parent
         ? parent.node.type
         : node.parentId
           ? opts.externalParents?.[node.parentId]
           : null;
-      out.push(...parentViolations(node, parentType, policy), ...itemViolations(node, policy));
-      const want = wantedMilestone(node, policy);
-      if (want) {
-        const key = want.title.toLowerCase();
-        const m = missing.get(key) ?? { ...want, epics: [] };
-        m.named ||= want.named;
-        m.epics.push(node.id);
-        missing.set(key, m);
-      }
-      const off = misnamedMilestone(node, policy);
-      if (off) {
-        const key = off.id ?? `title:${off.title.toLowerCase()}`;
-        const m = misnamed.get(key) ?? { ref: off, epicTitle: node.title, epics: [] };
-        m.epics.push(node.id);
-        misnamed.set(key, m);
+      parentViolations(node, parentType, policy, out);
+      itemViolations(node, policy, out);
+      if (node.type === 'epic') {
+        const want = wantedMilestone(node, policy);
+        if (want) {
+          const key = want.title.toLowerCase();
+          const m = missing.get(key) ?? { ...want, epics: [] };
+          m.named ||= want.named;
+          m.epics.push(node.id);
+          missing.set(key, m);
+        }
+        const off = misnamedMilestone(node, policy);
+        if (off) {
+          const key = off.id ?? `title:${off.title.toLowerCase()}`;
+          const m = misnamed.get(key) ?? { ref: off, epicTitle: node.title, epics: [] };
+          m.epics.push(node.id);
+          misnamed.set(key, m);
+        }
       }
       if (parent) {
         parent.children++;
         if (node.type === 'feature')
-          parent.featureNames.add(nameOf(policy, 'feature', node.title).toLowerCase());
+          (parent.featureNames ??= new Set()).add(nameOf(policy, 'feature', node.title).toLowerCase());
       }
       // Tasks go on the stack too, so a child wrongly placed under one is seen as such.
-      stack.push({ node, children: 0, featureNames: new Set() });
+      stack.push({ node, children: 0, featureNames: null });
       return out;
     },
     finish() {
-      const out = close(() => false);
+      const out: Violation[] = [];
+      closeTo(0, out);
       for (const m of misnamed.values()) out.push(misnamedViolation(m, policy));
       for (const m of missing.values()) out.push(missingMilestone(m, policy, opts.milestones));
       missing.clear();
@@ -208,43 +219,64 @@ function treeOrder(nodes: readonly HierarchyNode[]): HierarchyNode[] {
   return out;
 }
 
-function parentViolations(n: HierarchyNode, parentType: ItemType | null | undefined, p: Policy): Violation[] {
+function parentViolations(
+  n: HierarchyNode,
+  parentType: ItemType | null | undefined,
+  p: Policy,
+  out: Violation[],
+): void {
   const expected = PARENT_TYPE[n.type];
-  const v = (message: string, fix: string): Violation[] => [
-    { severity: 'error', rule: 'structure.parent', itemId: n.id, message, fix },
-  ];
   if (n.parentId !== null && parentType === undefined) {
-    return v(
-      `${n.id} names parent ${n.parentId}, which is not in the hierarchy`,
-      `Move ${n.id} under an existing ${expected ?? 'root'} (move_item).`,
+    out.push(
+      parentViolation(
+        n,
+        `${n.id} names parent ${n.parentId}, which is not in the hierarchy`,
+        `Move ${n.id} under an existing ${expected ?? 'root'} (move_item).`,
+      ),
+    );
+  } else if (expected === null) {
+    if (parentType) {
+      out.push(
+        parentViolation(
+          n,
+          `Epic ${n.id} sits under ${n.parentId}`,
+          `Move ${n.id} to the root: epics have no parent.`,
+        ),
+      );
+    }
+  } else if (!parentType) {
+    if (n.type === 'task' && p.config.structure.allowUnparentedTasks) return;
+    out.push(
+      parentViolation(
+        n,
+        `${n.type === 'task' ? 'Task' : 'Feature'} ${n.id} has no parent ${expected}${n.type === 'task' ? ' (structure.allowUnparentedTasks is off)' : ''}`,
+        `Move ${n.id} under a ${expected} (move_item).`,
+      ),
+    );
+  } else if (parentType !== expected) {
+    out.push(
+      parentViolation(
+        n,
+        `${n.id} (${n.type}) sits under ${parentType} ${n.parentId}; a ${n.type} needs a ${expected}`,
+        `Move ${n.id} under a ${expected} (move_item).`,
+      ),
     );
   }
-  if (expected === null) {
-    return parentType
-      ? v(`Epic ${n.id} sits under ${n.parentId}`, `Move ${n.id} to the root: epics have no parent.`)
-      : [];
-  }
-  if (!parentType) {
-    if (n.type === 'task' && p.config.structure.allowUnparentedTasks) return [];
-    return v(
-      `${n.type === 'task' ? 'Task' : 'Feature'} ${n.id} has no parent ${expected}${n.type === 'task' ? ' (structure.allowUnparentedTasks is off)' : ''}`,
-      `Move ${n.id} under a ${expected} (move_item).`,
-    );
-  }
-  if (parentType !== expected) {
-    return v(
-      `${n.id} (${n.type}) sits under ${parentType} ${n.parentId}; a ${n.type} needs a ${expected}`,
-      `Move ${n.id} under a ${expected} (move_item).`,
-    );
-  }
-  return [];
 }
 
+const parentViolation = (n: HierarchyNode, message: string, fix: string): Violation => ({
+  severity: 'error',
+  rule: 'structure.parent',
+  itemId: n.id,
+  message,
+  fix,
+});
+
 /** Rules that need an epic's or feature's children, once its subtree is complete. */
-function subtreeViolations(o: Open, p: Policy): Violation[] {
+function subtreeViolations(o: Open, p: Policy, out: Violation[]): void {
   const { node: n, children } = o;
+  if (n.type === 'task') return;
   const g = p.config.generation;
-  const out: Violation[] = [];
   const add = (severity: Severity, rule: Violation['rule'], message: string, fix: string) =>
     out.push({ severity, rule, itemId: n.id, message, fix });
   if (n.type === 'epic') {
@@ -257,7 +289,7 @@ function subtreeViolations(o: Open, p: Policy): Violation[] {
       );
     }
     const missing = p.config.templates.epic.requiredChildFeatures.filter(
-      (f) => !o.featureNames.has(f.toLowerCase()),
+      (f) => !o.featureNames?.has(f.toLowerCase()),
     );
     if (missing.length > 0) {
       add(
@@ -301,5 +333,4 @@ function subtreeViolations(o: Open, p: Policy): Violation[] {
       );
     }
   }
-  return out;
 }

@@ -5,6 +5,7 @@
 import type { OutboxStore, OutboxWrites } from './events.js';
 import type { AgentRegistryReads, AgentRegistryWrites } from './store-agents.js';
 import type { ApprovalReads, ApprovalWrites } from './store-approvals.js';
+import type { ComplianceSnapshotReads, ComplianceSnapshotWrites } from './store-compliance.js';
 import type { AuditReads, AuditWrites } from './store-audit.js';
 import type { ConfigDocReads, ConfigDocWrites } from './store-config-docs.js';
 import type { ItemReads, ItemWrites } from './store-items.js';
@@ -17,6 +18,7 @@ import type { WorkspaceReads, WorkspaceWrites } from './store-workspaces.js';
 
 export type { AgentProfile, AgentRegistration } from './store-agents.js';
 export type { ApprovalQuery } from './store-approvals.js';
+export type { ComplianceSnapshot } from './store-compliance.js';
 export type { AuditQuery } from './store-audit.js';
 export type { ConfigDoc } from './store-config-docs.js';
 export type { ChildStats, TreeQuery } from './store-items.js';
@@ -40,7 +42,8 @@ export interface StoreReader
     IssueMapReads,
     WebhookDeliveryReads,
     ApprovalReads,
-    AgentRegistryReads {}
+    AgentRegistryReads,
+    ComplianceSnapshotReads {}
 
 /**
  * One atomic unit of work on one workspace. Writers of the same workspace are serialized
@@ -60,7 +63,8 @@ export interface StoreTx
     IssueMapWrites,
     WebhookDeliveryWrites,
     ApprovalWrites,
-    AgentRegistryWrites {}
+    AgentRegistryWrites,
+    ComplianceSnapshotWrites {}
 
 export interface GovernanceStore {
   readonly kind: 'sqlite' | 'postgres';

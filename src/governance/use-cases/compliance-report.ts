@@ -24,6 +24,39 @@ export type ComplianceScope = (typeof COMPLIANCE_SCOPES)[number];
 /** `T-9` before `T-10`; one collator, since localeCompare with options builds one per call. */
 const ID_ORDER = new Intl.Collator('en', { numeric: true });
 
+/**
+ * An id of upper-case letters, a hyphen and a number without leading zeros (as the store issues
+ * them). The collator orders such ids by prefix (the hyphen sorts before any letter, so `T-` ones
+ * come before `TA-` ones), then by number; comparing the parts directly is much cheaper.
+ */
+const PLAIN_ID_RE = /^([A-Z]+)-([1-9][0-9]{0,14})$/;
+
+interface SortKey {
+  result: ItemResult;
+  /** The prefix's place in collator order among the ids sorted; -1 for an id not plain. */
+  prefix: number;
+  num: number;
+}
+
+/** Lowest score first, then in collator id order. */
+function sortResults(results: ItemResult[]): void {
+  const parsed = results.map((r) => PLAIN_ID_RE.exec(r.itemId));
+  const prefixes = [...new Set(parsed.flatMap((m) => (m ? [m[1]!] : [])))].sort(ID_ORDER.compare);
+  const rank = new Map(prefixes.map((p, i) => [p, i]));
+  const keys: SortKey[] = results.map((result, i) => {
+    const m = parsed[i];
+    return m ? { result, prefix: rank.get(m[1]!)!, num: Number(m[2]) } : { result, prefix: -1, num: 0 };
+  });
+  keys.sort(
+    (a, b) =>
+      a.result.score - b.result.score ||
+      (a.prefix >= 0 && b.prefix >= 0
+        ? a.prefix - b.prefix || a.num - b.num
+        : ID_ORDER.compare(a.result.itemId, b.result.itemId)),
+  );
+  for (let i = 0; i < keys.length; i++) results[i] = keys[i]!.result;
+}
+
 export interface ComplianceCommand {
   workspace: string;
   scope: ComplianceScope;
@@ -48,32 +81,43 @@ export async function complianceReport(
   cmd: ComplianceCommand,
 ): Promise<ComplianceReport> {
   const { config, versions } = await deps.config.effective(cmd.workspace);
-  const found: Violation[] = [];
   const rootId = cmd.scope === 'workspace' ? undefined : cmd.id;
+  // Findings are put under their item as they come, so the validator's own objects do not
+  // outlive the page they were found on.
+  const byItem = new Map<string, EngineViolation[]>();
+  // An item's own findings come together: look its list up once for all of them.
+  let lastId: string | undefined;
+  let lastList: EngineViolation[] = [];
+  const onViolations = (vs: readonly Violation[]): void => {
+    if (vs.length === 0) return;
+    for (const v of applyOverrides(vs, config.compliance.rules)) {
+      if (cmd.scope === 'item' && v.itemId !== cmd.id) continue;
+      if (v.itemId !== lastId) {
+        lastId = v.itemId;
+        const list = byItem.get(v.itemId);
+        if (list) lastList = list;
+        else byItem.set(v.itemId, (lastList = []));
+      }
+      lastList.push(v);
+    }
+  };
   let checked = await checkStoredHierarchy(deps.store.reader, {
     workspace: cmd.workspace,
     ...(rootId !== undefined && { rootId }),
     config,
     today: deps.clock.now(),
-    onViolations: (vs) => found.push(...vs),
+    onViolations,
     ...(cmd.onProgress && { onProgress: cmd.onProgress }),
     ...(cmd.signal && { signal: cmd.signal }),
   });
   if (checked === 0) await requireWorkspace(deps.store.reader, cmd.workspace);
-  const own = cmd.scope === 'item' ? found.filter((v) => v.itemId === cmd.id) : found;
   if (cmd.scope === 'item') checked = 1;
-  const byItem = new Map<string, EngineViolation[]>();
-  for (const v of applyOverrides(own, config.compliance.rules)) {
-    const list = byItem.get(v.itemId);
-    if (list) list.push(v);
-    else byItem.set(v.itemId, [v]);
-  }
   const results: ItemResult[] = [...byItem].map(([itemId, violations]) => ({
     itemId,
     score: scoreOf(violations),
     violations,
   }));
-  results.sort((a, b) => a.score - b.score || ID_ORDER.compare(a.itemId, b.itemId));
+  sortResults(results);
   return {
     ...summarizeResults(results, checked),
     items: results.slice(0, cmd.limit),

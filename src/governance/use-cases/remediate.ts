@@ -11,6 +11,7 @@ import {
   type ItemRemediation,
   type RemediableRule,
 } from '../compliance/remediation.js';
+import { DomainError } from '../errors.js';
 import type { Milestone } from '../model/milestone.js';
 import type { WorkItem } from '../model/work-item.js';
 import type { Caller } from '../ports/caller.js';
@@ -47,9 +48,10 @@ export interface RemediateResult {
 
 const byTitle = (ms: readonly Milestone[]) => new Map(ms.map((m) => [m.title.toLowerCase(), m]));
 
+/** Remediates `cmd`'s findings; a dry run (which needs no caller) only plans. */
 export async function remediate(
   deps: CoreDeps & { config: Pick<ConfigService, 'effective'> },
-  caller: Caller,
+  caller: Caller | null,
   cmd: RemediateCommand,
 ): Promise<RemediateResult> {
   const wanted = new Set<string>(cmd.rules ?? REMEDIABLE_RULES);
@@ -97,6 +99,8 @@ export async function remediate(
     };
   };
   if (cmd.dryRun || findings.size === 0) return summary(await plan(deps.store.reader));
+  if (caller === null)
+    throw new DomainError('INTERNAL', 'A remediation that writes needs its caller', 'Pass the caller.');
   return runWrite(deps, caller, cmd.workspace, async (s) =>
     summary(
       await plan(s.tx, async (item, p) => {

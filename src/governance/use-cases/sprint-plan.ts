@@ -2,22 +2,11 @@
  * What a sprint is planned from: the open tasks in the order they can start (blockers first), the
  * open blockers of each, and how loaded each agent service already is.
  */
-import type { AgentConfig } from '../config/schema.js';
 import { DomainError } from '../errors.js';
 import type { Milestone } from '../model/milestone.js';
-import {
-  isOpen,
-  OPEN_STATUSES,
-  PRIORITIES,
-  type ItemLink,
-  type Status,
-  type WorkItem,
-} from '../model/work-item.js';
+import { isOpen, OPEN_STATUSES, PRIORITIES, type ItemLink, type WorkItem } from '../model/work-item.js';
 import type { StoreReader } from '../ports/store.js';
 import { treePage } from './read-items.js';
-
-/** Statuses that hold an agent service's capacity: work started and not yet done. */
-export const ACTIVE_STATUSES: readonly Status[] = ['in_progress', 'review'];
 
 /** A milestone by id, else by exact title; MILESTONE.NOT_FOUND otherwise. */
 export async function resolveMilestone(r: StoreReader, workspace: string, ref: string): Promise<Milestone> {
@@ -100,30 +89,4 @@ export function pickAgents(
         .filter(Boolean)
     : [...known];
   return { picked, unknown: picked.filter((a) => !known.includes(a)) };
-}
-
-export interface AgentLoad {
-  id: string;
-  capabilities: string[];
-  specializations: string[];
-  maxConcurrentTasks: number;
-  /** Its tasks among `tasks` in an active status. */
-  activeTasks: number;
-}
-
-export function agentLoads(
-  agents: Readonly<Record<string, AgentConfig>>,
-  ids: readonly string[],
-  tasks: readonly WorkItem[],
-): AgentLoad[] {
-  return ids.map((id) => {
-    const a = agents[id]!;
-    return {
-      id,
-      capabilities: a.capabilities,
-      specializations: a.specializations,
-      maxConcurrentTasks: a.maxConcurrentTasks,
-      activeTasks: tasks.filter((t) => t.agent === id && ACTIVE_STATUSES.includes(t.status)).length,
-    };
-  });
 }

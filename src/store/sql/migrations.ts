@@ -467,6 +467,28 @@ const approvals: Migration = {
   },
 };
 
+/** Compliance report snapshots (issue 10): the trend check_compliance reports since a date. */
+const complianceSnapshots: Migration = {
+  name: '0014_compliance_snapshots',
+  async up(db, dialect) {
+    const key = keyText(dialect);
+    await db.schema
+      .createTable('compliance_snapshots')
+      .addColumn('workspace', key, (c) => c.notNull())
+      .addColumn('at', key, (c) => c.notNull())
+      .addColumn('checked', 'integer', (c) => c.notNull())
+      .addColumn('compliance_rate', 'double precision', (c) => c.notNull())
+      .addColumn('mean_score', 'double precision', (c) => c.notNull())
+      .addColumn('errors', 'integer', (c) => c.notNull())
+      .addColumn('warnings', 'integer', (c) => c.notNull())
+      .addColumn('infos', 'integer', (c) => c.notNull())
+      .addColumn('by_rule', 'text', (c) => c.notNull())
+      .addColumn('by_category', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('compliance_snapshots_pk', ['workspace', 'at'])
+      .execute();
+  },
+};
+
 /** Applied in order; never edit one that has shipped, append a new one. */
 export const MIGRATIONS: readonly Migration[] = [
   init,
@@ -481,4 +503,5 @@ export const MIGRATIONS: readonly Migration[] = [
   githubProjects,
   agentRegistry,
   approvals,
+  complianceSnapshots,
 ];

@@ -25,6 +25,8 @@ import { issueMappings, projectLink } from './github-issues.js';
 import { webhookDelivery } from './webhook-deliveries.js';
 import { getApproval, lastApprovalSeq, listApprovals } from './approvals.js';
 import { agentRegistrations } from './agents.js';
+import { complianceSnapshots, lastComplianceSnapshot } from './compliance-snapshots.js';
+import type { ComplianceSnapshot } from '../../governance/ports/store-compliance.js';
 import type { AgentRegistration } from '../../governance/ports/store-agents.js';
 import type { ApprovalRequest } from '../../governance/model/approval.js';
 import type { ApprovalQuery } from '../../governance/ports/store-approvals.js';
@@ -419,6 +421,14 @@ export class SqlReader implements StoreReader {
 
   agentRegistrations(workspace: string): Promise<AgentRegistration[]> {
     return agentRegistrations(this.db, workspace);
+  }
+
+  complianceSnapshots(workspace: string, since: string, limit: number): Promise<ComplianceSnapshot[]> {
+    return complianceSnapshots(this.db, workspace, since, limit);
+  }
+
+  lastComplianceSnapshot(workspace: string): Promise<ComplianceSnapshot | undefined> {
+    return lastComplianceSnapshot(this.db, workspace);
   }
 
   private items(workspace: string) {

@@ -22,6 +22,7 @@ export interface Database {
   github_projects: GitHubProjectTable;
   approvals: ApprovalTable;
   agent_registry: AgentRegistryTable;
+  compliance_snapshots: ComplianceSnapshotTable;
 }
 
 export interface MigrationTable {
@@ -281,4 +282,19 @@ export interface AgentRegistryTable {
   registered_at: string;
   last_heartbeat_at: string;
   version: number;
+}
+
+export interface ComplianceSnapshotTable {
+  workspace: string;
+  at: string;
+  checked: number;
+  compliance_rate: number;
+  mean_score: number;
+  errors: number;
+  warnings: number;
+  infos: number;
+  /** JSON Record<rule, count>. */
+  by_rule: string;
+  /** JSON Record<category, count>. */
+  by_category: string;
 }

@@ -26,6 +26,8 @@ import { putIssueMapping, putProjectLink } from './github-issues.js';
 import { recordDelivery } from './webhook-deliveries.js';
 import { insertApproval, updateApproval } from './approvals.js';
 import { putAgentRegistration } from './agents.js';
+import { putComplianceSnapshot } from './compliance-snapshots.js';
+import type { ComplianceSnapshot } from '../../governance/ports/store-compliance.js';
 import type { AgentRegistration } from '../../governance/ports/store-agents.js';
 import type { ApprovalRequest } from '../../governance/model/approval.js';
 import type { WebhookDelivery } from '../../governance/ports/store-webhooks.js';
@@ -220,6 +222,10 @@ export class SqlTx extends SqlReader implements StoreTx {
   async putAgentRegistration(r: AgentRegistration): Promise<void> {
     await this.ensureWorkspace(r.workspace);
     await putAgentRegistration(this.db, r);
+  }
+
+  async putComplianceSnapshot(s: ComplianceSnapshot): Promise<void> {
+    await putComplianceSnapshot(this.db, s);
   }
 
   async putSpecVersion(

@@ -39,12 +39,18 @@ export const forecastMilestoneTool = defineTool({
     chart: z.record(z.string(), z.unknown()).optional().describe('Vega-Lite spec of the PNG'),
   }),
   async handler(input, { deps }) {
-    const r = await forecastMilestone(deps.store.reader, deps.clock.now(), {
-      workspace: input.workspace,
-      milestoneId: input.milestoneId,
-      runs: input.runs,
-      seed: input.seed,
-    });
+    const r = await deps.cache.get(
+      input.workspace,
+      `forecast ${input.milestoneId} ${input.runs} ${input.seed}`,
+      deps.clock.now(),
+      () =>
+        forecastMilestone(deps.store.reader, deps.clock.now(), {
+          workspace: input.workspace,
+          milestoneId: input.milestoneId,
+          runs: input.runs,
+          seed: input.seed,
+        }),
+    );
     const f = r.forecast;
     const due = r.milestone.dueOn;
     const now = Date.parse(deps.clock.now());

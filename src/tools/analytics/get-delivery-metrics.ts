@@ -71,13 +71,17 @@ export const getDeliveryMetricsTool = defineTool({
   }),
   async handler(input, { deps }) {
     const { config } = await deps.config.effective(input.workspace);
-    const r = await deliveryMetrics(deps.store.reader, config, deps.clock.now(), {
-      workspace: input.workspace,
-      view: input.view,
-      level: input.level,
-      period: input.period,
-      ...(input.since !== undefined && { since: input.since }),
-    });
+    const now = deps.clock.now();
+    const { chart: _chart, ...query } = input;
+    const r = await deps.cache.get(input.workspace, `metrics ${JSON.stringify(query)}`, now, () =>
+      deliveryMetrics(deps.store.reader, config, now, {
+        workspace: input.workspace,
+        view: input.view,
+        level: input.level,
+        period: input.period,
+        ...(input.since !== undefined && { since: input.since }),
+      }),
+    );
     const summary =
       r.view === 'velocity'
         ? `${r.done} ${input.level}(s) done since ${r.since.slice(0, 10)}, ${r.perPeriod} a ${input.period}`

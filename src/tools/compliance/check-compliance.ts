@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { RULE_IDS, SEVERITIES } from '../../governance/compliance/types.js';
 import { COMPLIANCE_SCOPES, complianceReport } from '../../governance/use-cases/compliance-report.js';
+import { complianceTrend, recordSnapshot } from '../../governance/use-cases/compliance-trend.js';
 import { DomainError } from '../../governance/errors.js';
 import { defineTool } from '../../mcp/define-tool.js';
 import { violationLine } from '../../mcp/text.js';
@@ -49,8 +50,40 @@ export const checkComplianceTool = defineTool({
     scope: z.enum(COMPLIANCE_SCOPES).default('workspace').describe('subtree: id and its descendants'),
     id: s.itemId.optional().describe('The item, for scope subtree or item'),
     limit: z.number().int().min(1).max(200).default(50).describe('Items listed'),
+    since: z.iso
+      .date()
+      .or(z.iso.datetime())
+      .optional()
+      .describe('Workspace scope: also the trend since this date (hourly snapshots of past reports)'),
   }),
-  output: complianceReportOut,
+  output: complianceReportOut.extend({
+    trend: z
+      .object({
+        since: z.string(),
+        points: z.array(
+          z.object({
+            at: z.string(),
+            checked: z.number(),
+            complianceRate: z.number(),
+            meanScore: z.number(),
+            errors: z.number(),
+            warnings: z.number(),
+            infos: z.number(),
+          }),
+        ),
+        change: z
+          .object({
+            complianceRate: z.number(),
+            meanScore: z.number(),
+            errors: z.number(),
+            warnings: z.number(),
+          })
+          .nullable()
+          .describe('Now minus the first snapshot since the date'),
+      })
+      .optional()
+      .describe('Oldest first; the last point is this report'),
+  }),
   async handler(input, { deps, progress, signal }) {
     if (input.scope !== 'workspace' && input.id === undefined) {
       throw new DomainError(
@@ -59,20 +92,41 @@ export const checkComplianceTool = defineTool({
         'Pass id, or scope "workspace".',
       );
     }
-    const r = await complianceReport(deps, {
-      workspace: input.workspace,
-      scope: input.scope,
-      ...(input.id !== undefined && { id: input.id }),
-      limit: input.limit,
-      onProgress: (done, total) => progress(done, total, `${done} item(s) checked`),
-      signal,
-    });
+    const key = `compliance ${input.scope} ${input.id ?? ''} ${input.limit}`;
+    const r = await deps.cache.get(input.workspace, key, deps.clock.now(), () =>
+      complianceReport(deps, {
+        workspace: input.workspace,
+        scope: input.scope,
+        ...(input.id !== undefined && { id: input.id }),
+        limit: input.limit,
+        onProgress: (done, total) => progress(done, total, `${done} item(s) checked`),
+        signal,
+      }),
+    );
+    const now = deps.clock.now();
+    let trend;
+    if (input.scope === 'workspace') {
+      await recordSnapshot(deps, input.workspace, now, r);
+      if (input.since !== undefined)
+        trend = await complianceTrend(deps, input.workspace, input.since, now, r);
+    } else if (input.since !== undefined) {
+      throw new DomainError(
+        'INPUT.INVALID',
+        'since applies to scope "workspace"',
+        'Drop since, or use scope "workspace".',
+      );
+    }
     const pct = Math.round(r.complianceRate * 1000) / 10;
+    const moved = trend?.change
+      ? `; since ${input.since}: ${trend.change.complianceRate >= 0 ? '+' : ''}${Math.round(trend.change.complianceRate * 1000) / 10} points, ${trend.change.errors >= 0 ? '+' : ''}${trend.change.errors} error(s)`
+      : trend
+        ? `; no snapshot since ${input.since} to compare with`
+        : '';
     return {
-      data: r,
+      data: { ...r, ...(trend && { trend }) },
       summary:
         `${pct}% of ${r.checked} item(s) compliant, mean score ${Math.round(r.meanScore)}; ` +
-        `${r.bySeverity.error} error(s), ${r.bySeverity.warning} warning(s), ${r.bySeverity.info} info`,
+        `${r.bySeverity.error} error(s), ${r.bySeverity.warning} warning(s), ${r.bySeverity.info} info${moved}`,
       lines: r.items.flatMap((i) => i.violations.map(violationLine)).slice(0, 100),
     };
   },

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from '../../../src/governance/config/defaults.js';
-import type { ItemLink, Priority, Status, WorkItem } from '../../../src/governance/model/work-item.js';
-import { agentLoads, blockersFirst, pickAgents } from '../../../src/governance/use-cases/sprint-plan.js';
+import type { ItemLink, Priority, WorkItem } from '../../../src/governance/model/work-item.js';
+import { blockersFirst, pickAgents } from '../../../src/governance/use-cases/sprint-plan.js';
 import { workItem } from './fixtures.js';
 
 const task = (id: string, priority: Priority = 'medium', extra: Partial<WorkItem> = {}) =>
@@ -69,28 +68,5 @@ describe('pickAgents', () => {
     { requested: 'agent:qa,agent:ops', picked: ['agent:qa', 'agent:ops'], unknown: ['agent:ops'] },
   ])('$requested', ({ requested, picked, unknown }) => {
     expect(pickAgents(known, requested)).toEqual({ picked, unknown });
-  });
-});
-
-describe('agentLoads', () => {
-  it('counts only the tasks an agent service has started and not finished', () => {
-    const status = (s: Status, agent: string | null) => ({ status: s, agent });
-    const tasks = [
-      task('T-1', 'medium', status('in_progress', 'agent:dev')),
-      task('T-2', 'medium', status('review', 'agent:dev')),
-      task('T-3', 'medium', status('planning', 'agent:dev')),
-      task('T-4', 'medium', status('blocked', 'agent:dev')),
-      task('T-5', 'medium', status('in_progress', 'agent:qa')),
-      task('T-6', 'medium', status('in_progress', null)),
-    ];
-    const [dev, qa] = agentLoads(DEFAULT_CONFIG.agents, ['agent:dev', 'agent:qa'], tasks);
-    expect(dev).toEqual({
-      id: 'agent:dev',
-      capabilities: DEFAULT_CONFIG.agents['agent:dev']!.capabilities,
-      specializations: DEFAULT_CONFIG.agents['agent:dev']!.specializations,
-      maxConcurrentTasks: DEFAULT_CONFIG.agents['agent:dev']!.maxConcurrentTasks,
-      activeTasks: 2,
-    });
-    expect(qa?.activeTasks).toBe(1);
   });
 });
