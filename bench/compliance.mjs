@@ -2,7 +2,12 @@
 // history, in process, on SQLite (default) or PostgreSQL (--postgres). Prints medians of 7 runs.
 // Usage: node --import tsx bench/compliance.mjs [--postgres] [--items 10000]
 import { performance } from 'node:perf_hooks';
+import { newEnforcedViolations } from '../src/governance/compliance/engine.ts';
+import { nodeFromItem } from '../src/governance/compliance/nodes.ts';
+import { buildPolicy } from '../src/governance/compliance/policy.ts';
 import { complianceReport } from '../src/governance/use-cases/compliance-report.ts';
+import { enforceRules, WrittenItems } from '../src/governance/use-cases/enforce-rules.ts';
+import { updateItem } from '../src/governance/use-cases/update-item.ts';
 import { summarize } from './lib.mjs';
 import { openBenchDeps, seedWorkspace } from './seed-workspace.mjs';
 
@@ -26,7 +31,61 @@ try {
     return { ms: summarize(ms), report };
   };
   const whole = await run('workspace');
-  const one = await run('item', seeded.tasks[Math.floor(seeded.tasks.length / 2)]);
+  const taskId = seeded.tasks[Math.floor(seeded.tasks.length / 2)];
+  const one = await run('item', taskId);
+
+  // Enforcing rules: the pre-write check of one item, alone and as a write pays it.
+  const rules = { 'estimate.missing': { enforce: true }, 'labels.unknown': { enforce: true } };
+  const caller = {
+    actor: { type: 'user', id: 'bench', name: 'Bench' },
+    client: null,
+    tool: 'update_config',
+    correlationId: 'bench',
+  };
+  await deps.config.update(caller, {
+    workspace: seeded.workspace,
+    scope: 'repo',
+    override: { compliance: { rules } },
+    reason: 'bench: enforcing rules',
+  });
+  const { config } = await deps.config.effective(seeded.workspace);
+  const policy = buildPolicy(config, deps.clock.now().slice(0, 10));
+  const task = await deps.store.reader.getItem(seeded.workspace, taskId);
+  const node = nodeFromItem({ ...task, estimateDays: 2 }, new Map());
+  const before = nodeFromItem(task, new Map());
+  const pure = [];
+  for (let i = 0; i < 2000; i++) {
+    const s = performance.now();
+    newEnforcedViolations(node, before, policy, config.compliance.rules);
+    pure.push(performance.now() - s);
+  }
+  const inTx = [];
+  for (let i = 0; i < 50; i++) {
+    await deps.store.write(seeded.workspace, async (tx) => {
+      const written = new WrittenItems();
+      written.record(taskId, 'item.updated', { title: { old: task.title, new: task.title } });
+      const s = performance.now();
+      await enforceRules(deps, tx, seeded.workspace, deps.clock.now(), written);
+      inTx.push(performance.now() - s);
+    });
+  }
+  const writes = [];
+  let version = task.version;
+  for (let i = 0; i < 30; i++) {
+    const s = performance.now();
+    const r = await updateItem(
+      deps,
+      { ...caller, tool: 'update_item' },
+      {
+        workspace: seeded.workspace,
+        id: taskId,
+        expectedVersion: version,
+        patch: { title: `${task.title} ${i}` },
+      },
+    );
+    writes.push(performance.now() - s);
+    version = r.item.version;
+  }
   console.log(
     JSON.stringify(
       {
@@ -38,6 +97,9 @@ try {
         complianceRate: whole.report.complianceRate,
         findings: whole.report.bySeverity,
         oneItemCheckMs: one.ms,
+        preWriteRuleCheckMs: summarize(pure),
+        preWriteCheckInTransactionMs: summarize(inTx),
+        updateItemWithEnforcingRulesMs: summarize(writes),
       },
       null,
       2,

@@ -72,3 +72,44 @@ export function forecastSpec(
     ],
   };
 }
+
+/** Items per whole day of cycle time, as bars. */
+export function cycleTimeSpec(rows: readonly { days: number; count: number }[], what: string): VegaLiteSpec {
+  return {
+    $schema: SCHEMA,
+    title: `Cycle time of ${what} (started to done)`,
+    width: 480,
+    height: 240,
+    data: { values: rows },
+    mark: 'bar',
+    encoding: {
+      x: { field: 'days', type: 'ordinal', title: 'Days' },
+      y: { field: 'count', type: 'quantitative', title: 'Items' },
+    },
+  };
+}
+
+const FLOW_ORDER = ['done', 'review', 'in_progress', 'blocked', 'planning'];
+
+/** Items per status at the end of each day, stacked: the cumulative flow diagram. */
+export function cumulativeFlowSpec(
+  rows: readonly Record<string, number | string>[],
+  what: string,
+): VegaLiteSpec {
+  return {
+    $schema: SCHEMA,
+    title: `Cumulative flow of ${what}`,
+    width: 480,
+    height: 240,
+    data: {
+      values: rows.flatMap((r) => FLOW_ORDER.map((status) => ({ date: r.date, status, items: r[status] }))),
+    },
+    mark: 'area',
+    encoding: {
+      x: { field: 'date', type: 'temporal', title: 'Day' },
+      y: { field: 'items', type: 'quantitative', stack: 'zero', title: 'Items' },
+      color: { field: 'status', type: 'nominal', sort: FLOW_ORDER, title: 'Status' },
+      order: { field: 'status', sort: 'ascending' },
+    },
+  };
+}

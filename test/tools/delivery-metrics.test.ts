@@ -73,6 +73,84 @@ describe('delivery metrics', () => {
     expect(tp.agents).toEqual([expect.objectContaining({ agent: '(unassigned)', done: 5 })]);
   });
 
+  it('measures time in each status and cumulative flow from the audit trail, and the histogram', async () => {
+    // Task k: started on day k, done on day 2k + 2 (k = 0..3): in progress k + 2 days.
+    await history(
+      4,
+      (k) => k,
+      (k) => 2 * k + 2,
+    );
+    c().clock.set(day(10));
+    const b = await c().ok('get_delivery_metrics', { workspace: WS, view: 'bottlenecks', since: T0 });
+    // In progress 2, 3, 4, 5 days; in planning 0 (created at T0, started then), 1, 2, 3 days.
+    expect(b.timeInStatus.in_progress).toMatchObject({ count: 4, median: 3, p95: 5, mean: 3.5 });
+    expect(b.timeInStatus.planning).toMatchObject({ count: 3, median: 2, mean: 2 });
+    expect(b.timeInStatus.review.count).toBe(0);
+    const ct = await c().ok('get_delivery_metrics', { workspace: WS, view: 'cycle_time', since: T0 });
+    expect(ct.histogram).toEqual([2, 3, 4, 5].map((d) => ({ days: d, count: 1 })));
+    const flow = await c().ok('get_delivery_metrics', { workspace: WS, view: 'flow', since: T0 });
+    const on = (n: number) => flow.flow.find((r: { date: string }) => r.date === day(n).slice(0, 10));
+    // End of day 3: tasks 0..3 started; task 0 done (day 2).
+    expect(on(3)).toEqual({
+      date: day(3).slice(0, 10),
+      planning: 0,
+      in_progress: 3,
+      review: 0,
+      blocked: 0,
+      done: 1,
+    });
+    expect(on(0)).toMatchObject({ planning: 3, in_progress: 1, done: 0 });
+    expect(flow.flow.at(-1)).toMatchObject({ done: 4, in_progress: 0 });
+    for (const r of flow.flow) expect(r.planning + r.in_progress + r.review + r.blocked + r.done).toBe(4);
+    const charted = await c().call('get_delivery_metrics', {
+      workspace: WS,
+      view: 'flow',
+      since: T0,
+      chart: true,
+    });
+    expect(charted.content.some((x) => x.type === 'image' && x.mimeType === 'image/png')).toBe(true);
+  });
+
+  it('finds the critical path of a milestone through open dependencies', async () => {
+    const { milestone, ids } = await history(
+      4,
+      () => 0,
+      () => null,
+    );
+    const est = async (id: string, d: number) => {
+      const cur = (await c().ok('get_item', { workspace: WS, id })).item;
+      await c().ok('update_item', { workspace: WS, id, expectedVersion: cur.version, estimateDays: d });
+    };
+    await est(ids[0]!, 3);
+    await est(ids[1]!, 1);
+    await est(ids[2]!, 2);
+    await est(ids[3]!, 5);
+    // 0 -> 2 -> 3 (3 + 2 + 5) is longer than 1 -> 2 -> 3 (1 + 2 + 5).
+    await c().ok('link_items', { workspace: WS, fromId: ids[0]!, kind: 'blocks', toId: ids[2]! });
+    await c().ok('link_items', { workspace: WS, fromId: ids[1]!, kind: 'blocks', toId: ids[2]! });
+    await c().ok('link_items', { workspace: WS, fromId: ids[2]!, kind: 'blocks', toId: ids[3]! });
+    const b = await c().ok('get_delivery_metrics', {
+      workspace: WS,
+      view: 'bottlenecks',
+      milestoneId: milestone,
+    });
+    expect(b.criticalPath).toEqual({ milestoneId: milestone, ids: [ids[0], ids[2], ids[3]], days: 10 });
+    // Once the first is done the path goes through what is left.
+    await c().ok('set_item_status', { workspace: WS, id: ids[0]!, status: 'done' });
+    const after = await c().ok('get_delivery_metrics', {
+      workspace: WS,
+      view: 'bottlenecks',
+      milestoneId: milestone,
+    });
+    expect(after.criticalPath).toEqual({ milestoneId: milestone, ids: [ids[1], ids[2], ids[3]], days: 8 });
+    const none = await c().failure('get_delivery_metrics', {
+      workspace: WS,
+      view: 'bottlenecks',
+      milestoneId: 'M-99',
+    });
+    expect(none.code).toBe('MILESTONE.NOT_FOUND');
+  });
+
   it('lists blocked items and those waiting on an open dependency', async () => {
     const { ids } = await history(
       3,

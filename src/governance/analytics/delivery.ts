@@ -4,7 +4,7 @@
  * distributions, throughput per agent service, and a milestone forecast by Monte Carlo simulation
  * over weekly throughput. Pure: the caller reads the items; time comes in as `now`.
  */
-import type { ItemType, WorkItem } from '../model/work-item.js';
+import type { ItemType, Status, WorkItem } from '../model/work-item.js';
 
 export const PERIODS = ['day', 'week', 'month'] as const;
 export type Period = (typeof PERIODS)[number];
@@ -237,4 +237,174 @@ export function forecast(
       dueWeeks === null ? null : round(sorted.filter((w) => w <= dueWeeks).length / opts.runs),
     weeks: [...counts].map(([weeks, runs]) => ({ weeks, runs })),
   };
+}
+
+/** A status change of an item, from the audit trail. */
+export interface Transition {
+  itemId: string;
+  at: string;
+  from: Status;
+  to: Status;
+}
+
+/** The open statuses time is measured in. */
+export const FLOW_STATUSES = ['planning', 'in_progress', 'review', 'blocked'] as const;
+export type FlowStatus = (typeof FLOW_STATUSES)[number];
+
+/**
+ * Days each item of `type` spent in each open status within [since, now], from its transitions
+ * (oldest first): before its first transition in the window it was in that transition's `from`;
+ * after the last, in its current status. An item with no transition in the window spent all of it
+ * in its current status (when open). The distribution is over the items that spent any time there.
+ */
+export function timeInStatus(
+  items: readonly WorkItem[],
+  transitions: readonly Transition[],
+  type: ItemType,
+  since: string,
+  now: string,
+): Record<FlowStatus, Distribution> {
+  const byItem = new Map<string, Transition[]>();
+  for (const t of transitions) {
+    if (t.at < since || t.at > now) continue;
+    const list = byItem.get(t.itemId);
+    if (list) list.push(t);
+    else byItem.set(t.itemId, [t]);
+  }
+  const samples = Object.fromEntries(FLOW_STATUSES.map((s) => [s, [] as number[]])) as Record<
+    FlowStatus,
+    number[]
+  >;
+  const flow = (s: Status): s is FlowStatus => (FLOW_STATUSES as readonly string[]).includes(s);
+  for (const it of items) {
+    if (it.type !== type) continue;
+    const ts = byItem.get(it.id) ?? [];
+    const spent = new Map<FlowStatus, number>();
+    const add = (s: Status, from: string, to: string) => {
+      if (!flow(s)) return;
+      const start = from < it.createdAt ? it.createdAt : from;
+      if (to > start) spent.set(s, (spent.get(s) ?? 0) + days(start, to));
+    };
+    let at = since;
+    for (const t of ts) {
+      add(t.from, at, t.at);
+      at = t.at;
+    }
+    add(ts.at(-1)?.to ?? it.status, at, now);
+    for (const [s, d] of spent) samples[s].push(d);
+  }
+  return Object.fromEntries(FLOW_STATUSES.map((s) => [s, distribution(samples[s])])) as Record<
+    FlowStatus,
+    Distribution
+  >;
+}
+
+/**
+ * The longest chain of open work through `tasks`' dependencies (blocker before blocked), weighted
+ * by estimate (a task without one counts `unestimated` days): what the milestone cannot finish
+ * before, however many services work on it. Links never form cycles.
+ */
+export function criticalPath(
+  tasks: readonly Pick<WorkItem, 'id' | 'estimateDays'>[],
+  links: readonly { blockerId: string; blockedId: string }[],
+  unestimated = 1,
+): { ids: string[]; days: number } {
+  const weight = new Map(tasks.map((t) => [t.id, t.estimateDays ?? unestimated]));
+  const before = new Map<string, string[]>();
+  for (const l of links) {
+    if (!weight.has(l.blockerId) || !weight.has(l.blockedId)) continue;
+    before.set(l.blockedId, [...(before.get(l.blockedId) ?? []), l.blockerId]);
+  }
+  const best = new Map<string, { days: number; prev: string | null }>();
+  const visiting = new Set<string>();
+  const longest = (id: string): number => {
+    const known = best.get(id);
+    if (known) return known.days;
+    if (visiting.has(id)) return 0; // a cycle cannot be stored; do not loop should one appear
+    visiting.add(id);
+    let prev: string | null = null;
+    let upstream = 0;
+    for (const b of before.get(id) ?? []) {
+      const d = longest(b);
+      if (d > upstream || (d === upstream && prev !== null && b < prev)) [upstream, prev] = [d, b];
+    }
+    visiting.delete(id);
+    const total = upstream + weight.get(id)!;
+    best.set(id, { days: total, prev });
+    return total;
+  };
+  let end: string | null = null;
+  let max = 0;
+  for (const t of tasks) {
+    const d = longest(t.id);
+    if (d > max) [max, end] = [d, t.id];
+  }
+  const ids: string[] = [];
+  for (let at = end; at !== null; at = best.get(at)!.prev) ids.unshift(at);
+  return { ids, days: round(max) };
+}
+
+/** Cycle times (started -> done) of items of `type` done since `since`, per whole day. */
+export function cycleHistogram(
+  items: readonly WorkItem[],
+  type: ItemType,
+  since: string,
+): { days: number; count: number }[] {
+  const counts = new Map<number, number>();
+  for (const it of items) {
+    if (
+      it.type !== type ||
+      it.status !== 'done' ||
+      !it.completedAt ||
+      !it.startedAt ||
+      it.completedAt < since
+    )
+      continue;
+    const d = Math.floor(days(it.startedAt, it.completedAt));
+    counts.set(d, (counts.get(d) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => a[0] - b[0]).map(([d, count]) => ({ days: d, count }));
+}
+
+export type FlowRow = { date: string } & Record<FlowStatus | 'done', number>;
+
+/**
+ * Cumulative flow: at the end of each day from `since` to `now`, how many items of `type` (created
+ * by then, not cancelled) were in each status, from their current status and the transitions after
+ * that day (the status before the first later transition).
+ */
+export function cumulativeFlow(
+  items: readonly WorkItem[],
+  transitions: readonly Transition[],
+  type: ItemType,
+  since: string,
+  now: string,
+): FlowRow[] {
+  const later = new Map<string, Transition[]>();
+  for (const t of transitions) {
+    const list = later.get(t.itemId);
+    if (list) list.push(t);
+    else later.set(t.itemId, [t]);
+  }
+  const rows: FlowRow[] = [];
+  const end = Date.parse(now);
+  for (let t = Date.parse(since.slice(0, 10)) + DAY_MS - 1; t < end + DAY_MS; t += DAY_MS) {
+    const at = new Date(Math.min(t, end)).toISOString();
+    const row: FlowRow = {
+      date: at.slice(0, 10),
+      planning: 0,
+      in_progress: 0,
+      review: 0,
+      blocked: 0,
+      done: 0,
+    };
+    for (const it of items) {
+      if (it.type !== type || it.createdAt > at) continue;
+      const next = later.get(it.id)?.find((x) => x.at > at);
+      const s = next ? next.from : it.status;
+      if (s !== 'cancelled') row[s] += 1;
+    }
+    rows.push(row);
+  }
+  return rows;
 }

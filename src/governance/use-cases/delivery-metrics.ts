@@ -4,17 +4,22 @@
  */
 import {
   DAY_MS,
+  criticalPath,
+  cumulativeFlow,
+  cycleHistogram,
   flowTimes,
   forecast,
   throughputByAgent,
+  timeInStatus,
   velocity,
   weeklyThroughput,
   type Forecast,
   type Period,
+  type Transition,
 } from '../analytics/delivery.js';
 import type { GovernanceConfig } from '../config/schema.js';
 import type { Milestone } from '../model/milestone.js';
-import { isOpen, type ItemType, type WorkItem } from '../model/work-item.js';
+import { isOpen, type ItemType, type Status, type WorkItem } from '../model/work-item.js';
 import type { StoreReader } from '../ports/store.js';
 import { listAgentServices } from './assignment.js';
 import { requireMilestone } from './lookups.js';
@@ -27,7 +32,7 @@ async function itemsOf(reader: StoreReader, workspace: string): Promise<WorkItem
   return allItems(reader, workspace);
 }
 
-export const METRIC_VIEWS = ['velocity', 'cycle_time', 'throughput', 'bottlenecks'] as const;
+export const METRIC_VIEWS = ['velocity', 'cycle_time', 'throughput', 'bottlenecks', 'flow'] as const;
 export type MetricView = (typeof METRIC_VIEWS)[number];
 
 export interface MetricsCommand {
@@ -37,6 +42,34 @@ export interface MetricsCommand {
   period: Period;
   /** ISO date or time; default 12 periods back. */
   since?: string;
+  /** Bottlenecks: also this milestone's critical path. */
+  milestoneId?: string;
+}
+
+const AUDIT_PAGE = 1000;
+
+/** Status changes of the workspace's items since `since`, oldest first, from the audit trail. */
+async function statusTransitions(reader: StoreReader, workspace: string, since: string, rollUps: boolean) {
+  const out: (Transition & { seq: number })[] = [];
+  for (const action of rollUps ? ['item.status_changed', 'item.rolled_up'] : ['item.status_changed']) {
+    for (let before: number | undefined; ;) {
+      const page = await reader.queryAudit(workspace, {
+        entityType: 'item',
+        action,
+        since,
+        limit: AUDIT_PAGE,
+        ...(before !== undefined && { beforeSeq: before }),
+      });
+      for (const r of page) {
+        const d = r.diff.status;
+        if (d)
+          out.push({ itemId: r.entityId, at: r.at, from: d.old as Status, to: d.new as Status, seq: r.seq });
+      }
+      if (page.length < AUDIT_PAGE) break;
+      before = page.at(-1)!.seq;
+    }
+  }
+  return out.sort((a, b) => a.seq - b.seq);
 }
 
 const BACK: Record<Period, number> = { day: 12, week: 12 * 7, month: 365 };
@@ -69,7 +102,22 @@ export async function deliveryMetrics(
       };
     }
     case 'cycle_time':
-      return { view: cmd.view, ...window, level: cmd.level, ...flowTimes(items, cmd.level, since) };
+      return {
+        view: cmd.view,
+        ...window,
+        level: cmd.level,
+        ...flowTimes(items, cmd.level, since),
+        histogram: cycleHistogram(items, cmd.level, since),
+      };
+    case 'flow': {
+      const transitions = await statusTransitions(reader, cmd.workspace, since, cmd.level !== 'task');
+      return {
+        view: cmd.view,
+        ...window,
+        level: cmd.level,
+        flow: cumulativeFlow(items, transitions, cmd.level, since, now),
+      };
+    }
     case 'throughput':
       return { view: cmd.view, ...window, agents: throughputByAgent(items, since, now) };
     case 'bottlenecks': {
@@ -88,6 +136,17 @@ export async function deliveryMetrics(
         waiting.set(blocked.id, [...(waiting.get(blocked.id) ?? []), blocker.id]);
       }
       const services = await listAgentServices(reader, cmd.workspace, config, now);
+      const transitions = await statusTransitions(reader, cmd.workspace, since, cmd.level !== 'task');
+      let path: { milestoneId: string; ids: string[]; days: number } | undefined;
+      if (cmd.milestoneId !== undefined) {
+        const m = await requireMilestone(reader, cmd.workspace, cmd.milestoneId);
+        const inMilestone = milestoneOpenTasks(items, m.id);
+        const ids = new Set(inMilestone.map((t) => t.id));
+        const links = (await reader.listLinks(cmd.workspace)).filter(
+          (l) => ids.has(l.blockerId) && ids.has(l.blockedId),
+        );
+        path = { milestoneId: m.id, ...criticalPath(inMilestone, links) };
+      }
       const blocked = stuck('blocked');
       const review = stuck('review');
       return {
@@ -104,6 +163,8 @@ export async function deliveryMetrics(
         overWipLimit: services
           .filter((s) => s.openTasks > s.maxConcurrentTasks)
           .map((s) => ({ agent: s.id, openTasks: s.openTasks, limit: s.maxConcurrentTasks })),
+        timeInStatus: timeInStatus(items, transitions, cmd.level, since, now),
+        ...(path && { criticalPath: path }),
       };
     }
   }
@@ -117,6 +178,18 @@ export interface ForecastCommand {
 }
 
 /** The open tasks a milestone holds: its own, and those under an item attached to it. */
+/** The open tasks in a milestone, their own or inherited from an ancestor (items in tree order). */
+function milestoneOpenTasks(items: readonly WorkItem[], milestoneId: string): WorkItem[] {
+  const inherited = new Map<string, string | null>();
+  const out: WorkItem[] = [];
+  for (const it of items) {
+    const m = it.milestoneId ?? (it.parentId ? (inherited.get(it.parentId) ?? null) : null);
+    inherited.set(it.id, m);
+    if (it.type === 'task' && m === milestoneId && isOpen(it.status)) out.push(it);
+  }
+  return out;
+}
+
 function milestoneTasks(items: readonly WorkItem[], milestoneId: string): { open: number; total: number } {
   const inherited = new Map<string, string | null>();
   let open = 0;

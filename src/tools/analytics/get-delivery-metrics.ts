@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { PERIODS } from '../../governance/analytics/delivery.js';
 import { ITEM_TYPES } from '../../governance/model/work-item.js';
 import { deliveryMetrics, METRIC_VIEWS } from '../../governance/use-cases/delivery-metrics.js';
-import { renderPng, velocitySpec } from '../../mcp/charts.js';
+import { cumulativeFlowSpec, cycleTimeSpec, renderPng, velocitySpec } from '../../mcp/charts.js';
 import { defineTool } from '../../mcp/define-tool.js';
 import * as s from '../schemas.js';
 
@@ -21,7 +21,7 @@ export const getDeliveryMetricsTool = defineTool({
   name: 'get_delivery_metrics',
   title: 'Delivery metrics',
   description:
-    'Delivery figures of a workspace: velocity per day, week or month; cycle and lead time (median, P85, P95, days); throughput per agent service; bottlenecks (blocked, in review, waiting on open dependencies, agents over their WIP limit).',
+    "Delivery figures of a workspace: velocity per day, week or month; cycle and lead time (median, P85, P95, days, histogram); throughput per agent service; bottlenecks (blocked, in review, waiting on dependencies, over WIP, time in each status, a milestone's critical path); flow (statuses per day).",
   toolset: 'analytics',
   effect: 'read',
   input: z.object({
@@ -30,7 +30,16 @@ export const getDeliveryMetricsTool = defineTool({
     level: z.enum(ITEM_TYPES).default('task').describe('Item type counted'),
     period: z.enum(PERIODS).default('week').describe('Velocity period'),
     since: z.iso.date().or(z.iso.datetime()).optional().describe('Window start; default 12 periods back'),
-    chart: z.boolean().default(false).describe('velocity: also a PNG bar chart and its Vega-Lite spec'),
+    milestoneId: z
+      .string()
+      .min(1)
+      .max(20)
+      .optional()
+      .describe("bottlenecks: also this milestone's critical path"),
+    chart: z
+      .boolean()
+      .default(false)
+      .describe('velocity, cycle_time, flow: also a PNG chart and its Vega-Lite spec'),
   }),
   output: z.object({
     view: z.enum(METRIC_VIEWS),
@@ -67,6 +76,31 @@ export const getDeliveryMetricsTool = defineTool({
     overWipLimit: z
       .array(z.object({ agent: z.string(), openTasks: z.number(), limit: z.number() }))
       .optional(),
+    histogram: z
+      .array(z.object({ days: z.number(), count: z.number() }))
+      .optional()
+      .describe('cycle_time: items per whole day'),
+    timeInStatus: z
+      .record(z.string(), dist)
+      .optional()
+      .describe('Days each item spent in each open status in the window, from the audit trail'),
+    criticalPath: z
+      .object({ milestoneId: z.string(), ids: z.array(z.string()), days: z.number() })
+      .optional()
+      .describe('Longest chain of open dependencies, by estimate (unestimated: 1 day)'),
+    flow: z
+      .array(
+        z.object({
+          date: z.string(),
+          planning: z.number(),
+          in_progress: z.number(),
+          review: z.number(),
+          blocked: z.number(),
+          done: z.number(),
+        }),
+      )
+      .optional()
+      .describe('Items per status at the end of each day'),
     chart: z.record(z.string(), z.unknown()).optional().describe('Vega-Lite spec of the PNG'),
   }),
   async handler(input, { deps }) {
@@ -80,6 +114,7 @@ export const getDeliveryMetricsTool = defineTool({
         level: input.level,
         period: input.period,
         ...(input.since !== undefined && { since: input.since }),
+        ...(input.milestoneId !== undefined && { milestoneId: input.milestoneId }),
       }),
     );
     const summary =
@@ -89,9 +124,22 @@ export const getDeliveryMetricsTool = defineTool({
           ? `Cycle time median ${r.cycleTime.median ?? '-'} d, P85 ${r.cycleTime.p85 ?? '-'} d over ${r.cycleTime.count} ${input.level}(s); lead time median ${r.leadTime.median ?? '-'} d`
           : r.view === 'throughput'
             ? `${r.agents.length} agent service(s) with done tasks since ${r.since.slice(0, 10)}`
-            : `${r.blockedCount} blocked, ${r.inReviewCount} in review, ${r.waitingCount} waiting on dependencies, ${r.overWipLimit.length} agent(s) over their WIP limit`;
-    const chart =
-      input.chart && r.view === 'velocity' ? velocitySpec(r.velocity, `${input.level}s`) : undefined;
+            : r.view === 'flow'
+              ? `${input.level} statuses per day since ${r.since.slice(0, 10)} (${r.flow.length} day(s))`
+              : `${r.blockedCount} blocked, ${r.inReviewCount} in review, ${r.waitingCount} waiting on dependencies, ${r.overWipLimit.length} agent(s) over their WIP limit` +
+                (r.criticalPath
+                  ? `; critical path of ${r.criticalPath.milestoneId}: ${r.criticalPath.days} d through ${r.criticalPath.ids.length} task(s)`
+                  : '');
+    const what = `${input.level}s`;
+    const chart = !input.chart
+      ? undefined
+      : r.view === 'velocity'
+        ? velocitySpec(r.velocity, what)
+        : r.view === 'cycle_time'
+          ? cycleTimeSpec(r.histogram, what)
+          : r.view === 'flow'
+            ? cumulativeFlowSpec(r.flow, what)
+            : undefined;
     return {
       data: { ...r, ...(chart && { chart }) },
       summary,
