@@ -19,7 +19,7 @@ export const milestoneId = z.string().min(1).max(40).describe('e.g. M-2');
 export const labels = z.array(z.string().trim().min(1).max(LIMITS.label)).max(LIMITS.labels);
 export const reason = z.string().trim().min(1).max(LIMITS.reason).describe('Why');
 export const version = z.number().int().min(1).describe('Version read');
-export const dryRun = z.boolean().default(true).describe('Only report what would change (default)');
+export const dryRun = z.boolean().default(true);
 
 /** Configuration changes listed in a result (the audit record keeps them all). */
 export const MAX_LISTED_CHANGES = 100;

@@ -14,14 +14,14 @@ export const completeItemTool = defineTool({
   name: 'complete_item',
   title: 'Complete an item (to review)',
   description:
-    "An agent service hands in its work: the item moves to review once the policy's quality gates pass (compliance.completionGates: acceptance criteria, required sections, a linked pull request when synced); otherwise COMPLETION.GATES_FAILED lists the failing gates and nothing changes.",
+    'Hands in an item: to review once compliance.completionGates pass (acceptance criteria, required sections, a linked pull request when synced), else COMPLETION.GATES_FAILED lists the failing ones.',
   toolset: 'agents',
   effect: 'write',
   idempotent: true,
   input: z.object({
     workspace: s.workspace,
     id: s.itemId,
-    agent: s.agent.optional().describe('The completing service; must be the one assigned'),
+    agent: s.agent.optional().describe('Must be the one assigned'),
     note: s.reason.optional().describe('What was delivered (audited)'),
     pullRequest: z
       .string()
@@ -32,7 +32,7 @@ export const completeItemTool = defineTool({
         'expected a pull request number (12, #12) or URL',
       )
       .optional()
-      .describe('The pull request delivering it: 12, #12 or its URL'),
+      .describe('Its pull request: 12, #12 or URL'),
     expectedVersion: s.version.optional(),
   }),
   output: z.object({

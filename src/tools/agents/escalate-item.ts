@@ -9,16 +9,16 @@ export const escalateItemTool = defineTool({
   name: 'escalate_item',
   title: 'Escalate an overdue item',
   description:
-    "Escalates an item past its service's escalation threshold: reassign (to the service named, or the best other capable one with capacity) or fallback (flag it to the service's human fallback, its GitHub assignee when synced). force escalates before the threshold.",
+    "Escalates an item past its service's threshold: reassign (to the service named, or the best other one) or fallback (to the human fallback, its GitHub assignee when synced). force: before the threshold.",
   toolset: 'agents',
   effect: 'write',
   input: z.object({
     workspace: s.workspace,
     id: s.itemId,
     action: z.enum(ESCALATIONS).describe('reassign, or fallback to the human'),
-    agent: s.agent.optional().describe('reassign: the service; absent, chosen by capability and load'),
+    agent: s.agent.optional().describe('reassign: the service (absent: chosen)'),
     reason: s.reason,
-    force: z.boolean().default(false).describe('Escalate even if not past the threshold'),
+    force: z.boolean().default(false).describe('Even before the threshold'),
     expectedVersion: s.version.optional(),
   }),
   output: z.object({

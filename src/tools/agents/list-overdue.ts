@@ -21,13 +21,13 @@ export const listOverdueTool = defineTool({
   name: 'list_overdue',
   title: 'List overdue items',
   description:
-    "Open assigned items past due (their milestone's due date, else start plus estimate), most overdue first, each with its service's escalation threshold and whether it is past it (then escalate_item).",
+    "Open assigned items past due (milestone due date, else start plus estimate), most overdue first, with the service's escalation threshold and whether it is past it.",
   toolset: 'agents',
   effect: 'read',
   input: z.object({
     workspace: s.workspace,
     agent: s.agent.optional().describe("Only this service's items"),
-    escalateOnly: z.boolean().default(false).describe('Only those past the threshold'),
+    escalateOnly: z.boolean().default(false).describe('Only past the threshold'),
     limit: z.number().int().min(1).max(500).default(100),
   }),
   output: z.object({

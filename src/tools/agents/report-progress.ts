@@ -8,7 +8,7 @@ export const reportProgressTool = defineTool({
   name: 'report_progress',
   title: 'Report progress on an item',
   description:
-    'An agent service reports progress on a task (or another leaf): percent done, a note and a revised estimate. A planning item starts; the parents roll up. Completion is complete_item.',
+    'Reports progress on a task: percent, a note, a revised estimate. A planning item starts; parents roll up.',
   toolset: 'agents',
   effect: 'write',
   idempotent: true,
@@ -18,7 +18,7 @@ export const reportProgressTool = defineTool({
     percent: z.number().int().min(0).max(100).describe('Done, 0-100'),
     note: s.reason.optional().describe('What was done or is in the way (audited)'),
     estimateDays: s.estimateDays.optional().describe('Revised estimate, days'),
-    agent: s.agent.optional().describe('The reporting service; must be the one assigned'),
+    agent: s.agent.optional().describe('Must be the one assigned'),
     expectedVersion: s.version.optional(),
   }),
   output: z.object({ item: s.itemOut, changed: z.boolean(), rolledUp: s.rolledUpOut }),

@@ -19,7 +19,7 @@ export const deliveryReportTool = defineTool({
   name: 'delivery_report',
   title: 'Delivery report',
   description:
-    'Executive delivery report of a workspace over a period: task velocity and its trend, cycle time, top agent services, bottlenecks, forecasts of open milestones with a due date (at risk below 70%), highlights and risks by rule, and a summary paragraph by rules or by model.',
+    'Executive delivery report over a period: velocity and trend, cycle time, top agent services, bottlenecks, open milestone forecasts (at risk below 70%), highlights, risks, and a summary by rules or a model.',
   toolset: 'analytics',
   effect: 'read',
   openWorld: true,
@@ -29,7 +29,7 @@ export const deliveryReportTool = defineTool({
     summary: z
       .enum(SUMMARY_MODES)
       .default('rules')
-      .describe('model: written by the configured provider, else the client model; rules when none answers'),
+      .describe('model: provider, else client model; rules as fallback'),
   }),
   output: z.object({
     workspace: z.string(),
@@ -39,7 +39,7 @@ export const deliveryReportTool = defineTool({
       perWeek: z.number(),
       weeks: z
         .array(z.object({ week: z.string(), done: z.number(), days: z.number() }))
-        .describe('Oldest first; week = its Monday, days = its days inside the period'),
+        .describe('Oldest first, by Monday'),
       firstHalf: z.number().describe('Tasks done in the first half of the period'),
       lastHalf: z.number(),
       changePercent: z.number().nullable().describe('Of the daily rate, last half vs first'),
@@ -84,7 +84,7 @@ export const deliveryReportTool = defineTool({
       text: z.string(),
       method: z.enum(['rules', 'sampling', 'provider']),
       model: z.string().nullable(),
-      fallback: z.string().nullable().describe('Why a model was asked but the rules wrote it'),
+      fallback: z.string().nullable().describe('Why the rules wrote it'),
     }),
   }),
   async handler(input, { deps, models, signal }) {

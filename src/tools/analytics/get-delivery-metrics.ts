@@ -21,7 +21,7 @@ export const getDeliveryMetricsTool = defineTool({
   name: 'get_delivery_metrics',
   title: 'Delivery metrics',
   description:
-    "Delivery figures of a workspace: velocity per day, week or month; cycle and lead time (median, P85, P95, days, histogram); throughput per agent service; bottlenecks (blocked, in review, waiting on dependencies, over WIP, time in each status, a milestone's critical path); flow (statuses per day).",
+    "Delivery figures: velocity per period; cycle and lead time (median, P85, P95, histogram); throughput per agent service; bottlenecks (blocked, in review, waiting, over WIP, time per status, a milestone's critical path); flow (statuses per day).",
   toolset: 'analytics',
   effect: 'read',
   input: z.object({
@@ -30,16 +30,11 @@ export const getDeliveryMetricsTool = defineTool({
     level: z.enum(ITEM_TYPES).default('task').describe('Item type counted'),
     period: z.enum(PERIODS).default('week').describe('Velocity period'),
     since: z.iso.date().or(z.iso.datetime()).optional().describe('Window start; default 12 periods back'),
-    milestoneId: z
-      .string()
-      .min(1)
-      .max(20)
-      .optional()
-      .describe("bottlenecks: also this milestone's critical path"),
+    milestoneId: z.string().min(1).max(20).optional().describe("bottlenecks: this milestone's critical path"),
     chart: z
       .boolean()
       .default(false)
-      .describe('velocity, cycle_time, flow: also a PNG chart and its Vega-Lite spec'),
+      .describe('velocity, cycle_time, flow: also a PNG and its Vega-Lite spec'),
   }),
   output: z.object({
     view: z.enum(METRIC_VIEWS),
@@ -50,7 +45,7 @@ export const getDeliveryMetricsTool = defineTool({
     velocity: z
       .array(z.object({ period: z.string(), done: z.number(), estimateDays: z.number() }))
       .optional()
-      .describe('Oldest first; period = its first day (weeks start on Monday)'),
+      .describe('Oldest first; period = its first day'),
     done: z.number().optional(),
     perPeriod: z.number().optional(),
     cycleTime: dist.optional().describe('Started to done, days'),
@@ -80,14 +75,11 @@ export const getDeliveryMetricsTool = defineTool({
       .array(z.object({ days: z.number(), count: z.number() }))
       .optional()
       .describe('cycle_time: items per whole day'),
-    timeInStatus: z
-      .record(z.string(), dist)
-      .optional()
-      .describe('Days each item spent in each open status in the window, from the audit trail'),
+    timeInStatus: z.record(z.string(), dist).optional().describe('Days per item in each open status'),
     criticalPath: z
       .object({ milestoneId: z.string(), ids: z.array(z.string()), days: z.number() })
       .optional()
-      .describe('Longest chain of open dependencies, by estimate (unestimated: 1 day)'),
+      .describe('Longest open dependency chain by estimate'),
     flow: z
       .array(
         z.object({
@@ -100,7 +92,7 @@ export const getDeliveryMetricsTool = defineTool({
         }),
       )
       .optional()
-      .describe('Items per status at the end of each day'),
+      .describe('Items per status each day'),
     chart: z.record(z.string(), z.unknown()).optional().describe('Vega-Lite spec of the PNG'),
   }),
   async handler(input, { deps }) {

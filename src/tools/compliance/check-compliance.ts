@@ -54,7 +54,7 @@ export const checkComplianceTool = defineTool({
       .date()
       .or(z.iso.datetime())
       .optional()
-      .describe('Workspace scope: also the trend since this date (hourly snapshots of past reports)'),
+      .describe('Workspace scope: the trend since this date'),
   }),
   output: complianceReportOut.extend({
     trend: z

@@ -12,7 +12,7 @@ export const remediateTool = defineTool({
   name: 'remediate',
   title: 'Remediate compliance findings',
   description:
-    "Fixes what compliance findings the server can fix by itself: adds a template's required labels, removes labels meant for another type or agent, opens missing required sections as (draft), sets an epic's policy-named milestone when it exists; lists what needs a person. dryRun (default true) only reports.",
+    "Fixes the compliance findings it can: adds required labels, removes mismatched ones, opens missing sections as (draft), sets an epic's policy-named milestone; lists what needs a person. dryRun by default.",
   toolset: 'compliance',
   effect: 'write',
   idempotent: true,
@@ -21,7 +21,7 @@ export const remediateTool = defineTool({
     scope: z.enum(COMPLIANCE_SCOPES).default('workspace').describe('subtree: id and its descendants'),
     id: s.itemId.optional().describe('The item, for scope subtree or item'),
     rules: z.array(rule).min(1).max(REMEDIABLE_RULES.length).optional().describe('Only these rules'),
-    dryRun: z.boolean().default(true).describe('true: report what would change, change nothing'),
+    dryRun: z.boolean().default(true).describe('Only report (default)'),
     limit: z.number().int().min(1).max(200).default(50).describe('Items listed'),
   }),
   output: z.object({
