@@ -5,6 +5,8 @@ import { performance } from 'node:perf_hooks';
 import { forecast, weeklyThroughput } from '../src/governance/analytics/delivery.ts';
 import { deliveryMetrics, forecastMilestone } from '../src/governance/use-cases/delivery-metrics.ts';
 import { allItems } from '../src/governance/use-cases/read-items.ts';
+import { buildDashboard } from '../src/governance/use-cases/dashboard.ts';
+import { cumulativeFlowSpec, renderPng } from '../src/mcp/charts.ts';
 import { summarize } from './lib.mjs';
 import { openBenchDeps, seedWorkspace } from './seed-workspace.mjs';
 
@@ -48,6 +50,30 @@ try {
   const history = weeklyThroughput(await allItems(deps.store.reader, seeded.workspace), now);
   const sim = await time(async () => forecast(1000, history, { now, dueOn: null, runs: 10_000, seed: 1 }));
   const read = await time(() => allItems(deps.store.reader, seeded.workspace));
+  const view = (v) =>
+    time(() =>
+      deliveryMetrics(deps.store.reader, config, now, {
+        workspace: seeded.workspace,
+        view: v,
+        level: 'task',
+        period: 'week',
+      }),
+    );
+  const bottlenecks = await view('bottlenecks');
+  const flow = await view('flow');
+  // A report as the tools serve it a second time: from the result cache, until an event drops it.
+  const key = 'bench velocity';
+  const compute = () =>
+    deliveryMetrics(deps.store.reader, config, now, {
+      workspace: seeded.workspace,
+      view: 'velocity',
+      level: 'task',
+      period: 'week',
+    });
+  await deps.cache.get(seeded.workspace, key, now, compute);
+  const cached = await time(() => deps.cache.get(seeded.workspace, key, now, compute));
+  const dashboard = await time(() => buildDashboard(deps, config, seeded.workspace));
+  const chart = await time(() => renderPng(cumulativeFlowSpec(flow.out.flow, 'tasks')));
   console.log(
     JSON.stringify(
       {
@@ -58,6 +84,11 @@ try {
         doneInWindow: velocity.out.done,
         readItemsMs: read.ms,
         forecastMs: fc.ms,
+        bottlenecksMs: bottlenecks.ms,
+        flowMs: flow.ms,
+        cachedVelocityMs: cached.ms,
+        dashboardMs: dashboard.ms,
+        cumulativeFlowChartMs: chart.ms,
         monteCarlo10kRunsMs: sim.ms,
         monteCarloP50: sim.out.p50,
         forecast: {
