@@ -106,6 +106,28 @@ describe.each<BackendName>(['sqlite', 'postgres'])('approvals on %s', (backend) 
     expect(await items(alice)).toEqual([expect.objectContaining({ id: 'A-1', status: 'applied' })]);
   });
 
+  it('reports an epic created without an approval the policy requires, not one approved', async () => {
+    const { alice, as } = await setup(epicRule(['bob']));
+    await alice.failure('create_item', EPIC);
+    const bob = await as(BOB);
+    const approved = (
+      await bob.ok('decide_approval', { workspace: WS, id: 'A-1', decision: 'approve', reason: 'ok' })
+    ).result.item.id as string;
+    // A whole apply_spec is not held epic by epic: its epic has no approval.
+    await alice.ok('apply_spec', {
+      workspace: WS,
+      text: '# Payments\n\n## Cards\n\n- Charge a card\n',
+      dryRun: false,
+    });
+    const report = await alice.ok('check_compliance', { workspace: WS, limit: 200 });
+    const missing = (
+      report.items as { itemId: string; violations: { rule: string; message: string }[] }[]
+    ).flatMap((i) => i.violations.filter((v) => v.rule === 'approvals.missing'));
+    expect(missing).toHaveLength(1);
+    expect(missing[0]!.message).toMatch(/apply_spec/);
+    expect(missing.map((v) => v).some((v) => v.message.includes(approved))).toBe(false);
+  });
+
   it('does not hold what the rule does not list: other types, dry runs, unlisted tools', async () => {
     const { alice } = await setup({
       ...epicRule([]),

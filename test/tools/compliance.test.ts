@@ -4,7 +4,15 @@
  * the same totals whether the items are checked one by one or all at once.
  */
 import { describe, expect, it } from 'vitest';
+import { runWrite } from '../../src/governance/use-cases/write-scope.js';
 import { useClient, WS, type BackendName } from '../helpers/mcp.js';
+
+const CALLER = {
+  actor: { type: 'system' as const, id: 'webhook', name: 'GitHub webhook' },
+  client: null,
+  tool: null,
+  correlationId: 'test',
+};
 
 interface Finding {
   rule: string;
@@ -140,6 +148,46 @@ describe.each<BackendName>(['sqlite', 'postgres'])('check_compliance on %s', (ba
       }),
     ).toBe('CONFIG.INVALID');
     expect(await c().auditSeq(WS)).toBe(seq);
+  });
+
+  it('reports a done item with an open blocker, and drift from GitHub since the last sync', async () => {
+    const { tasks } = await tree();
+    const [a, b] = tasks;
+    await c().ok('link_items', { workspace: WS, fromId: a!.id, kind: 'blocks', toId: b!.id });
+    await c().ok('set_item_status', { workspace: WS, id: b!.id, status: 'in_progress' });
+    await c().ok('set_item_status', { workspace: WS, id: b!.id, status: 'done' }); // a warning, by default
+    const rules = async (id: string) =>
+      (await check({ scope: 'item', id })).items.flatMap((i) => i.violations.map((v) => v.rule));
+    expect(await rules(b!.id)).toContain('dependencies.open');
+    expect(await rules(a!.id)).not.toContain('dependencies.open');
+    // Within a subtree that holds it, and not in one that does not.
+    expect((await check({ scope: 'subtree', id: b!.id })).byRule['dependencies.open']).toBe(1);
+    expect((await check({ scope: 'subtree', id: a!.id })).byRule['dependencies.open']).toBeUndefined();
+    await c().ok('set_item_status', { workspace: WS, id: a!.id, status: 'in_progress' });
+    await c().ok('set_item_status', { workspace: WS, id: a!.id, status: 'done' });
+    expect(await rules(b!.id)).not.toContain('dependencies.open');
+
+    // Drift: what a webhook applied after the last sync, until the next one.
+    const audit = (
+      action: 'github.synced' | 'github.drift',
+      entityId: string,
+      diff: Record<string, unknown>,
+    ) =>
+      runWrite(c().deps, CALLER, WS, (s) =>
+        s.audit({
+          entityType: action === 'github.synced' ? 'github' : 'item',
+          entityId,
+          action,
+          diff: diff as never,
+        }),
+      );
+    await audit('github.synced', 'acme/shop', {});
+    c().clock.advance(60_000);
+    await audit('github.drift', a!.id, { title: { old: 'Charge cards', new: 'Charge all cards' } });
+    expect(await rules(a!.id)).toContain('github.drift');
+    c().clock.advance(60_000);
+    await audit('github.synced', 'acme/shop', {});
+    expect(await rules(a!.id)).not.toContain('github.drift');
   });
 
   it('keeps hourly snapshots and reports the trend since a date', async () => {

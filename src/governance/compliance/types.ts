@@ -35,6 +35,12 @@ export const RULES = {
   'milestone.naming': 'An epic milestone title follows milestones.namingPattern; one finding per milestone.',
   'milestone.overdue': 'An open item is not in an open milestone whose due date has passed.',
   'milestone.closed': 'An open item is not in a closed milestone.',
+  'dependencies.open':
+    'A done item has no open blocker (check_compliance; an error when rules.dependencies is enforce).',
+  'approvals.missing':
+    'An epic was created with an approval while compliance.approvals.epicCreation requires one (check_compliance).',
+  'github.drift':
+    'The item was not changed on GitHub outside this server since the last sync (check_compliance).',
 } as const;
 
 export type RuleId = keyof typeof RULES;

@@ -17,6 +17,7 @@ import type { Violation } from '../compliance/types.js';
 import type { CoreDeps } from '../ports/core-deps.js';
 import type { ConfigService } from './config-service.js';
 import { requireWorkspace } from './workspaces.js';
+import { workspaceFindings } from './workspace-rules.js';
 
 export const COMPLIANCE_SCOPES = ['workspace', 'subtree', 'item'] as const;
 export type ComplianceScope = (typeof COMPLIANCE_SCOPES)[number];
@@ -111,6 +112,24 @@ export async function complianceReport(
     ...(cmd.signal && { signal: cmd.signal }),
   });
   if (checked === 0) await requireWorkspace(deps.store.reader, cmd.workspace);
+  // The rules over links, approvals and the audit trail, kept to the scope checked.
+  const cross = await workspaceFindings(deps.store.reader, cmd.workspace, config);
+  if (cross.length > 0) {
+    let keep: (v: Violation) => boolean = () => true;
+    if (cmd.scope === 'subtree' && rootId !== undefined) {
+      const root = await deps.store.reader.getItem(cmd.workspace, rootId);
+      const paths = new Map(
+        (await deps.store.reader.getItems(cmd.workspace, [...new Set(cross.map((v) => v.itemId))])).map(
+          (i) => [i.id, i.path],
+        ),
+      );
+      keep = (v) => {
+        const p = paths.get(v.itemId);
+        return root !== undefined && p !== undefined && (p === root.path || p.startsWith(`${root.path}/`));
+      };
+    }
+    onViolations(cross.filter(keep));
+  }
   if (cmd.scope === 'item') checked = 1;
   const results: ItemResult[] = [...byItem].map(([itemId, violations]) => ({
     itemId,
