@@ -125,4 +125,44 @@ describe('agent services and assignment', () => {
       },
     );
   });
+
+  it('auto-assigns the open tasks of a milestone, its own and inherited, and nothing outside it', async () => {
+    const m = (await c().ok('upsert_milestone', { workspace: WS, title: 'R1' })).milestone;
+    const other = (await c().ok('upsert_milestone', { workspace: WS, title: 'R2' })).milestone;
+    const epic = (
+      await c().ok('create_item', { workspace: WS, type: 'epic', title: 'Shop', milestoneId: m.id })
+    ).item;
+    const f = (
+      await c().ok('create_item', { workspace: WS, type: 'feature', title: 'Cart', parentId: epic.id })
+    ).item;
+    const task = async (title: string, parentId: string, milestoneId?: string) =>
+      (
+        await c().ok('create_item', {
+          workspace: WS,
+          type: 'task',
+          title,
+          parentId,
+          ...(milestoneId && { milestoneId }),
+        })
+      ).item;
+    const inherited = await task('Implement cart totals', f.id);
+    const elsewhere = await task('Implement cart export', f.id, other.id);
+    const e2 = (await c().ok('create_item', { workspace: WS, type: 'epic', title: 'Ops' })).item;
+    const f2 = (
+      await c().ok('create_item', { workspace: WS, type: 'feature', title: 'Deploy', parentId: e2.id })
+    ).item;
+    const own = await task('Test the deploy', f2.id, m.id);
+    await task('Implement the deploy', f2.id);
+    const dry = await c().ok('auto_assign', { workspace: WS, milestoneId: m.id });
+    expect(dry.decisions.map((d: { itemId: string }) => d.itemId)).toEqual([inherited.id, own.id]);
+    expect(dry.decisions.map((d: { agent: string }) => d.agent)).toEqual(['agent:dev', 'agent:qa']);
+    expect(dry.decisions.some((d: { itemId: string }) => d.itemId === elsewhere.id)).toBe(false);
+    expect((await c().failure('auto_assign', { workspace: WS })).code).toBe('INPUT.INVALID');
+    expect(
+      (await c().failure('auto_assign', { workspace: WS, rootId: epic.id, milestoneId: m.id })).code,
+    ).toBe('INPUT.INVALID');
+    expect((await c().failure('auto_assign', { workspace: WS, milestoneId: 'M-99' })).code).toBe(
+      'MILESTONE.NOT_FOUND',
+    );
+  });
 });

@@ -13,7 +13,7 @@ import type { Caller } from '../ports/caller.js';
 import type { CoreDeps } from '../ports/core-deps.js';
 import type { AgentProfile, AgentRegistration, StoreReader, StoreTx } from '../ports/store.js';
 import { assertKnownAgent } from './agents.js';
-import { requireItem } from './lookups.js';
+import { requireItem, requireMilestone } from './lookups.js';
 import { updateItemAt } from './store-writes.js';
 import { assertItemVersion } from './version-conflict.js';
 import { runWrite, type WriteScope } from './write-scope.js';
@@ -373,8 +373,61 @@ export async function assignItem(
 export interface AutoAssignCommand {
   workspace: string;
   /** The feature, epic (or task) whose open, unassigned tasks are assigned. */
-  rootId: string;
+  rootId?: string;
+  /** Or the milestone's: tasks in it, their own or inherited from an item above them. */
+  milestoneId?: string;
   dryRun: boolean;
+}
+
+/** Open tasks under `rootId`, in tree order. */
+async function openTasksUnder(
+  r: StoreTx | StoreReader,
+  workspace: string,
+  rootId: string,
+): Promise<WorkItem[]> {
+  const out: WorkItem[] = [];
+  for (let after: string | undefined; ;) {
+    const page = await r.treePage(workspace, {
+      rootId,
+      types: ['task'],
+      statuses: [...OPEN_STATUSES],
+      limit: PAGE,
+      ...(after !== undefined && { afterPath: after }),
+    });
+    out.push(...page);
+    if (page.length < PAGE) return out;
+    after = page.at(-1)!.path;
+  }
+}
+
+/** Open tasks in a milestone: the items attached to it and the tasks under them without another one. */
+async function openTasksIn(
+  r: StoreTx | StoreReader,
+  workspace: string,
+  milestoneId: string,
+): Promise<WorkItem[]> {
+  await requireMilestone(r, workspace, milestoneId);
+  const roots: WorkItem[] = [];
+  for (let after: string | undefined; ;) {
+    const page = await r.treePage(workspace, {
+      milestoneId,
+      limit: PAGE,
+      ...(after !== undefined && { afterPath: after }),
+    });
+    roots.push(...page);
+    if (page.length < PAGE) break;
+    after = page.at(-1)!.path;
+  }
+  const seen = new Set<string>();
+  const out: WorkItem[] = [];
+  for (const root of roots) {
+    for (const t of await openTasksUnder(r, workspace, root.id)) {
+      if (seen.has(t.id) || (t.milestoneId !== null && t.milestoneId !== milestoneId)) continue;
+      seen.add(t.id);
+      out.push(t);
+    }
+  }
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 export interface AutoAssignResult {
@@ -397,21 +450,13 @@ export async function autoAssign(
   cmd: AutoAssignCommand,
 ): Promise<AutoAssignResult> {
   const plan = async (r: StoreTx | StoreReader, now: string) => {
-    await requireItem(r, cmd.workspace, cmd.rootId);
+    if (cmd.rootId !== undefined) await requireItem(r, cmd.workspace, cmd.rootId);
     let services = await listAgentServices(r, cmd.workspace, config, now);
-    const tasks: WorkItem[] = [];
-    for (let after: string | undefined; ;) {
-      const page = await r.treePage(cmd.workspace, {
-        rootId: cmd.rootId,
-        types: ['task'],
-        statuses: [...OPEN_STATUSES],
-        limit: PAGE,
-        ...(after !== undefined && { afterPath: after }),
-      });
-      tasks.push(...page.filter((t) => t.agent === null));
-      if (page.length < PAGE) break;
-      after = page.at(-1)!.path;
-    }
+    const open =
+      cmd.rootId !== undefined
+        ? await openTasksUnder(r, cmd.workspace, cmd.rootId)
+        : await openTasksIn(r, cmd.workspace, cmd.milestoneId!);
+    const tasks = open.filter((t) => t.agent === null);
     const decisions: Decision[] = [];
     for (const t of tasks) {
       const d = withFallback(decide(t, services), services, config);
