@@ -22,6 +22,7 @@ import {
   noneAvailable,
   unavailable,
   wipFull,
+  writeHolder,
   type AgentService,
   type Decision,
 } from './assignment.js';
@@ -492,27 +493,14 @@ export async function escalateItem(
     }
     const decision =
       cmd.action === 'fallback' ? fallbackOf(item, svc, config) : reassignment(item, services, cmd);
-    const next: WorkItem = {
-      ...item,
-      agent: decision.agent ?? item.agent,
-      assignee: decision.agent !== null ? null : decision.assignee,
-      updatedAt: s.now,
-      version: item.version + 1,
-    };
-    await updateItemAt(s.tx, next, item.version);
-    const diff: Record<string, { old: unknown; new: unknown }> = {};
-    if (item.agent !== next.agent) diff.agent = { old: item.agent, new: next.agent };
-    if ((item.assignee ?? null) !== next.assignee)
-      diff.assignee = { old: item.assignee ?? null, new: next.assignee };
     const late = overdue ? `${overdue.daysOverdue} day(s) overdue` : 'not overdue (forced)';
-    await s.audit({
-      entityType: 'item',
-      entityId: item.id,
-      action: 'item.escalated',
-      diff,
-      reason: `${cmd.action}: ${cmd.reason.trim()} (${late}; ${decision.reason})`.slice(0, 1000),
-    });
-    await s.emit('issue.updated', { id: item.id, changed: Object.keys(diff) });
+    const next = await writeHolder(
+      s,
+      item,
+      { agent: decision.agent ?? item.agent, assignee: decision.agent !== null ? null : decision.assignee },
+      'item.escalated',
+      `${cmd.action}: ${cmd.reason.trim()} (${late}; ${decision.reason})`,
+    );
     return { item: next, overdue, decision };
   });
 }

@@ -304,32 +304,33 @@ export function noneAvailable(d: Decision): DomainError {
 }
 
 /**
- * Stores the decided agent (or human fallback) on the item, audited as `item.assigned` with the
- * rule and reason. An agent assignment clears a human fallback; a fallback leaves the agent unset.
+ * Stores who holds the item (a service, a human, or both), audited as `action` with the reason,
+ * and announced as an item update.
  */
-async function writeAssignment(s: WriteScope, before: WorkItem, d: Decision): Promise<WorkItem> {
-  const next: WorkItem = {
-    ...before,
-    agent: d.agent,
-    assignee: d.assignee,
-    updatedAt: s.now,
-    version: before.version + 1,
-  };
+export async function writeHolder(
+  s: WriteScope,
+  before: WorkItem,
+  holder: { agent: string | null; assignee: string | null },
+  action: 'item.assigned' | 'item.escalated',
+  reason: string,
+): Promise<WorkItem> {
+  const next: WorkItem = { ...before, ...holder, updatedAt: s.now, version: before.version + 1 };
   await updateItemAt(s.tx, next, before.version);
   const diff: Record<string, { old: unknown; new: unknown }> = {};
   if (before.agent !== next.agent) diff.agent = { old: before.agent, new: next.agent };
   if ((before.assignee ?? null) !== next.assignee)
     diff.assignee = { old: before.assignee ?? null, new: next.assignee };
-  await s.audit({
-    entityType: 'item',
-    entityId: next.id,
-    action: 'item.assigned',
-    diff,
-    reason: `${d.rule}: ${d.reason}`.slice(0, 1000),
-  });
+  await s.audit({ entityType: 'item', entityId: next.id, action, diff, reason: reason.slice(0, 1000) });
   await s.emit('issue.updated', { id: next.id, changed: Object.keys(diff) });
   return next;
 }
+
+/**
+ * Stores the decided agent (or human fallback) on the item, audited as `item.assigned` with the
+ * rule and reason. An agent assignment clears a human fallback; a fallback leaves the agent unset.
+ */
+const writeAssignment = (s: WriteScope, before: WorkItem, d: Decision): Promise<WorkItem> =>
+  writeHolder(s, before, { agent: d.agent, assignee: d.assignee }, 'item.assigned', `${d.rule}: ${d.reason}`);
 
 /** Assigns one task (or feature or epic) to a service, explicitly or by capability and load. */
 export async function assignItem(

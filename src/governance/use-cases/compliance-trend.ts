@@ -12,15 +12,7 @@ export const SNAPSHOT_EVERY_MS = 3_600_000;
 /** Points listed at most; older ones are thinned out evenly. */
 export const TREND_POINTS = 60;
 
-export interface TrendPoint {
-  at: string;
-  checked: number;
-  complianceRate: number;
-  meanScore: number;
-  errors: number;
-  warnings: number;
-  infos: number;
-}
+export type TrendPoint = Omit<ComplianceSnapshot, 'workspace' | 'byRule' | 'byCategory'>;
 
 export interface ComplianceTrend {
   since: string;
