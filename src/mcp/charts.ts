@@ -113,3 +113,28 @@ export function cumulativeFlowSpec(
     },
   };
 }
+
+/** Done against scope per week: the milestone's burn-up. */
+export function burnUpSpec(
+  rows: readonly { week: string; done: number; scope: number }[],
+  title: string,
+): VegaLiteSpec {
+  return {
+    $schema: SCHEMA,
+    title,
+    width: 480,
+    height: 240,
+    data: {
+      values: rows.flatMap((r) => [
+        { week: r.week, series: 'scope', tasks: r.scope },
+        { week: r.week, series: 'done', tasks: r.done },
+      ]),
+    },
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'week', type: 'temporal', title: 'Week' },
+      y: { field: 'tasks', type: 'quantitative', title: 'Tasks' },
+      color: { field: 'series', type: 'nominal', title: '' },
+    },
+  };
+}

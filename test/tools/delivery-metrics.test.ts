@@ -179,6 +179,10 @@ describe('delivery metrics', () => {
     expect(f.p95).toBe(day(42 + 21).slice(0, 10));
     expect(f.onTimeProbability).toBe(1);
     expect(await c().ok('forecast_milestone', { workspace: WS, milestoneId: milestone })).toEqual(f);
+    // Burn-up: 3 more done each week, the scope all 27 from the start.
+    expect(f.burnUp).toHaveLength(12);
+    expect(f.burnUp.at(-1)).toEqual({ week: day(42).slice(0, 10), done: 18, scope: 27 });
+    expect(f.burnUp.slice(-7).map((r: { done: number }) => r.done)).toEqual([0, 3, 6, 9, 12, 15, 18]);
   });
 
   it.each([
@@ -202,6 +206,12 @@ describe('delivery metrics', () => {
     const spec = (r.structuredContent as { chart: Record<string, unknown> }).chart;
     const vl = await import('vega-lite');
     expect(() => vl.compile(spec as never)).not.toThrow();
+    if (tool === 'forecast_milestone') {
+      // The burn-up is the second image, with its own spec.
+      expect(r.content.filter((x) => x.type === 'image')).toHaveLength(2);
+      const burn = (r.structuredContent as { burnUpChart: Record<string, unknown> }).burnUpChart;
+      expect(() => vl.compile(burn as never)).not.toThrow();
+    }
     const plain = await c().call(tool, { workspace: WS, ...args(milestone) });
     expect(plain.content.some((x) => x.type === 'image')).toBe(false);
   });

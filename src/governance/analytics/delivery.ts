@@ -408,3 +408,30 @@ export function cumulativeFlow(
   }
   return rows;
 }
+
+export interface BurnUpRow {
+  /** The end of the week (YYYY-MM-DD). */
+  week: string;
+  /** Tasks done by then. */
+  done: number;
+  /** Tasks in scope by then (created, not cancelled now). */
+  scope: number;
+}
+
+/** A milestone's burn-up: done and scope at the end of each of the last `weeks` weeks, up to `now`. */
+export function burnUp(tasks: readonly WorkItem[], now: string, weeks = HISTORY_WEEKS): BurnUpRow[] {
+  const end = Date.parse(now);
+  const rows: BurnUpRow[] = [];
+  for (let w = weeks - 1; w >= 0; w--) {
+    const at = new Date(end - w * 7 * DAY_MS).toISOString();
+    let done = 0;
+    let scope = 0;
+    for (const t of tasks) {
+      if (t.createdAt > at) continue;
+      scope++;
+      if (t.status === 'done' && t.completedAt && t.completedAt <= at) done++;
+    }
+    rows.push({ week: at.slice(0, 10), done, scope });
+  }
+  return rows;
+}

@@ -4,6 +4,7 @@
  */
 import {
   DAY_MS,
+  burnUp,
   criticalPath,
   cumulativeFlow,
   cycleHistogram,
@@ -13,6 +14,7 @@ import {
   timeInStatus,
   velocity,
   weeklyThroughput,
+  type BurnUpRow,
   type Forecast,
   type Period,
   type Transition,
@@ -177,44 +179,37 @@ export interface ForecastCommand {
   seed: number;
 }
 
-/** The open tasks a milestone holds: its own, and those under an item attached to it. */
-/** The open tasks in a milestone, their own or inherited from an ancestor (items in tree order). */
-function milestoneOpenTasks(items: readonly WorkItem[], milestoneId: string): WorkItem[] {
+/**
+ * The tasks a milestone holds, cancelled ones left out: its own, and those under an item attached
+ * to it (items in tree order, so a parent comes before its children).
+ */
+function milestoneTaskList(items: readonly WorkItem[], milestoneId: string): WorkItem[] {
   const inherited = new Map<string, string | null>();
   const out: WorkItem[] = [];
   for (const it of items) {
     const m = it.milestoneId ?? (it.parentId ? (inherited.get(it.parentId) ?? null) : null);
     inherited.set(it.id, m);
-    if (it.type === 'task' && m === milestoneId && isOpen(it.status)) out.push(it);
+    if (it.type === 'task' && m === milestoneId && it.status !== 'cancelled') out.push(it);
   }
   return out;
 }
 
-function milestoneTasks(items: readonly WorkItem[], milestoneId: string): { open: number; total: number } {
-  const inherited = new Map<string, string | null>();
-  let open = 0;
-  let total = 0;
-  for (const it of items) {
-    const m = it.milestoneId ?? (it.parentId ? (inherited.get(it.parentId) ?? null) : null);
-    inherited.set(it.id, m);
-    if (it.type !== 'task' || m !== milestoneId || it.status === 'cancelled') continue;
-    total++;
-    if (isOpen(it.status)) open++;
-  }
-  return { open, total };
-}
+const milestoneOpenTasks = (items: readonly WorkItem[], milestoneId: string): WorkItem[] =>
+  milestoneTaskList(items, milestoneId).filter((t) => isOpen(t.status));
 
 export async function forecastMilestone(
   reader: StoreReader,
   now: string,
   cmd: ForecastCommand,
-): Promise<{ milestone: Milestone; total: number; forecast: Forecast }> {
+): Promise<{ milestone: Milestone; total: number; forecast: Forecast; burnUp: BurnUpRow[] }> {
   const milestone = await requireMilestone(reader, cmd.workspace, cmd.milestoneId);
   const items = await itemsOf(reader, cmd.workspace);
-  const { open, total } = milestoneTasks(items, milestone.id);
+  const tasks = milestoneTaskList(items, milestone.id);
+  const open = tasks.filter((t) => isOpen(t.status)).length;
   return {
     milestone,
-    total,
+    total: tasks.length,
+    burnUp: burnUp(tasks, now),
     forecast: forecast(open, weeklyThroughput(items, now), {
       now,
       dueOn: milestone.dueOn,

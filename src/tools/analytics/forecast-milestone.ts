@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { forecastMilestone } from '../../governance/use-cases/delivery-metrics.js';
-import { forecastSpec, renderPng } from '../../mcp/charts.js';
+import { burnUpSpec, forecastSpec, renderPng } from '../../mcp/charts.js';
 import { defineTool } from '../../mcp/define-tool.js';
 import * as s from '../schemas.js';
 
@@ -22,7 +22,10 @@ export const forecastMilestoneTool = defineTool({
       .max(2 ** 31)
       .default(1)
       .describe('Same seed, same answer'),
-    chart: z.boolean().default(false).describe('Also the distribution as a PNG and its Vega-Lite spec'),
+    chart: z
+      .boolean()
+      .default(false)
+      .describe('Also PNGs of the distribution and the burn-up, with their specs'),
   }),
   output: z.object({
     milestone: z.object({ id: z.string(), title: z.string(), dueOn: z.string().nullable() }),
@@ -36,7 +39,11 @@ export const forecastMilestoneTool = defineTool({
     p95: z.string().nullable(),
     onTimeProbability: z.number().nullable().describe('Null without a due date'),
     weeks: z.array(z.object({ weeks: z.number(), runs: z.number() })).describe('Runs per weeks needed'),
-    chart: z.record(z.string(), z.unknown()).optional().describe('Vega-Lite spec of the PNG'),
+    burnUp: z
+      .array(z.object({ week: z.string(), done: z.number(), scope: z.number() }))
+      .describe('Done and scope at each of the last 12 week ends'),
+    chart: z.record(z.string(), z.unknown()).optional().describe('Vega-Lite spec of the first PNG'),
+    burnUpChart: z.record(z.string(), z.unknown()).optional().describe('Vega-Lite spec of the second PNG'),
   }),
   async handler(input, { deps }) {
     const r = await deps.cache.get(
@@ -66,14 +73,16 @@ export const forecastMilestoneTool = defineTool({
           `${r.milestone.title}: when ${f.remaining} open task(s) will be done`,
         )
       : undefined;
+    const burn = input.chart ? burnUpSpec(r.burnUp, `${r.milestone.title}: burn-up`) : undefined;
     return {
       data: {
         milestone: { id: r.milestone.id, title: r.milestone.title, dueOn: due },
         tasks: r.total,
         ...f,
-        ...(chart && { chart }),
+        burnUp: r.burnUp,
+        ...(chart && { chart, burnUpChart: burn }),
       },
-      ...(chart && { images: [await renderPng(chart)] }),
+      ...(chart && burn && { images: [await renderPng(chart), await renderPng(burn)] }),
       summary:
         `${r.milestone.id}: ${f.remaining} of ${r.total} task(s) open; P50 ${f.p50}, P85 ${f.p85}, P95 ${f.p95}` +
         (f.onTimeProbability === null ? '' : `; ${Math.round(f.onTimeProbability * 100)}% by ${due}`) +
