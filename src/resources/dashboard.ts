@@ -17,6 +17,7 @@ const CHANGES = new Set([
   'milestone.upserted',
   'config.updated',
   'agent.registered',
+  'approval.changed',
 ]);
 
 /** Pending approvals are counted up to this many. */
@@ -36,7 +37,7 @@ export const dashboardResource = defineResource({
     const { config } = await deps.config.effective(workspace);
     const [board, pending] = await Promise.all([
       deps.cache.get(workspace, 'dashboard', now, () => buildDashboard(deps, config, workspace)),
-      // Approvals emit no event, so they are read each time (one indexed query).
+      // Read each time: one indexed query.
       listApprovals(deps.store.reader, now, { workspace, status: 'pending', limit: PENDING_COUNTED }),
     ]);
     return { ...board, approvals: { pending: pending.requests.length, more: pending.nextAfterSeq !== null } };

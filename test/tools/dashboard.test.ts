@@ -105,6 +105,30 @@ describe('dashboard resource', () => {
     expect(updates).toContain(URI);
   });
 
+  it('counts pending approvals and tells a subscriber when one is opened', async () => {
+    await seed();
+    await c().ok('update_config', {
+      workspace: WS,
+      scope: 'repo',
+      reason: 'epics need an approval',
+      override: {
+        compliance: { approvals: { epicCreation: { required: true, minApprovals: 1, approvers: [] } } },
+      },
+    });
+    const updates: string[] = [];
+    c().client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => {
+      updates.push(n.params.uri);
+    });
+    expect((await read()).approvals.pending).toBe(0);
+    await c().client.subscribeResource({ uri: URI });
+    expect((await c().failure('create_item', { workspace: WS, type: 'epic', title: 'Ops' })).code).toBe(
+      'APPROVAL.PENDING',
+    );
+    await c().client.ping();
+    expect(updates).toContain(URI);
+    expect((await read()).approvals).toEqual({ pending: 1, more: false });
+  });
+
   it('refuses a workspace that does not exist', async () => {
     await expect(c().client.readResource({ uri: 'governance://nobody/here/dashboard' })).rejects.toThrow(
       /nobody\/here/,

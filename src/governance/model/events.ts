@@ -41,6 +41,8 @@ export interface EventPayloads {
   'spec.status_changed': { specId: string; version: number; stage: string; state: string };
   /** An agent service registered or changed its registration (register_agent_service). */
   'agent.registered': { id: string; version: number };
+  /** An approval request was opened, decided, expired or applied. */
+  'approval.changed': { id: string; status: string };
 }
 
 export type DomainEventType = keyof EventPayloads;
@@ -60,6 +62,7 @@ export const EVENT_TYPES = [
   'github.synced',
   'compliance.drift',
   'agent.registered',
+  'approval.changed',
 ] as const satisfies readonly DomainEventType[];
 
 /** One event of type `K`. */

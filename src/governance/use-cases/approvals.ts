@@ -109,6 +109,7 @@ export async function requestApproval(
         expiresAt: { old: null, new: expiresAt },
       },
     });
+    await s.emit('approval.changed', { id: a.id, status: a.status });
     return a;
   });
 }
@@ -190,6 +191,7 @@ export async function decideApproval(
         action: 'approval.expired',
         diff: { status: { old: 'pending', new: 'expired' } },
       });
+      await s.emit('approval.changed', { id: a.id, status: next.status });
       return { expired: next };
     }
     assertMayDecide(a, caller.actor, cmd.via);
@@ -211,6 +213,7 @@ export async function decideApproval(
       },
       reason: cmd.reason ?? null,
     });
+    await s.emit('approval.changed', { id: a.id, status: next.status });
     return { decided: next };
   });
   if (r.expired) {
@@ -248,6 +251,7 @@ export async function recordOutcome(
       action: 'approval.applied',
       diff: { status: { old: before.status, new: status }, outcome: { old: null, new: outcome } },
     });
+    await s.emit('approval.changed', { id: a.id, status });
     return next;
   });
 }
