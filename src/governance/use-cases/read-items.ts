@@ -31,9 +31,9 @@ export async function getItemView(
   };
 }
 
-const ALL_PAGE = 500;
+const ALL_PAGE = 5000;
 
-/** Every item of the workspace in tree order, read a page of 500 at a time. */
+/** Every item of the workspace in tree order, read a page of 5,000 at a time (few round trips). */
 export async function allItems(r: Pick<ItemReads, 'treePage'>, workspace: string): Promise<WorkItem[]> {
   const out: WorkItem[] = [];
   for (let after: string | undefined; ;) {

@@ -39,8 +39,11 @@ export function itemToRow(i: WorkItem): ItemRow {
   };
 }
 
+/** Nearly every item has no labels: skip JSON.parse for those (a fresh array each time). */
+const parseLabels = (labels: string): string[] => (labels === '[]' ? [] : (JSON.parse(labels) as string[]));
+
 export function rowToItem(r: ItemRow): WorkItem {
-  return {
+  const item: WorkItem = {
     workspace: r.workspace,
     id: r.id,
     seq: Number(r.seq),
@@ -53,7 +56,7 @@ export function rowToItem(r: ItemRow): WorkItem {
     agent: r.agent,
     estimateDays: r.estimate_days === null ? null : Number(r.estimate_days),
     milestoneId: r.milestone_id,
-    labels: JSON.parse(r.labels) as string[],
+    labels: parseLabels(r.labels),
     parentId: r.parent_id,
     path: r.path,
     depth: Number(r.depth),
@@ -64,8 +67,80 @@ export function rowToItem(r: ItemRow): WorkItem {
     completedAt: r.completed_at,
     version: Number(r.version),
     sourceRef: r.source_ref,
-    // Absent when null, as for items written before migration 0011.
-    ...(r.assignee !== null && { assignee: r.assignee }),
+  };
+  // Absent when null, as for items written before migration 0011.
+  if (r.assignee !== null) item.assignee = r.assignee;
+  return item;
+}
+
+const ITEM_COLUMNS = [
+  'workspace',
+  'id',
+  'seq',
+  'type',
+  'title',
+  'description',
+  'status',
+  'status_reason',
+  'priority',
+  'agent',
+  'estimate_days',
+  'milestone_id',
+  'labels',
+  'parent_id',
+  'path',
+  'depth',
+  'progress',
+  'created_at',
+  'updated_at',
+  'started_at',
+  'completed_at',
+  'version',
+  'source_ref',
+  'assignee',
+] as const satisfies readonly (keyof ItemRow)[];
+
+/**
+ * `rowToItem` for rows read as arrays of column values (better-sqlite3's raw mode, which spares
+ * building a row object per row), given the statement's column names in order.
+ */
+export function itemArrayMapper(columns: readonly string[]): (values: unknown[]) => WorkItem {
+  const c = {} as Record<keyof ItemRow, number>;
+  for (const name of ITEM_COLUMNS) {
+    const i = columns.indexOf(name);
+    if (i < 0) throw new Error(`Item query lacks column ${name}`);
+    c[name] = i;
+  }
+  return (v) => {
+    const estimate = v[c.estimate_days] as number | null;
+    const item: WorkItem = {
+      workspace: v[c.workspace] as string,
+      id: v[c.id] as string,
+      seq: Number(v[c.seq]),
+      type: v[c.type] as ItemType,
+      title: v[c.title] as string,
+      description: v[c.description] as string,
+      status: v[c.status] as Status,
+      statusReason: v[c.status_reason] as string | null,
+      priority: v[c.priority] as Priority,
+      agent: v[c.agent] as string | null,
+      estimateDays: estimate === null ? null : Number(estimate),
+      milestoneId: v[c.milestone_id] as string | null,
+      labels: parseLabels(v[c.labels] as string),
+      parentId: v[c.parent_id] as string | null,
+      path: v[c.path] as string,
+      depth: Number(v[c.depth]),
+      progress: Number(v[c.progress]),
+      createdAt: v[c.created_at] as string,
+      updatedAt: v[c.updated_at] as string,
+      startedAt: v[c.started_at] as string | null,
+      completedAt: v[c.completed_at] as string | null,
+      version: Number(v[c.version]),
+      sourceRef: v[c.source_ref] as string | null,
+    };
+    const assignee = v[c.assignee] as string | null;
+    if (assignee !== null) item.assignee = assignee;
+    return item;
   };
 }
 

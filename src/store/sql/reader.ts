@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Kysely } from 'kysely';
+import type { Kysely, SelectQueryBuilder } from 'kysely';
 import type { OverrideScope } from '../../governance/config/override.js';
 import type { AuditRecord } from '../../governance/model/audit.js';
 import type { AuditCheckpoint } from '../../governance/model/audit-checkpoint.js';
@@ -33,7 +33,7 @@ import type { ApprovalQuery } from '../../governance/ports/store-approvals.js';
 import type { WebhookDelivery } from '../../governance/ports/store-webhooks.js';
 import type { IssueMapping, ProjectLink } from '../../governance/ports/store-github.js';
 import type { SqlDialectName } from './migrations.js';
-import type { Database } from './schema.js';
+import type { Database, ItemRow } from './schema.js';
 import { hasWorkspace, workspaceSummaries } from './workspaces.js';
 
 /** Keeps IN lists well under SQLite's and Postgres' bound-parameter limits. */
@@ -61,6 +61,9 @@ function completionPercent(done: number, total: number): number {
   if (done === total) return 100;
   return Math.min(99.9, Math.max(0.1, Math.round((1000 * done) / total) / 10));
 }
+
+/** A query over `items` selecting every column, as `SqlReader.items` starts it. */
+export type ItemQuery = SelectQueryBuilder<Database, 'items', ItemRow>;
 
 /** StoreReader over a Kysely handle: the pool/connection, or the connection of a write transaction. */
 export class SqlReader implements StoreReader {
@@ -97,16 +100,16 @@ export class SqlReader implements StoreReader {
   }
 
   async getItem(workspace: string, id: string): Promise<WorkItem | undefined> {
-    const row = await this.items(workspace).where('id', '=', id).executeTakeFirst();
-    return row && rowToItem(row);
+    const [item] = await this.readItems(this.items(workspace).where('id', '=', id));
+    return item;
   }
 
   /** In the order of `ids`; unknown ids are left out. */
   async getItems(workspace: string, ids: readonly string[]): Promise<WorkItem[]> {
     const byId = new Map<string, WorkItem>();
     for (const part of chunks([...new Set(ids)])) {
-      const rows = await this.items(workspace).where('id', 'in', part).execute();
-      for (const r of rows) byId.set(r.id, rowToItem(r));
+      const items = await this.readItems(this.items(workspace).where('id', 'in', part));
+      for (const i of items) byId.set(i.id, i);
     }
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
@@ -115,18 +118,19 @@ export class SqlReader implements StoreReader {
   async findItemsBySourceRefs(workspace: string, refs: readonly string[]): Promise<WorkItem[]> {
     const out: WorkItem[] = [];
     for (const part of chunks([...new Set(refs)])) {
-      const rows = await this.items(workspace).where('source_ref', 'in', part).orderBy('seq').execute();
-      out.push(...rows.map(rowToItem));
+      out.push(
+        ...(await this.readItems(this.items(workspace).where('source_ref', 'in', part).orderBy('seq'))),
+      );
     }
     return out;
   }
 
   async listChildren(workspace: string, parentId: string | null): Promise<WorkItem[]> {
-    const rows = await this.items(workspace)
-      .where('parent_id', parentId === null ? 'is' : '=', parentId)
-      .orderBy('seq')
-      .execute();
-    return rows.map(rowToItem);
+    return this.readItems(
+      this.items(workspace)
+        .where('parent_id', parentId === null ? 'is' : '=', parentId)
+        .orderBy('seq'),
+    );
   }
 
   async childStats(workspace: string, parentId: string): Promise<ChildStats> {
@@ -155,12 +159,9 @@ export class SqlReader implements StoreReader {
 
   async listDescendants(workspace: string, pathPrefix: string): Promise<WorkItem[]> {
     const [from, to] = below(pathPrefix);
-    const rows = await this.items(workspace)
-      .where('path', '>=', from)
-      .where('path', '<', to)
-      .orderBy('path')
-      .execute();
-    return rows.map(rowToItem);
+    return this.readItems(
+      this.items(workspace).where('path', '>=', from).where('path', '<', to).orderBy('path'),
+    );
   }
 
   /** Empty filter lists are treated as absent (no filter), not as "match nothing". */
@@ -183,8 +184,7 @@ export class SqlReader implements StoreReader {
     if (q.agent !== undefined) query = query.where('agent', '=', q.agent);
     if (q.milestoneId !== undefined) query = query.where('milestone_id', '=', q.milestoneId);
     if (q.maxDepth !== undefined) query = query.where('depth', '<=', q.maxDepth);
-    const rows = await query.orderBy('path').limit(q.limit).execute();
-    return rows.map(rowToItem);
+    return this.readItems(query.orderBy('path').limit(q.limit));
   }
 
   async countItems(workspace: string): Promise<number> {
@@ -319,12 +319,9 @@ export class SqlReader implements StoreReader {
   /** Items whose source ref starts with `origin:` (what one plan origin wrote), in seq order. */
   async findItemsByOrigin(workspace: string, origin: string): Promise<WorkItem[]> {
     const [from, to] = [`${origin}:`, `${origin};`]; // ';' is the character after ':'
-    const rows = await this.items(workspace)
-      .where('source_ref', '>=', from)
-      .where('source_ref', '<', to)
-      .orderBy('seq')
-      .execute();
-    return rows.map(rowToItem);
+    return this.readItems(
+      this.items(workspace).where('source_ref', '>=', from).where('source_ref', '<', to).orderBy('seq'),
+    );
   }
 
   async queryAudit(workspace: string, q: AuditQuery): Promise<AuditRecord[]> {
@@ -431,8 +428,13 @@ export class SqlReader implements StoreReader {
     return lastComplianceSnapshot(this.db, workspace);
   }
 
-  private items(workspace: string) {
+  private items(workspace: string): ItemQuery {
     return this.db.selectFrom('items').selectAll().where('workspace', '=', workspace);
+  }
+
+  /** Runs an `items` query and maps its rows; the SQLite store overrides it to skip row objects. */
+  protected async readItems(query: ItemQuery): Promise<WorkItem[]> {
+    return (await query.execute()).map(rowToItem);
   }
 
   private milestones(workspace: string) {
