@@ -4,6 +4,7 @@
  */
 import type { GovernanceConfig } from '../config/schema.js';
 import { assertWorkspace } from '../model/workspace.js';
+import type { WorkItem } from '../model/work-item.js';
 import type { StoreReader } from '../ports/store.js';
 import { requireItem } from '../use-cases/lookups.js';
 import { treePage } from '../use-cases/read-items.js';
@@ -11,7 +12,7 @@ import { milestoneRef, nodeFromItem } from './nodes.js';
 import type { Violation } from './types.js';
 import { createValidator } from './validate-hierarchy.js';
 
-const STORED_PAGE_SIZE = 500;
+const STORED_PAGE_SIZE = 2000;
 
 export interface StoredCheck {
   workspace: string;
@@ -20,6 +21,8 @@ export interface StoredCheck {
   config: GovernanceConfig;
   today: string;
   onViolations(vs: readonly Violation[]): void;
+  /** Each page of items as it is read. */
+  onItems?(items: readonly WorkItem[]): void;
   /** After each page: items checked so far and, for a whole workspace, how many there are. */
   onProgress?(done: number, total?: number): Promise<void>;
   signal?: AbortSignal;
@@ -50,6 +53,7 @@ export async function checkStoredHierarchy(reader: StoreReader, req: StoredCheck
       ...(cursor && { cursor }),
       limit: STORED_PAGE_SIZE,
     });
+    req.onItems?.(page.items);
     for (const item of page.items) req.onViolations(validator.push(nodeFromItem(item, refs)));
     done += page.items.length;
     cursor = page.nextCursor ?? undefined;

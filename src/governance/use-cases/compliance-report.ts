@@ -14,6 +14,7 @@ import {
   type WorkspaceReport,
 } from '../compliance/engine.js';
 import type { Violation } from '../compliance/types.js';
+import type { Status } from '../model/work-item.js';
 import type { CoreDeps } from '../ports/core-deps.js';
 import type { ConfigService } from './config-service.js';
 import { requireWorkspace } from './workspaces.js';
@@ -102,7 +103,11 @@ export async function complianceReport(
       lastList.push(v);
     }
   };
+  const statuses = new Map<string, Status>();
   let checked = await checkStoredHierarchy(deps.store.reader, {
+    onItems: (items) => {
+      for (const i of items) statuses.set(i.id, i.status);
+    },
     workspace: cmd.workspace,
     ...(rootId !== undefined && { rootId }),
     config,
@@ -113,7 +118,10 @@ export async function complianceReport(
   });
   if (checked === 0) await requireWorkspace(deps.store.reader, cmd.workspace);
   // The rules over links, approvals and the audit trail, kept to the scope checked.
-  const cross = await workspaceFindings(deps.store.reader, cmd.workspace, config);
+  const cross = await workspaceFindings(deps.store.reader, cmd.workspace, config, {
+    statuses,
+    ...(cmd.scope === 'item' && cmd.id !== undefined && { itemId: cmd.id }),
+  });
   if (cross.length > 0) {
     let keep: (v: Violation) => boolean = () => true;
     if (cmd.scope === 'subtree' && rootId !== undefined) {

@@ -9,20 +9,27 @@
  */
 import type { GovernanceConfig } from '../config/schema.js';
 import type { Violation } from '../compliance/types.js';
-import { isOpen } from '../model/work-item.js';
+import { isOpen, type Status } from '../model/work-item.js';
 import type { StoreReader } from '../ports/store.js';
 
 const AUDIT_PAGE = 1000;
 /** Links, approvals and drift records read at most (the newest first for audit records). */
 const MAX_SCANNED = 50_000;
 
-async function auditOf(reader: StoreReader, workspace: string, action: string, since?: string) {
+async function auditOf(
+  reader: StoreReader,
+  workspace: string,
+  action: string,
+  since?: string,
+  itemId?: string,
+) {
   const out = [];
   for (let before: number | undefined; out.length < MAX_SCANNED;) {
     const page = await reader.queryAudit(workspace, {
       action,
       limit: AUDIT_PAGE,
       ...(since !== undefined && { since }),
+      ...(itemId !== undefined && { entityType: 'item' as const, entityId: itemId }),
       ...(before !== undefined && { beforeSeq: before }),
     });
     out.push(...page);
@@ -32,18 +39,34 @@ async function auditOf(reader: StoreReader, workspace: string, action: string, s
   return out;
 }
 
-/** The findings of the cross-item rules, over the whole workspace. */
+export interface CrossScope {
+  /** Only this item's findings. */
+  itemId?: string;
+  /** Statuses already read (a whole check reads every item); the others are read here. */
+  statuses?: ReadonlyMap<string, Status>;
+}
+
+/** The findings of the cross-item rules, over the whole workspace or one item. */
 export async function workspaceFindings(
   reader: StoreReader,
   workspace: string,
   config: Pick<GovernanceConfig, 'compliance' | 'rules'>,
+  scope: CrossScope = {},
 ): Promise<Violation[]> {
   const out: Violation[] = [];
+  const one = scope.itemId;
 
-  const links = await reader.listLinks(workspace);
+  const links =
+    one === undefined
+      ? await reader.listLinks(workspace)
+      : (await reader.linksOf(workspace, one)).filter((l) => l.blockedId === one);
   if (links.length > 0) {
+    const known = scope.statuses ?? new Map<string, Status>();
     const ids = [...new Set(links.flatMap((l) => [l.blockerId, l.blockedId]))];
-    const status = new Map((await reader.getItems(workspace, ids)).map((i) => [i.id, i.status]));
+    const missing = ids.filter((id) => !known.has(id));
+    const status = new Map(known);
+    if (missing.length > 0)
+      for (const i of await reader.getItems(workspace, missing)) status.set(i.id, i.status);
     const open = new Map<string, string[]>();
     for (const l of links) {
       if (status.get(l.blockedId) !== 'done' || !isOpen(status.get(l.blockerId) ?? 'done')) continue;
@@ -74,7 +97,7 @@ export async function workspaceFindings(
       if (page.length < AUDIT_PAGE) break;
       after = page.at(-1)!.seq;
     }
-    for (const r of await auditOf(reader, workspace, 'item.created')) {
+    for (const r of await auditOf(reader, workspace, 'item.created', undefined, one)) {
       if (r.diff.type?.new !== 'epic' || approved.has(r.seq)) continue;
       out.push({
         severity: 'warning',
@@ -89,7 +112,7 @@ export async function workspaceFindings(
   const [lastSync] = await reader.queryAudit(workspace, { action: 'github.synced', limit: 1 });
   if (lastSync) {
     const drifted = new Map<string, Set<string>>();
-    for (const r of await auditOf(reader, workspace, 'github.drift', lastSync.at)) {
+    for (const r of await auditOf(reader, workspace, 'github.drift', lastSync.at, one)) {
       if (r.entityType !== 'item' || r.seq < lastSync.seq) continue;
       const fields = drifted.get(r.entityId) ?? new Set<string>();
       for (const f of Object.keys(r.diff)) fields.add(f);

@@ -489,6 +489,18 @@ const complianceSnapshots: Migration = {
   },
 };
 
+/** Audit records by action (the status history analytics read, the cross-item compliance rules). */
+const auditActionIndex: Migration = {
+  name: '0015_audit_action_index',
+  async up(db) {
+    await db.schema
+      .createIndex('audit_action_idx')
+      .on('audit_log')
+      .columns(['workspace', 'action', 'seq'])
+      .execute();
+  },
+};
+
 /** Applied in order; never edit one that has shipped, append a new one. */
 export const MIGRATIONS: readonly Migration[] = [
   init,
@@ -504,4 +516,5 @@ export const MIGRATIONS: readonly Migration[] = [
   agentRegistry,
   approvals,
   complianceSnapshots,
+  auditActionIndex,
 ];
