@@ -12,7 +12,7 @@ import { milestoneRef, nodeFromItem } from './nodes.js';
 import type { Violation } from './types.js';
 import { createValidator } from './validate-hierarchy.js';
 
-const STORED_PAGE_SIZE = 2000;
+export const STORED_PAGE_SIZE = 2000;
 
 export interface StoredCheck {
   workspace: string;
