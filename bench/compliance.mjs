@@ -62,7 +62,9 @@ try {
   const inTx = [];
   for (let i = 0; i < 50; i++) {
     await deps.store.write(seeded.workspace, async (tx) => {
+      // As a write's scope holds it: the item it stored and what it changed.
       const written = new WrittenItems();
+      written.stored(task);
       written.record(taskId, 'item.updated', { title: { old: task.title, new: task.title } });
       const s = performance.now();
       await enforceRules(deps, tx, seeded.workspace, deps.clock.now(), written);

@@ -12,6 +12,7 @@ import type { MilestoneRef } from '../compliance/types.js';
 import { DEFAULT_CONFIG } from '../config/defaults.js';
 import { DomainError, isDomainError } from '../errors.js';
 import type { AuditDiff } from '../model/audit.js';
+import type { WorkItem } from '../model/work-item.js';
 import type { CoreDeps } from '../ports/core-deps.js';
 import type { StoreTx } from '../ports/store.js';
 import { documentReader } from './config-documents.js';
@@ -23,6 +24,12 @@ import { mergeDocs, readConfigDocs } from './config-effective.js';
  */
 export class WrittenItems {
   readonly before = new Map<string, Record<string, unknown> | null>();
+  /** The latest version of each item the write stored. */
+  readonly after = new Map<string, WorkItem>();
+
+  stored(item: WorkItem): void {
+    this.after.set(item.id, item);
+  }
 
   record(itemId: string, action: string, diff: AuditDiff): void {
     if (action === 'item.rolled_up') return; // a consequence, checked through the item that caused it
@@ -66,7 +73,7 @@ export async function enforceRules(
   let refs: Map<string, MilestoneRef> | undefined;
   const found: EngineViolation[] = [];
   for (const [id, olds] of written.before) {
-    const after = await tx.getItem(workspace, id);
+    const after = written.after.get(id) ?? (await tx.getItem(workspace, id));
     if (!after) continue;
     if ((after.milestoneId || (olds && typeof olds.milestoneId === 'string')) && !refs) {
       refs = new Map((await tx.listMilestones(workspace)).map((m) => [m.id, milestoneRef(m)]));

@@ -41,9 +41,10 @@ export async function runWrite<T>(
 ): Promise<T> {
   assertWorkspace(workspace);
   const events: DomainEvent[] = [];
-  const result = await deps.store.write(workspace, async (tx) => {
+  const result = await deps.store.write(workspace, async (raw) => {
     const now = deps.clock.now();
     const written = new WrittenItems();
+    const tx = trackWrites(raw, written);
     let head = await tx.auditHead(workspace);
     const scope: WriteScope = {
       deps,
@@ -86,6 +87,47 @@ export async function runWrite<T>(
   // Awaited: a subscriber (resource notifications) hears of the change before the caller does.
   if (events.length > 0) await createOutboxRelay(deps, { pollMs: 0 }).publish(events.map((e) => e.id!));
   return result;
+}
+
+/**
+ * The transaction as the use-case sees it: the items it stores are remembered (the enforcing
+ * rules check them without reading them back), and a configuration document read twice in one
+ * write is read once (hierarchyPolicy, the agent check and the rules all read it), until one is put.
+ */
+function trackWrites(tx: StoreTx, written: WrittenItems): StoreTx {
+  const docs = new Map<string, ReturnType<StoreTx['getConfigDoc']>>();
+  const own: Partial<StoreTx> = {
+    insertItem: async (item) => {
+      await tx.insertItem(item);
+      written.stored(item);
+    },
+    updateItem: async (item, expectedVersion) => {
+      const r = await tx.updateItem(item, expectedVersion);
+      if (r.ok) written.stored(item);
+      return r;
+    },
+    getConfigDoc: (scope, key) => {
+      const k = `${scope}\u0000${key}`;
+      let doc = docs.get(k);
+      if (!doc) {
+        doc = tx.getConfigDoc(scope, key);
+        docs.set(k, doc);
+        doc.catch(() => docs.delete(k));
+      }
+      return doc;
+    },
+    putConfigDoc: (...args) => {
+      docs.clear();
+      return tx.putConfigDoc(...args);
+    },
+  };
+  return new Proxy(tx, {
+    get(target, key, receiver) {
+      if (Object.hasOwn(own, key)) return own[key as keyof StoreTx];
+      const v: unknown = Reflect.get(target, key, receiver);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
 }
 
 /** Field diff between two versions of an entity, over the given fields. */
