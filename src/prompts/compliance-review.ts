@@ -4,8 +4,7 @@ import type { AuditRecord } from '../governance/model/audit.js';
 import { auditDigest } from '../governance/use-cases/audit-digest.js';
 import { verifyAudit } from '../governance/use-cases/verify-audit.js';
 import { listApprovals } from '../governance/use-cases/approvals.js';
-import { complianceReport } from '../governance/use-cases/compliance-report.js';
-import { complianceTrend, recordSnapshot } from '../governance/use-cases/compliance-trend.js';
+import { complianceTrend, servedReport } from '../governance/use-cases/compliance-trend.js';
 import { remediate } from '../governance/use-cases/remediate.js';
 import { definePrompt } from '../mcp/define-prompt.js';
 import { completeSinceDate } from '../resources/complete.js';
@@ -81,10 +80,7 @@ export const complianceReviewPrompt = definePrompt({
     const verification = await verifyAudit(deps.store.reader, workspace);
     const { compliance } = (await deps.config.effective(workspace)).config;
     const now = deps.clock.now();
-    const report = await deps.cache.get(workspace, 'compliance workspace  10', now, () =>
-      complianceReport(deps, { workspace, scope: 'workspace', limit: 10 }),
-    );
-    await recordSnapshot(deps, workspace, now, report);
+    const report = await servedReport(deps, { workspace, scope: 'workspace', limit: 10 });
     const trend = since ? await complianceTrend(deps, workspace, since, now, report) : null;
     const pending = await listApprovals(deps.store.reader, now, { workspace, status: 'pending', limit: 100 });
     const remediable = await remediate(deps, null, {

@@ -1,6 +1,5 @@
 import { assertWorkspace } from '../governance/model/workspace.js';
-import { complianceReport } from '../governance/use-cases/compliance-report.js';
-import { recordSnapshot } from '../governance/use-cases/compliance-trend.js';
+import { servedReport } from '../governance/use-cases/compliance-trend.js';
 import { defineResource } from '../mcp/define-resource.js';
 import { listPerWorkspace, workspaceCompletion } from './complete.js';
 import { complianceUri, workspaceOf } from './uris.js';
@@ -25,12 +24,7 @@ export const complianceResource = defineResource({
   complete: workspaceCompletion,
   async read(deps, vars) {
     const workspace = assertWorkspace(workspaceOf(vars));
-    const now = deps.clock.now();
-    const report = await deps.cache.get(workspace, 'compliance workspace  20', now, () =>
-      complianceReport(deps, { workspace, scope: 'workspace', limit: 20 }),
-    );
-    await recordSnapshot(deps, workspace, now, report);
-    return { workspace, ...report };
+    return { workspace, ...(await servedReport(deps, { workspace, scope: 'workspace', limit: 20 })) };
   },
   affected: (e) => (CHANGES.has(e.type) ? [complianceUri(e.workspace)] : []),
 });

@@ -4,7 +4,9 @@
  * distributions, throughput per agent service, and a milestone forecast by Monte Carlo simulation
  * over weekly throughput. Pure: the caller reads the items; time comes in as `now`.
  */
-import type { ItemType, Status, WorkItem } from '../model/work-item.js';
+import { CLOSED_STATUSES, type ItemType, type Status, type WorkItem } from '../model/work-item.js';
+
+const CLOSED = new Set<Status>(CLOSED_STATUSES);
 
 export const PERIODS = ['day', 'week', 'month'] as const;
 export type Period = (typeof PERIODS)[number];
@@ -434,4 +436,20 @@ export function burnUp(tasks: readonly WorkItem[], now: string, weeks = HISTORY_
     rows.push({ week: at.slice(0, 10), done, scope });
   }
   return rows;
+}
+
+/** The open items waiting on an open blocker, each with its open blockers (link order). */
+export function openDependencies(
+  items: readonly Pick<WorkItem, 'id' | 'status'>[],
+  links: readonly { blockerId: string; blockedId: string }[],
+): Map<string, string[]> {
+  const status = new Map(items.map((i) => [i.id, i.status]));
+  const waiting = new Map<string, string[]>();
+  for (const l of links) {
+    const blocked = status.get(l.blockedId);
+    const blocker = status.get(l.blockerId);
+    if (!blocked || !blocker || CLOSED.has(blocked) || CLOSED.has(blocker)) continue;
+    waiting.set(l.blockedId, [...(waiting.get(l.blockedId) ?? []), l.blockerId]);
+  }
+  return waiting;
 }

@@ -27,6 +27,7 @@ import {
   type Decision,
 } from './assignment.js';
 import { requireItem } from './lookups.js';
+import { allItems } from './read-items.js';
 import { requireWorkspace } from './workspaces.js';
 import { rollUp, type RollupChange } from './rollup.js';
 import { transitionItem } from './set-item-status.js';
@@ -378,20 +379,26 @@ export interface OverdueResult {
   escalate: number;
 }
 
-const PAGE = 500;
-
-async function openItems(r: Pick<StoreReader, 'treePage'>, workspace: string): Promise<WorkItem[]> {
-  const out: WorkItem[] = [];
-  for (let after: string | undefined; ;) {
-    const page = await r.treePage(workspace, {
-      statuses: [...OPEN_STATUSES],
-      limit: PAGE,
-      ...(after !== undefined && { afterPath: after }),
-    });
-    out.push(...page);
-    if (page.length < PAGE) return out;
-    after = page.at(-1)!.path;
+/**
+ * The assigned items among `items` that are past due at `now`; an ancestor's milestone counts
+ * when the ancestor is among `items` too.
+ */
+export function overdueAmong(
+  items: readonly WorkItem[],
+  milestones: readonly Milestone[],
+  services: readonly AgentService[],
+  now: string,
+): OverdueItem[] {
+  const chain = new Map(items.map((i) => [i.id, i]));
+  const ms = new Map(milestones.map((m) => [m.id, m]));
+  const svc = new Map(services.map((x) => [x.id, x]));
+  const late: OverdueItem[] = [];
+  for (const i of items) {
+    if (i.agent === null && !i.assignee) continue;
+    const o = overdueOf(i, chain, ms, svc, now);
+    if (o) late.push(o);
   }
+  return late;
 }
 
 /** Open assigned items past due, latest first. */
@@ -402,21 +409,14 @@ export async function listOverdue(
   q: OverdueQuery,
 ): Promise<OverdueResult> {
   const [items, milestones, services] = await Promise.all([
-    openItems(r, q.workspace),
+    allItems(r, q.workspace, { statuses: [...OPEN_STATUSES] }),
     r.listMilestones(q.workspace),
     listAgentServices(r, q.workspace, config, now),
   ]);
   if (items.length === 0) await requireWorkspace(r, q.workspace);
-  const chain = new Map(items.map((i) => [i.id, i]));
-  const ms = new Map(milestones.map((m) => [m.id, m]));
-  const svc = new Map(services.map((x) => [x.id, x]));
-  const late: OverdueItem[] = [];
-  for (const i of items) {
-    if (i.agent === null && !i.assignee) continue;
-    if (q.agent !== undefined && i.agent !== q.agent) continue;
-    const o = overdueOf(i, chain, ms, svc, now);
-    if (o && (!q.escalateOnly || o.escalate)) late.push(o);
-  }
+  const late = overdueAmong(items, milestones, services, now).filter(
+    (o) => (q.agent === undefined || o.agent === q.agent) && (!q.escalateOnly || o.escalate),
+  );
   late.sort((a, b) => b.daysOverdue - a.daysOverdue || a.id.localeCompare(b.id, 'en', { numeric: true }));
   return {
     items: late.slice(0, q.limit),

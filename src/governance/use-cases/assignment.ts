@@ -8,12 +8,13 @@
  */
 import type { AgentConfig, GovernanceConfig } from '../config/schema.js';
 import { DomainError } from '../errors.js';
-import { OPEN_STATUSES, type WorkItem } from '../model/work-item.js';
+import { isOpen, OPEN_STATUSES, type WorkItem } from '../model/work-item.js';
 import type { Caller } from '../ports/caller.js';
 import type { CoreDeps } from '../ports/core-deps.js';
 import type { AgentProfile, AgentRegistration, StoreReader, StoreTx } from '../ports/store.js';
 import { assertKnownAgent } from './agents.js';
 import { requireItem, requireMilestone } from './lookups.js';
+import { allItems } from './read-items.js';
 import { updateItemAt } from './store-writes.js';
 import { assertItemVersion } from './version-conflict.js';
 import { runWrite, type WriteScope } from './write-scope.js';
@@ -85,25 +86,17 @@ export function withFallback(
   };
 }
 
-const PAGE = 500;
-
 type Reader = Pick<StoreReader, 'treePage' | 'agentRegistrations'>;
 
-/** Open tasks per agent of the workspace. */
-async function openTaskCounts(r: Reader, workspace: string): Promise<Map<string, number>> {
+/** Open tasks per agent among `items` (other items are not counted). */
+function openTaskCounts(items: readonly WorkItem[]): Map<string, number> {
   const counts = new Map<string, number>();
-  for (let after: string | undefined; ;) {
-    const page = await r.treePage(workspace, {
-      types: ['task'],
-      statuses: [...OPEN_STATUSES],
-      limit: PAGE,
-      ...(after !== undefined && { afterPath: after }),
-    });
-    for (const t of page) if (t.agent) counts.set(t.agent, (counts.get(t.agent) ?? 0) + 1);
-    if (page.length < PAGE) return counts;
-    after = page.at(-1)!.path;
-  }
+  for (const t of items)
+    if (t.type === 'task' && t.agent && isOpen(t.status)) counts.set(t.agent, (counts.get(t.agent) ?? 0) + 1);
+  return counts;
 }
+
+const OPEN_TASKS = { types: ['task' as const], statuses: [...OPEN_STATUSES] };
 
 /** `s` with `open` open tasks. */
 export const withOpen = (s: AgentService, open: number): AgentService => ({
@@ -161,17 +154,22 @@ export function mergeRegistry(
   });
 }
 
-/** The workspace's agent services (policy and registered) with their health at `now` and load. */
+/**
+ * The workspace's agent services (policy and registered) with their health at `now` and load,
+ * counted from `items` when the caller already read them (every item of the workspace).
+ */
 export async function listAgentServices(
   r: Reader,
   workspace: string,
   config: Pick<GovernanceConfig, 'agents'>,
   now: string,
+  items?: readonly WorkItem[],
 ): Promise<AgentService[]> {
-  const [counts, registered] = await Promise.all([
-    openTaskCounts(r, workspace),
+  const [open, registered] = await Promise.all([
+    items ?? allItems(r, workspace, OPEN_TASKS),
     r.agentRegistrations(workspace),
   ]);
+  const counts = openTaskCounts(open);
   return mergeRegistry(config.agents, registered, now).map((x) => withOpen(x, counts.get(x.id) ?? 0));
 }
 
@@ -380,27 +378,6 @@ export interface AutoAssignCommand {
   dryRun: boolean;
 }
 
-/** Open tasks under `rootId`, in tree order. */
-async function openTasksUnder(
-  r: StoreTx | StoreReader,
-  workspace: string,
-  rootId: string,
-): Promise<WorkItem[]> {
-  const out: WorkItem[] = [];
-  for (let after: string | undefined; ;) {
-    const page = await r.treePage(workspace, {
-      rootId,
-      types: ['task'],
-      statuses: [...OPEN_STATUSES],
-      limit: PAGE,
-      ...(after !== undefined && { afterPath: after }),
-    });
-    out.push(...page);
-    if (page.length < PAGE) return out;
-    after = page.at(-1)!.path;
-  }
-}
-
 /** Open tasks in a milestone: the items attached to it and the tasks under them without another one. */
 async function openTasksIn(
   r: StoreTx | StoreReader,
@@ -408,21 +385,11 @@ async function openTasksIn(
   milestoneId: string,
 ): Promise<WorkItem[]> {
   await requireMilestone(r, workspace, milestoneId);
-  const roots: WorkItem[] = [];
-  for (let after: string | undefined; ;) {
-    const page = await r.treePage(workspace, {
-      milestoneId,
-      limit: PAGE,
-      ...(after !== undefined && { afterPath: after }),
-    });
-    roots.push(...page);
-    if (page.length < PAGE) break;
-    after = page.at(-1)!.path;
-  }
+  const roots = await allItems(r, workspace, { milestoneId });
   const seen = new Set<string>();
   const out: WorkItem[] = [];
   for (const root of roots) {
-    for (const t of await openTasksUnder(r, workspace, root.id)) {
+    for (const t of await allItems(r, workspace, { ...OPEN_TASKS, rootId: root.id })) {
       if (seen.has(t.id) || (t.milestoneId !== null && t.milestoneId !== milestoneId)) continue;
       seen.add(t.id);
       out.push(t);
@@ -455,7 +422,7 @@ export async function autoAssign(
     let services = await listAgentServices(r, cmd.workspace, config, now);
     const open =
       cmd.rootId !== undefined
-        ? await openTasksUnder(r, cmd.workspace, cmd.rootId)
+        ? await allItems(r, cmd.workspace, { ...OPEN_TASKS, rootId: cmd.rootId })
         : await openTasksIn(r, cmd.workspace, cmd.milestoneId!);
     const tasks = open.filter((t) => t.agent === null);
     const decisions: Decision[] = [];

@@ -6,6 +6,9 @@
 import type { WorkspaceReport } from '../compliance/engine.js';
 import { assertWorkspace } from '../model/workspace.js';
 import type { CoreDeps } from '../ports/core-deps.js';
+import { complianceReport, type ComplianceCommand, type ComplianceReport } from './compliance-report.js';
+import type { ConfigService } from './config-service.js';
+import type { ResultCache } from './result-cache.js';
 import type { ComplianceSnapshot } from '../ports/store-compliance.js';
 
 export const SNAPSHOT_EVERY_MS = 3_600_000;
@@ -91,4 +94,19 @@ export async function complianceTrend(
         }
       : null,
   };
+}
+
+/**
+ * A report as the tools, the compliance resource and the review prompt serve it: from the result
+ * cache until a change drops it, a whole-workspace one also kept as a snapshot.
+ */
+export async function servedReport(
+  deps: Pick<CoreDeps, 'store' | 'clock'> & { config: Pick<ConfigService, 'effective'>; cache: ResultCache },
+  cmd: ComplianceCommand,
+): Promise<ComplianceReport> {
+  const now = deps.clock.now();
+  const key = `compliance ${cmd.scope} ${cmd.id ?? ''} ${cmd.limit}`;
+  const report = await deps.cache.get(cmd.workspace, key, now, () => complianceReport(deps, cmd));
+  if (cmd.scope === 'workspace') await recordSnapshot(deps, cmd.workspace, now, report);
+  return report;
 }

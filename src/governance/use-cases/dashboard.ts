@@ -5,11 +5,11 @@
  * dashboard resource serves it and notifies subscribers when an item, milestone, configuration or
  * service changes.
  */
-import { DAY_MS, velocity } from '../analytics/delivery.js';
+import { DAY_MS, openDependencies, velocity } from '../analytics/delivery.js';
 import type { GovernanceConfig } from '../config/schema.js';
 import { ITEM_TYPES, STATUSES, isOpen, type ItemType, type Status } from '../model/work-item.js';
 import type { CoreDeps } from '../ports/core-deps.js';
-import { overdueOf } from './agent-work.js';
+import { overdueAmong } from './agent-work.js';
 import { listAgentServices } from './assignment.js';
 import { complianceReport } from './compliance-report.js';
 import type { ConfigService } from './config-service.js';
@@ -65,37 +65,21 @@ export async function buildDashboard(
   const r = deps.store.reader;
   const now = deps.clock.now();
   await requireWorkspace(r, workspace);
-  const [items, milestones, services, links, compliance] = await Promise.all([
+  const [items, milestones, links, compliance] = await Promise.all([
     allItems(r, workspace),
     listMilestones(deps, workspace, 'open'),
-    listAgentServices(r, workspace, config, now),
     r.listLinks(workspace),
     complianceReport(deps, { workspace, scope: 'workspace', limit: 1 }),
   ]);
+  const services = await listAgentServices(r, workspace, config, now, items);
   const byType = Object.fromEntries(ITEM_TYPES.map((t) => [t, 0])) as Record<ItemType, number>;
   const byStatus = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
   for (const i of items) {
     byType[i.type] += 1;
     byStatus[i.status] += 1;
   }
-  const byId = new Map(items.map((i) => [i.id, i]));
-  const waiting = new Set<string>();
-  for (const l of links) {
-    const blocked = byId.get(l.blockedId);
-    const blocker = byId.get(l.blockerId);
-    if (blocked && blocker && isOpen(blocked.status) && isOpen(blocker.status)) waiting.add(blocked.id);
-  }
-  const svc = new Map(services.map((s) => [s.id, s]));
-  const allMilestones = new Map(milestones.map((m) => [m.id, m]));
-  let overdue = 0;
-  let escalate = 0;
-  for (const i of items) {
-    if (i.agent === null && !i.assignee) continue;
-    const o = overdueOf(i, byId, allMilestones, svc, now);
-    if (!o) continue;
-    overdue += 1;
-    if (o.escalate) escalate += 1;
-  }
+  const waiting = openDependencies(items, links);
+  const late = overdueAmong(items, milestones, services, now);
   const since = new Date(Date.parse(now) - (VELOCITY_WEEKS * 7 - 1) * DAY_MS).toISOString();
   return {
     workspace,
@@ -136,7 +120,7 @@ export async function buildDashboard(
       waitingOnDependencies: waiting.size,
       overWipLimit: services.filter((s) => s.openTasks > s.maxConcurrentTasks).length,
     },
-    overdue: { total: overdue, escalate },
+    overdue: { total: late.length, escalate: late.filter((o) => o.escalate).length },
     compliance: {
       checked: compliance.checked,
       complianceRate: compliance.complianceRate,

@@ -6,6 +6,7 @@ import {
   DAY_MS,
   burnUp,
   criticalPath,
+  openDependencies,
   cumulativeFlow,
   cycleHistogram,
   flowTimes,
@@ -46,6 +47,8 @@ export interface MetricsCommand {
   since?: string;
   /** Bottlenecks: also this milestone's critical path. */
   milestoneId?: string;
+  /** Every item of the workspace, when the caller already read them (one read for several figures). */
+  items?: readonly WorkItem[];
 }
 
 const AUDIT_PAGE = 1000;
@@ -87,7 +90,7 @@ export async function deliveryMetrics(
   const since = cmd.since
     ? new Date(cmd.since).toISOString()
     : new Date(Date.parse(now) - BACK[cmd.period] * DAY_MS).toISOString();
-  const items = await itemsOf(reader, cmd.workspace);
+  const items = cmd.items ?? (await itemsOf(reader, cmd.workspace));
   const window = { since, until: now };
   switch (cmd.view) {
     case 'velocity': {
@@ -129,15 +132,8 @@ export async function deliveryMetrics(
           .filter((i) => i.status === status)
           .map((i) => ({ id: i.id, title: i.title, days: ageDays(i.updatedAt, now), reason: i.statusReason }))
           .sort((a, b) => b.days - a.days);
-      const byId = new Map(items.map((i) => [i.id, i]));
-      const waiting = new Map<string, string[]>();
-      for (const l of await reader.listLinks(cmd.workspace)) {
-        const blocked = byId.get(l.blockedId);
-        const blocker = byId.get(l.blockerId);
-        if (!blocked || !blocker || !isOpen(blocked.status) || !isOpen(blocker.status)) continue;
-        waiting.set(blocked.id, [...(waiting.get(blocked.id) ?? []), blocker.id]);
-      }
-      const services = await listAgentServices(reader, cmd.workspace, config, now);
+      const waiting = openDependencies(items, await reader.listLinks(cmd.workspace));
+      const services = await listAgentServices(reader, cmd.workspace, config, now, items);
       const transitions = await statusTransitions(reader, cmd.workspace, since, cmd.level !== 'task');
       let path: { milestoneId: string; ids: string[]; days: number } | undefined;
       if (cmd.milestoneId !== undefined) {
@@ -177,6 +173,8 @@ export interface ForecastCommand {
   milestoneId: string;
   runs: number;
   seed: number;
+  /** As MetricsCommand.items. */
+  items?: readonly WorkItem[];
 }
 
 /**
@@ -203,7 +201,7 @@ export async function forecastMilestone(
   cmd: ForecastCommand,
 ): Promise<{ milestone: Milestone; total: number; forecast: Forecast; burnUp: BurnUpRow[] }> {
   const milestone = await requireMilestone(reader, cmd.workspace, cmd.milestoneId);
-  const items = await itemsOf(reader, cmd.workspace);
+  const items = cmd.items ?? (await itemsOf(reader, cmd.workspace));
   const tasks = milestoneTaskList(items, milestone.id);
   const open = tasks.filter((t) => isOpen(t.status)).length;
   return {

@@ -12,6 +12,8 @@ import type { ModelSources } from '../ports/model.js';
 import type { StoreReader } from '../ports/store.js';
 import { deliveryMetrics, forecastMilestone, type MetricView } from './delivery-metrics.js';
 import { askModelForJson, chooseModel } from './model-json.js';
+import { allItems } from './read-items.js';
+import { requireWorkspace } from './workspaces.js';
 
 export const SUMMARY_MODES = ['rules', 'model'] as const;
 export type SummaryMode = (typeof SUMMARY_MODES)[number];
@@ -122,6 +124,9 @@ type ReportFacts = Awaited<ReturnType<typeof gather>>;
 async function gather(deps: DeliveryReportDeps, cmd: DeliveryReportCommand) {
   const { reader, config, now } = deps;
   const since = new Date(Date.parse(now) - cmd.sinceDays * DAY_MS).toISOString();
+  // One read of the items for every figure (WORKSPACE.NOT_FOUND for an unknown workspace).
+  await requireWorkspace(reader, cmd.workspace);
+  const items = await allItems(reader, cmd.workspace);
   const metrics = <V extends MetricView>(view: V): Promise<MetricsOf<V>> =>
     deliveryMetrics(reader, config, now, {
       workspace: cmd.workspace,
@@ -129,11 +134,11 @@ async function gather(deps: DeliveryReportDeps, cmd: DeliveryReportCommand) {
       level: 'task',
       period: 'week',
       since,
+      items,
     }).then((r) => {
       if (!isView(r, view)) throw new Error(`deliveryMetrics answered ${r.view} for ${view}`);
       return r;
     });
-  // The first read also checks the workspace (WORKSPACE.NOT_FOUND).
   const v = await metrics('velocity');
   const [ct, tp, bn, open] = await Promise.all([
     metrics('cycle_time'),
@@ -171,6 +176,7 @@ async function gather(deps: DeliveryReportDeps, cmd: DeliveryReportCommand) {
         workspace: cmd.workspace,
         milestoneId: m.id,
         ...FORECAST,
+        items,
       });
       const p = f.forecast.onTimeProbability ?? 0;
       return {

@@ -1,7 +1,7 @@
 import { DomainError } from '../errors.js';
 import type { ItemType, Status, WorkItem } from '../model/work-item.js';
 import { assertWorkspace } from '../model/workspace.js';
-import type { ItemReads } from '../ports/store-items.js';
+import type { ItemReads, TreeQuery } from '../ports/store-items.js';
 import type { WorkspaceReads } from '../ports/store-workspaces.js';
 import { requireItem } from './lookups.js';
 import { requireWorkspace } from './workspaces.js';
@@ -33,11 +33,19 @@ export async function getItemView(
 
 const ALL_PAGE = 5000;
 
-/** Every item of the workspace in tree order, read a page of 5,000 at a time (few round trips). */
-export async function allItems(r: Pick<ItemReads, 'treePage'>, workspace: string): Promise<WorkItem[]> {
+/**
+ * Every item the query matches (the whole workspace without one) in tree order, read a page of
+ * 5,000 at a time (few round trips).
+ */
+export async function allItems(
+  r: Pick<ItemReads, 'treePage'>,
+  workspace: string,
+  query: Omit<TreeQuery, 'limit' | 'afterPath'> = {},
+): Promise<WorkItem[]> {
   const out: WorkItem[] = [];
   for (let after: string | undefined; ;) {
     const page = await r.treePage(workspace, {
+      ...query,
       limit: ALL_PAGE,
       ...(after !== undefined && { afterPath: after }),
     });

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { RULE_IDS, SEVERITIES } from '../../governance/compliance/types.js';
-import { COMPLIANCE_SCOPES, complianceReport } from '../../governance/use-cases/compliance-report.js';
-import { complianceTrend, recordSnapshot } from '../../governance/use-cases/compliance-trend.js';
+import { COMPLIANCE_SCOPES } from '../../governance/use-cases/compliance-report.js';
+import { complianceTrend, servedReport } from '../../governance/use-cases/compliance-trend.js';
 import { DomainError } from '../../governance/errors.js';
 import { defineTool } from '../../mcp/define-tool.js';
 import { violationLine } from '../../mcp/text.js';
@@ -92,30 +92,25 @@ export const checkComplianceTool = defineTool({
         'Pass id, or scope "workspace".',
       );
     }
-    const key = `compliance ${input.scope} ${input.id ?? ''} ${input.limit}`;
-    const r = await deps.cache.get(input.workspace, key, deps.clock.now(), () =>
-      complianceReport(deps, {
-        workspace: input.workspace,
-        scope: input.scope,
-        ...(input.id !== undefined && { id: input.id }),
-        limit: input.limit,
-        onProgress: (done, total) => progress(done, total, `${done} item(s) checked`),
-        signal,
-      }),
-    );
-    const now = deps.clock.now();
-    let trend;
-    if (input.scope === 'workspace') {
-      await recordSnapshot(deps, input.workspace, now, r);
-      if (input.since !== undefined)
-        trend = await complianceTrend(deps, input.workspace, input.since, now, r);
-    } else if (input.since !== undefined) {
+    if (input.scope !== 'workspace' && input.since !== undefined) {
       throw new DomainError(
         'INPUT.INVALID',
         'since applies to scope "workspace"',
         'Drop since, or use scope "workspace".',
       );
     }
+    const r = await servedReport(deps, {
+      workspace: input.workspace,
+      scope: input.scope,
+      ...(input.id !== undefined && { id: input.id }),
+      limit: input.limit,
+      onProgress: (done, total) => progress(done, total, `${done} item(s) checked`),
+      signal,
+    });
+    const trend =
+      input.since === undefined
+        ? undefined
+        : await complianceTrend(deps, input.workspace, input.since, deps.clock.now(), r);
     const pct = Math.round(r.complianceRate * 1000) / 10;
     const moved = trend?.change
       ? `; since ${input.since}: ${trend.change.complianceRate >= 0 ? '+' : ''}${Math.round(trend.change.complianceRate * 1000) / 10} points, ${trend.change.errors >= 0 ? '+' : ''}${trend.change.errors} error(s)`
