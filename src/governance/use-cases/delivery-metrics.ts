@@ -26,6 +26,7 @@ import { isOpen, type ItemType, type Status, type WorkItem } from '../model/work
 import type { StoreReader } from '../ports/store.js';
 import { listAgentServices } from './assignment.js';
 import { requireMilestone } from './lookups.js';
+import { allAudit } from './query-audit.js';
 import { allItems } from './read-items.js';
 import { requireWorkspace } from './workspaces.js';
 
@@ -51,27 +52,14 @@ export interface MetricsCommand {
   items?: readonly WorkItem[];
 }
 
-const AUDIT_PAGE = 1000;
-
 /** Status changes of the workspace's items since `since`, oldest first, from the audit trail. */
 async function statusTransitions(reader: StoreReader, workspace: string, since: string, rollUps: boolean) {
   const out: (Transition & { seq: number })[] = [];
   for (const action of rollUps ? ['item.status_changed', 'item.rolled_up'] : ['item.status_changed']) {
-    for (let before: number | undefined; ;) {
-      const page = await reader.queryAudit(workspace, {
-        entityType: 'item',
-        action,
-        since,
-        limit: AUDIT_PAGE,
-        ...(before !== undefined && { beforeSeq: before }),
-      });
-      for (const r of page) {
-        const d = r.diff.status;
-        if (d)
-          out.push({ itemId: r.entityId, at: r.at, from: d.old as Status, to: d.new as Status, seq: r.seq });
-      }
-      if (page.length < AUDIT_PAGE) break;
-      before = page.at(-1)!.seq;
+    for (const r of await allAudit(reader, workspace, { entityType: 'item', action, since })) {
+      const d = r.diff.status;
+      if (d)
+        out.push({ itemId: r.entityId, at: r.at, from: d.old as Status, to: d.new as Status, seq: r.seq });
     }
   }
   return out.sort((a, b) => a.seq - b.seq);

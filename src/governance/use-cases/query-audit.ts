@@ -36,3 +36,26 @@ export async function queryAuditPage(
   const records = rows.slice(0, query.limit);
   return { records, nextBeforeSeq: rows.length > query.limit ? records.at(-1)!.seq : null };
 }
+
+const SCAN_PAGE = 1000;
+
+/** Every record the query matches, newest first, at most `max`, read a page of 1,000 at a time. */
+export async function allAudit(
+  reader: Pick<StoreReader, 'queryAudit'>,
+  workspace: string,
+  query: Omit<AuditQuery, 'limit' | 'beforeSeq'>,
+  max = Number.MAX_SAFE_INTEGER,
+): Promise<AuditRecord[]> {
+  const out: AuditRecord[] = [];
+  for (let before: number | undefined; out.length < max;) {
+    const page = await reader.queryAudit(workspace, {
+      ...query,
+      limit: SCAN_PAGE,
+      ...(before !== undefined && { beforeSeq: before }),
+    });
+    out.push(...page);
+    if (page.length < SCAN_PAGE) break;
+    before = page.at(-1)!.seq;
+  }
+  return out;
+}

@@ -11,33 +11,23 @@ import type { GovernanceConfig } from '../config/schema.js';
 import type { Violation } from '../compliance/types.js';
 import { isOpen, type Status } from '../model/work-item.js';
 import type { StoreReader } from '../ports/store.js';
+import { allAudit } from './query-audit.js';
 
 const AUDIT_PAGE = 1000;
 /** Links, approvals and drift records read at most (the newest first for audit records). */
 const MAX_SCANNED = 50_000;
 
-async function auditOf(
-  reader: StoreReader,
-  workspace: string,
-  action: string,
-  since?: string,
-  itemId?: string,
-) {
-  const out = [];
-  for (let before: number | undefined; out.length < MAX_SCANNED;) {
-    const page = await reader.queryAudit(workspace, {
+const auditOf = (reader: StoreReader, workspace: string, action: string, since?: string, itemId?: string) =>
+  allAudit(
+    reader,
+    workspace,
+    {
       action,
-      limit: AUDIT_PAGE,
       ...(since !== undefined && { since }),
       ...(itemId !== undefined && { entityType: 'item' as const, entityId: itemId }),
-      ...(before !== undefined && { beforeSeq: before }),
-    });
-    out.push(...page);
-    if (page.length < AUDIT_PAGE) break;
-    before = page.at(-1)!.seq;
-  }
-  return out;
-}
+    },
+    MAX_SCANNED,
+  );
 
 export interface CrossScope {
   /** Only this item's findings. */
