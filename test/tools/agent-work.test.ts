@@ -254,6 +254,13 @@ describe.each<BackendName>(['sqlite', 'postgres'])('agent work on %s', (backend)
       force: true,
     });
     expect(unknown.code).toBe('AGENT.UNKNOWN');
+    expect((await c().failure('list_overdue', { workspace: 'nobody/here' })).code).toBe(
+      'WORKSPACE.NOT_FOUND',
+    );
+    expect((await c().failure('list_overdue', { workspace: WS, limit: 0 })).code).toBe('INPUT.INVALID');
+    expect(
+      (await c().failure('escalate_item', { workspace: WS, id: late.id, action: 'page', reason: 'x' })).code,
+    ).toBe('INPUT.INVALID');
     expect((await c().ok('verify_audit', { workspace: WS })).ok).toBe(true);
   });
 });
