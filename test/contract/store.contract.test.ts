@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashRecord } from '../../src/governance/audit/chain.js';
 import { DEFAULT_POLICY } from '../../src/governance/model/workspace.js';
+import type { WorkItem } from '../../src/governance/model/work-item.js';
 import type { GovernanceStore, StoreReader } from '../../src/governance/ports/store.js';
 import { storeBackends } from '../helpers/store-backends.js';
 import type { OpenedStore } from '../helpers/store-backends.js';
@@ -200,6 +201,34 @@ describe.each(storeBackends)('GovernanceStore contract: $name', (backend) => {
       [{ limit: 2, afterPath: pathOf(1, 2, 4) }, ['T-10', 'F-5']],
     ])('filters %j', async (q, expected) => {
       expect(await page(q)).toEqual(expected);
+    });
+
+    it('reads outlines of the same items, in the same order, with the fields the check reads', async () => {
+      const outline = (i: WorkItem) => ({
+        id: i.id,
+        type: i.type,
+        title: i.title,
+        description: i.description,
+        status: i.status,
+        agent: i.agent,
+        estimateDays: i.estimateDays,
+        milestoneId: i.milestoneId,
+        labels: i.labels,
+        parentId: i.parentId,
+        path: i.path,
+      });
+      for (const q of [
+        {},
+        { rootId: 'F-2' },
+        { afterPath: pathOf(1, 2, 4), limit: 2 },
+        { rootId: 'E-404' },
+      ]) {
+        const full = await reader.treePage(ws, { limit: 100, ...q });
+        expect(await reader.outlinePage(ws, { limit: 100, ...q })).toEqual(full.map(outline));
+        // A transaction reads them too (its own row path).
+        const inTx = await store.write(ws, (tx) => tx.outlinePage(ws, { limit: 100, ...q }));
+        expect(inTx).toEqual(full.map(outline));
+      }
     });
 
     it('lists children in seq order, descendants in path order', async () => {

@@ -103,6 +103,69 @@ describe.each<BackendName>(['sqlite', 'postgres'])('enforcing rules on %s', (bac
     await c().ok('create_item', { workspace: WS, type: 'task', title: 'Archive', parentId: f.id });
     expect((await c().ok('verify_audit', { workspace: WS })).ok).toBe(true);
   });
+
+  it('enforces a milestone rule against the milestones as stored, and follows a changed override', async () => {
+    const f = await feature();
+    const closed = (await c().ok('upsert_milestone', { workspace: WS, title: 'Old', state: 'closed' }))
+      .milestone;
+    const open = (await c().ok('upsert_milestone', { workspace: WS, title: 'Next' })).milestone;
+    await c().ok('update_config', {
+      workspace: WS,
+      scope: 'repo',
+      reason: 'no work in closed milestones',
+      override: { compliance: { rules: { 'milestone.closed': { enforce: true } } } },
+    });
+    const t = (
+      await c().ok('create_item', {
+        workspace: WS,
+        type: 'task',
+        title: 'Ship',
+        parentId: f.id,
+        milestoneId: open.id,
+      })
+    ).item;
+    const moved = await c().failure('update_item', {
+      workspace: WS,
+      id: t.id,
+      expectedVersion: t.version,
+      milestoneId: closed.id,
+    });
+    expect(moved.code).toBe('COMPLIANCE.VIOLATION');
+    expect(moved.details?.violations).toEqual([
+      expect.objectContaining({ rule: 'milestone.closed', itemId: t.id }),
+    ]);
+    // Reopened, the milestone takes the task.
+    await c().ok('upsert_milestone', { workspace: WS, id: closed.id, title: 'Old', state: 'open' });
+    const r = await c().ok('update_item', {
+      workspace: WS,
+      id: t.id,
+      expectedVersion: t.version,
+      milestoneId: closed.id,
+    });
+    expect(r.item.milestoneId).toBe(closed.id);
+    // Another enforcing rule instead: the milestone one no longer refuses, the new one does.
+    await c().ok('upsert_milestone', { workspace: WS, id: closed.id, title: 'Old', state: 'closed' });
+    await c().ok('update_config', {
+      workspace: WS,
+      scope: 'repo',
+      reason: 'estimates instead',
+      override: { compliance: { rules: { 'estimate.missing': { enforce: true } } } },
+    });
+    const titled = await c().ok('update_item', {
+      workspace: WS,
+      id: t.id,
+      expectedVersion: r.item.version,
+      title: 'Ship it',
+    });
+    expect(titled.item.title).toBe('Ship it');
+    const unestimated = await c().failure('create_item', {
+      workspace: WS,
+      type: 'task',
+      title: 'Tell',
+      parentId: f.id,
+    });
+    expect(unestimated.code).toBe('COMPLIANCE.VIOLATION');
+  });
 });
 
 describe('a refused enforcing write changes nothing (property)', () => {

@@ -1,13 +1,14 @@
 /**
  * Streams a stored hierarchy (the whole workspace or one subtree) through the validator a tree
- * page at a time: memory holds one page and the open branch, not the workspace.
+ * page at a time (the outline of each item, the next page read while one is checked): memory
+ * holds two pages and the open branch, not the workspace.
  */
 import type { GovernanceConfig } from '../config/schema.js';
 import { assertWorkspace } from '../model/workspace.js';
-import type { WorkItem } from '../model/work-item.js';
+import type { ItemOutline } from '../model/work-item.js';
 import type { StoreReader } from '../ports/store.js';
 import { requireItem } from '../use-cases/lookups.js';
-import { treePage } from '../use-cases/read-items.js';
+import { requireWorkspace } from '../use-cases/workspaces.js';
 import { milestoneRef, nodeFromItem } from './nodes.js';
 import type { Violation } from './types.js';
 import { createValidator } from './validate-hierarchy.js';
@@ -22,7 +23,7 @@ export interface StoredCheck {
   today: string;
   onViolations(vs: readonly Violation[]): void;
   /** Each page of items as it is read. */
-  onItems?(items: readonly WorkItem[]): void;
+  onItems?(items: readonly ItemOutline[]): void;
   /** After each page: items checked so far and, for a whole workspace, how many there are. */
   onProgress?(done: number, total?: number): Promise<void>;
   signal?: AbortSignal;
@@ -43,22 +44,30 @@ export async function checkStoredHierarchy(reader: StoreReader, req: StoredCheck
     ...(parent && { externalParents: { [parent.id]: parent.type } }),
     milestones: new Map(milestones.map((m) => [m.title.toLowerCase(), milestoneRef(m)])),
   });
-  let done = 0;
-  let cursor: string | undefined;
-  do {
-    req.signal?.throwIfAborted();
-    const page = await treePage(reader, {
-      workspace: req.workspace,
+  const read = (afterPath?: string) => {
+    const page = reader.outlinePage(req.workspace, {
       ...(req.rootId && { rootId: req.rootId }),
-      ...(cursor && { cursor }),
+      ...(afterPath !== undefined && { afterPath }),
       limit: STORED_PAGE_SIZE,
     });
-    req.onItems?.(page.items);
-    for (const item of page.items) req.onViolations(validator.push(nodeFromItem(item, refs)));
-    done += page.items.length;
-    cursor = page.nextCursor ?? undefined;
+    page.catch(() => undefined); // awaited below unless the check stops first
+    return page;
+  };
+  let done = 0;
+  let next = read();
+  for (;;) {
+    req.signal?.throwIfAborted();
+    const page = await next;
+    if (done === 0 && page.length === 0) await requireWorkspace(reader, req.workspace);
+    const last = page.length === STORED_PAGE_SIZE ? page[page.length - 1]!.path : undefined;
+    // The store reads the next page while this one is checked.
+    if (last !== undefined) next = read(last);
+    req.onItems?.(page);
+    for (const item of page) req.onViolations(validator.push(nodeFromItem(item, refs)));
+    done += page.length;
     await req.onProgress?.(done, total);
-  } while (cursor);
+    if (last === undefined) break;
+  }
   req.onViolations(validator.finish());
   return done;
 }

@@ -262,24 +262,24 @@ export const misnamedMilestone = (n: HierarchyNode, p: Policy): MilestoneRef | n
 
 const milestone: Rule = (n, p, out) => {
   const m = n.milestone;
-  if (!m) return;
-  const ref = m.id ? `${m.id} ${q(m.title)}` : q(m.title);
-  if (isOpen(n.status) && m.state === 'open' && m.dueOn !== null && m.dueOn < p.today) {
+  if (!m || !isOpen(n.status)) return;
+  const ref = () => (m.id ? `${m.id} ${q(m.title)}` : q(m.title));
+  if (m.state === 'open' && m.dueOn !== null && m.dueOn < p.today) {
     out.push({
       severity: 'warning',
       rule: 'milestone.overdue',
       itemId: n.id,
-      message: `${n.id} is ${n.status} in milestone ${ref}, due ${m.dueOn}`,
-      fix: `Finish ${n.id}, move it to a later milestone (update_item milestoneId), or move the due date of ${ref} (upsert_milestone).`,
+      message: `${n.id} is ${n.status} in milestone ${ref()}, due ${m.dueOn}`,
+      fix: `Finish ${n.id}, move it to a later milestone (update_item milestoneId), or move the due date of ${ref()} (upsert_milestone).`,
     });
   }
-  if (isOpen(n.status) && m.state === 'closed') {
+  if (m.state === 'closed') {
     out.push({
       severity: 'warning',
       rule: 'milestone.closed',
       itemId: n.id,
-      message: `${n.id} is ${n.status} in closed milestone ${ref}`,
-      fix: `Move ${n.id} to an open milestone (update_item milestoneId), or reopen ${ref} (upsert_milestone).`,
+      message: `${n.id} is ${n.status} in closed milestone ${ref()}`,
+      fix: `Move ${n.id} to an open milestone (update_item milestoneId), or reopen ${ref()} (upsert_milestone).`,
     });
   }
 };

@@ -1,7 +1,7 @@
 /** Stored work items and plan items as validator nodes. */
 import type { PlanItem } from '../decompose/types.js';
 import type { Milestone } from '../model/milestone.js';
-import type { WorkItem } from '../model/work-item.js';
+import type { ItemOutline } from '../model/work-item.js';
 import type { HierarchyNode, MilestoneRef } from './types.js';
 
 export const milestoneRef = (m: Milestone): MilestoneRef => ({
@@ -12,7 +12,7 @@ export const milestoneRef = (m: Milestone): MilestoneRef => ({
 });
 
 /** `milestones` resolves the item's milestoneId; an id it does not know counts as no milestone. */
-export function nodeFromItem(i: WorkItem, milestones: ReadonlyMap<string, MilestoneRef>): HierarchyNode {
+export function nodeFromItem(i: ItemOutline, milestones: ReadonlyMap<string, MilestoneRef>): HierarchyNode {
   return {
     id: i.id,
     type: i.type,

@@ -27,6 +27,22 @@ export const LIMITS = {
   estimateDays: 365,
 } as const;
 
+/** The fields of an item a compliance check reads, and its path (tree order): about half of them. */
+export type ItemOutline = Pick<
+  WorkItem,
+  | 'id'
+  | 'type'
+  | 'title'
+  | 'description'
+  | 'status'
+  | 'agent'
+  | 'estimateDays'
+  | 'milestoneId'
+  | 'labels'
+  | 'parentId'
+  | 'path'
+>;
+
 export interface WorkItem {
   workspace: string;
   /** Per-workspace id: type prefix and sequence, e.g. `T-42`. */

@@ -1,4 +1,4 @@
-import type { ItemLink, ItemType, Status, WorkItem } from '../model/work-item.js';
+import type { ItemLink, ItemOutline, ItemType, Status, WorkItem } from '../model/work-item.js';
 import type { VersionedUpdate } from './store-results.js';
 
 /** Filters for a tree page. Items come in tree (path) order. */
@@ -43,6 +43,8 @@ export interface ItemReads {
   /** Every item whose path starts with `pathPrefix + '/'` (strict descendants), in path order. */
   listDescendants(workspace: string, pathPrefix: string): Promise<WorkItem[]>;
   treePage(workspace: string, query: TreeQuery): Promise<WorkItem[]>;
+  /** `treePage` reading only the outline of each item (a whole compliance check reads every item). */
+  outlinePage(workspace: string, query: TreeQuery): Promise<ItemOutline[]>;
   countItems(workspace: string): Promise<number>;
   /** Search item ids by prefix (argument completion). */
   searchItemIds(workspace: string, prefix: string, limit: number): Promise<string[]>;

@@ -5,10 +5,15 @@
  * its remediation). The transaction rolls back, so a refused write changes nothing. The policy is
  * read inside the write's own transaction, as hierarchyPolicy reads it.
  */
-import { enforcedRules, newEnforcedViolations, type EngineViolation } from '../compliance/engine.js';
+import {
+  enforcedRules,
+  newEnforcedViolations,
+  type EngineViolation,
+  type RuleOverrides,
+} from '../compliance/engine.js';
 import { milestoneRef, nodeFromItem } from '../compliance/nodes.js';
-import { buildPolicy } from '../compliance/policy.js';
-import type { MilestoneRef } from '../compliance/types.js';
+import { buildPolicy, type Policy } from '../compliance/policy.js';
+import type { MilestoneRef, RuleId } from '../compliance/types.js';
 import { DEFAULT_CONFIG } from '../config/defaults.js';
 import { DomainError, isDomainError } from '../errors.js';
 import type { AuditDiff } from '../model/audit.js';
@@ -16,7 +21,7 @@ import type { WorkItem } from '../model/work-item.js';
 import type { CoreDeps } from '../ports/core-deps.js';
 import type { StoreTx } from '../ports/store.js';
 import { documentReader } from './config-documents.js';
-import { mergeDocs, readConfigDocs } from './config-effective.js';
+import { mergeDocs, readConfigDocs, type ConfigDocs } from './config-effective.js';
 
 /**
  * What a write did to items, from its audit entries: per item, its fields before the write (the
@@ -44,6 +49,53 @@ export class WrittenItems {
   }
 }
 
+interface EnforcingPolicy {
+  policy: Policy;
+  overrides: RuleOverrides;
+  enforced: ReadonlySet<RuleId>;
+  /** Whether an enforcing rule looks at milestones (only then are they read). */
+  milestones: boolean;
+}
+
+/**
+ * The policies built lately, by the stored overrides' text and the day: a write re-reads the
+ * documents in its own transaction, but merging and validating them again each time would cost
+ * more than the check itself. The key is the content, so any store or process gets its own answer.
+ */
+const built = new Map<string, EnforcingPolicy | null>();
+const BUILT_MAX = 32;
+
+/** The enforcing rules of the stored overrides; null when there are none (or they no longer combine). */
+function enforcingPolicy(docs: ConfigDocs, today: string): EnforcingPolicy | null {
+  const text = JSON.stringify([docs.org?.override, docs.repo?.override]);
+  // Only a stored override can make a rule enforcing; skip the merge when none mentions it.
+  if (!text.includes('"enforce":true')) return null;
+  const key = `${today}\u0000${text}`;
+  let entry = built.get(key);
+  if (entry !== undefined) return entry;
+  entry = null;
+  try {
+    const config = mergeDocs(docs, DEFAULT_CONFIG).config;
+    const overrides = config.compliance.rules;
+    const enforced = enforcedRules(overrides);
+    if (enforced.size > 0) {
+      const policy = buildPolicy(config, today);
+      entry = {
+        policy,
+        overrides,
+        enforced,
+        milestones: [...enforced].some((r) => r.startsWith('milestone.')),
+      };
+    }
+  } catch (err) {
+    // As hierarchyPolicy: overrides that no longer combine do not stop writes.
+    if (!isDomainError(err) || err.code !== 'CONFIG.INVALID') throw err;
+  }
+  if (built.size >= BUILT_MAX) built.clear();
+  built.set(key, entry);
+  return entry;
+}
+
 /** At most this many violations are listed in a refusal. */
 const LISTED = 20;
 
@@ -57,25 +109,16 @@ export async function enforceRules(
 ): Promise<void> {
   if (written.before.size === 0) return;
   const docs = await readConfigDocs(documentReader(deps, tx), workspace);
-  // Only a stored override can make a rule enforcing; skip the merge when none mentions it.
-  if (!JSON.stringify([docs.org?.override, docs.repo?.override]).includes('"enforce":true')) return;
-  let config;
-  try {
-    config = mergeDocs(docs, DEFAULT_CONFIG).config;
-  } catch (err) {
-    if (isDomainError(err) && err.code === 'CONFIG.INVALID') return; // as hierarchyPolicy: do not stop writes
-    throw err;
-  }
-  const overrides = config.compliance.rules;
-  const enforced = enforcedRules(overrides);
-  if (enforced.size === 0) return;
-  const policy = buildPolicy(config, now.slice(0, 10));
+  const rules = enforcingPolicy(docs, now.slice(0, 10));
+  if (!rules) return;
+  const { policy, overrides, enforced, milestones } = rules;
   let refs: Map<string, MilestoneRef> | undefined;
   const found: EngineViolation[] = [];
   for (const [id, olds] of written.before) {
     const after = written.after.get(id) ?? (await tx.getItem(workspace, id));
     if (!after) continue;
-    if ((after.milestoneId || (olds && typeof olds.milestoneId === 'string')) && !refs) {
+    const named = after.milestoneId || (olds && typeof olds.milestoneId === 'string');
+    if (milestones && named && !refs) {
       refs = new Map((await tx.listMilestones(workspace)).map((m) => [m.id, milestoneRef(m)]));
     }
     const ms = refs ?? new Map<string, MilestoneRef>();

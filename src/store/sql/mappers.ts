@@ -1,7 +1,14 @@
 import type { AuditRecord, ActorType, AuditEntity } from '../../governance/model/audit.js';
 import type { DomainEvent, DomainEventType } from '../../governance/model/events.js';
 import type { Milestone, MilestoneState } from '../../governance/model/milestone.js';
-import type { ItemLink, ItemType, Priority, Status, WorkItem } from '../../governance/model/work-item.js';
+import type {
+  ItemLink,
+  ItemOutline,
+  ItemType,
+  Priority,
+  Status,
+  WorkItem,
+} from '../../governance/model/work-item.js';
 import type { AuditRow, ItemRow, LinkRow, MilestoneRow, OutboxTable } from './schema.js';
 
 // Rows are only ever written by these mappers, so the enum columns are trusted on the way back
@@ -141,6 +148,58 @@ export function itemArrayMapper(columns: readonly string[]): (values: unknown[])
     const assignee = v[c.assignee] as string | null;
     if (assignee !== null) item.assignee = assignee;
     return item;
+  };
+}
+
+/** The columns of an item's outline (ItemOutline), in the order `outlineArrayMapper` expects them. */
+export const OUTLINE_COLUMNS = [
+  'id',
+  'type',
+  'title',
+  'description',
+  'status',
+  'agent',
+  'estimate_days',
+  'milestone_id',
+  'labels',
+  'parent_id',
+  'path',
+] as const satisfies readonly (keyof ItemRow)[];
+
+export type OutlineRow = Pick<ItemRow, (typeof OUTLINE_COLUMNS)[number]>;
+
+export const rowToOutline = (r: OutlineRow): ItemOutline => ({
+  id: r.id,
+  type: r.type as ItemType,
+  title: r.title,
+  description: r.description,
+  status: r.status as Status,
+  agent: r.agent,
+  estimateDays: r.estimate_days === null ? null : Number(r.estimate_days),
+  milestoneId: r.milestone_id,
+  labels: parseLabels(r.labels),
+  parentId: r.parent_id,
+  path: r.path,
+});
+
+/** `rowToOutline` for rows read as arrays of the OUTLINE_COLUMNS values, in that order. */
+export function outlineArrayMapper(columns: readonly string[]): (values: unknown[]) => ItemOutline {
+  if (columns.join() !== OUTLINE_COLUMNS.join()) throw new Error(`Not an outline query: ${columns.join()}`);
+  return (v) => {
+    const estimate = v[6] as number | null;
+    return {
+      id: v[0] as string,
+      type: v[1] as ItemType,
+      title: v[2] as string,
+      description: v[3] as string,
+      status: v[4] as Status,
+      agent: v[5] as string | null,
+      estimateDays: estimate === null ? null : Number(estimate),
+      milestoneId: v[7] as string | null,
+      labels: parseLabels(v[8] as string),
+      parentId: v[9] as string | null,
+      path: v[10] as string,
+    };
   };
 }
 

@@ -5,7 +5,7 @@ import type { AuditRecord } from '../../governance/model/audit.js';
 import type { AuditCheckpoint } from '../../governance/model/audit-checkpoint.js';
 import type { SpecSummary, SpecVersion } from '../../governance/model/spec.js';
 import type { Milestone, MilestoneCompletion, MilestoneState } from '../../governance/model/milestone.js';
-import type { ItemLink, WorkItem } from '../../governance/model/work-item.js';
+import type { ItemLink, ItemOutline, WorkItem } from '../../governance/model/work-item.js';
 import { DEFAULT_POLICY } from '../../governance/model/workspace.js';
 import type { WorkspacePolicy, WorkspaceSummary } from '../../governance/model/workspace.js';
 import type {
@@ -19,7 +19,16 @@ import type {
 } from '../../governance/ports/store.js';
 import { lastCheckpoint, listCheckpoints } from './checkpoints.js';
 import { getConfigDoc, listConfigVersions } from './config-docs.js';
-import { num, rowToAudit, rowToItem, rowToLink, rowToMilestone } from './mappers.js';
+import {
+  num,
+  OUTLINE_COLUMNS,
+  rowToAudit,
+  rowToItem,
+  rowToLink,
+  rowToMilestone,
+  rowToOutline,
+} from './mappers.js';
+import type { OutlineRow } from './mappers.js';
 import { getSpec, getSpecText, listSpecs } from './specs.js';
 import { issueMappings, projectLink } from './github-issues.js';
 import { webhookDelivery } from './webhook-deliveries.js';
@@ -64,6 +73,8 @@ function completionPercent(done: number, total: number): number {
 
 /** A query over `items` selecting every column, as `SqlReader.items` starts it. */
 export type ItemQuery = SelectQueryBuilder<Database, 'items', ItemRow>;
+/** A query over `items` selecting OUTLINE_COLUMNS, in that order. */
+export type OutlineQuery = SelectQueryBuilder<Database, 'items', OutlineRow>;
 
 /** StoreReader over a Kysely handle: the pool/connection, or the connection of a write transaction. */
 export class SqlReader implements StoreReader {
@@ -164,9 +175,22 @@ export class SqlReader implements StoreReader {
     );
   }
 
-  /** Empty filter lists are treated as absent (no filter), not as "match nothing". */
   async treePage(workspace: string, q: TreeQuery): Promise<WorkItem[]> {
-    let query = this.items(workspace);
+    const query = await this.tree(workspace, q);
+    return query ? this.readItems(query.selectAll()) : [];
+  }
+
+  async outlinePage(workspace: string, q: TreeQuery): Promise<ItemOutline[]> {
+    const query = await this.tree(workspace, q);
+    return query ? this.readOutlines(query.select(OUTLINE_COLUMNS)) : [];
+  }
+
+  /**
+   * A tree page's query before its columns are chosen; undefined when rootId names no item.
+   * Empty filter lists are treated as absent (no filter), not as "match nothing".
+   */
+  private async tree(workspace: string, q: TreeQuery) {
+    let query = this.db.selectFrom('items').where('workspace', '=', workspace);
     if (q.rootId !== undefined) {
       const root = await this.db
         .selectFrom('items')
@@ -174,7 +198,7 @@ export class SqlReader implements StoreReader {
         .where('workspace', '=', workspace)
         .where('id', '=', q.rootId)
         .executeTakeFirst();
-      if (!root) return [];
+      if (!root) return undefined;
       // The root itself plus its descendants: [path, path0) (see `below`).
       query = query.where('path', '>=', root.path).where('path', '<', below(root.path)[1]);
     }
@@ -184,7 +208,7 @@ export class SqlReader implements StoreReader {
     if (q.agent !== undefined) query = query.where('agent', '=', q.agent);
     if (q.milestoneId !== undefined) query = query.where('milestone_id', '=', q.milestoneId);
     if (q.maxDepth !== undefined) query = query.where('depth', '<=', q.maxDepth);
-    return this.readItems(query.orderBy('path').limit(q.limit));
+    return query.orderBy('path').limit(q.limit);
   }
 
   async countItems(workspace: string): Promise<number> {
@@ -432,9 +456,14 @@ export class SqlReader implements StoreReader {
     return this.db.selectFrom('items').selectAll().where('workspace', '=', workspace);
   }
 
-  /** Runs an `items` query and maps its rows; the SQLite store overrides it to skip row objects. */
+  /** Runs an `items` query and maps its rows; the stores override it to skip row objects. */
   protected async readItems(query: ItemQuery): Promise<WorkItem[]> {
     return (await query.execute()).map(rowToItem);
+  }
+
+  /** Runs an outline query (OUTLINE_COLUMNS in order) and maps its rows; overridden likewise. */
+  protected async readOutlines(query: OutlineQuery): Promise<ItemOutline[]> {
+    return (await query.execute()).map(rowToOutline);
   }
 
   private milestones(workspace: string) {

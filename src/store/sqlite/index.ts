@@ -3,15 +3,16 @@ import { join } from 'node:path';
 import { setTimeout } from 'node:timers/promises';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
-import type { WorkItem } from '../../governance/model/work-item.js';
+import type { Compilable } from 'kysely';
+import type { ItemOutline, WorkItem } from '../../governance/model/work-item.js';
 import type { GovernanceStore } from '../../governance/ports/store.js';
 import { withErrorMapping } from '../sql/errors.js';
 import { migrate } from '../sql/migrate.js';
 import { sqlJobs } from '../sql/jobs.js';
 import { sqlOutbox } from '../sql/outbox.js';
-import { itemArrayMapper } from '../sql/mappers.js';
+import { itemArrayMapper, outlineArrayMapper } from '../sql/mappers.js';
 import { SqlReader } from '../sql/reader.js';
-import type { ItemQuery } from '../sql/reader.js';
+import type { ItemQuery, OutlineQuery } from '../sql/reader.js';
 import type { Database } from '../sql/schema.js';
 import { SqlTx } from '../sql/writer.js';
 import { isBusy, mapSqliteError } from './errors.js';
@@ -95,9 +96,11 @@ function checkpointer(raw: BetterSqlite3.Database, queue: WriteQueue) {
 /** Distinct item statements kept prepared; past this the cache starts over. */
 const STATEMENT_CACHE = 64;
 
-interface ItemStatement {
+type RowMapper<T> = (values: unknown[]) => T;
+
+interface Prepared {
   stmt: BetterSqlite3.Statement<unknown[], unknown[]>;
-  map: (values: unknown[]) => WorkItem;
+  map: RowMapper<unknown>;
 }
 
 /**
@@ -108,7 +111,7 @@ interface ItemStatement {
  * transaction in progress exactly like the other reads.
  */
 class SqliteReader extends SqlReader {
-  private readonly statements = new Map<string, ItemStatement>();
+  private readonly statements = new Map<string, Prepared>();
 
   constructor(
     db: Kysely<Database>,
@@ -118,22 +121,26 @@ class SqliteReader extends SqlReader {
   }
 
   protected override readItems(query: ItemQuery): Promise<WorkItem[]> {
-    const { sql: text, parameters } = query.compile();
-    return this.db.connection().execute(async () => {
-      const { stmt, map } = this.prepare(text);
-      return stmt.all(parameters).map(map);
-    });
+    return this.readArrays(query, itemArrayMapper);
   }
 
-  private prepare(text: string): ItemStatement {
-    let entry = this.statements.get(text);
-    if (entry === undefined) {
-      const stmt = this.raw.prepare<unknown[], unknown[]>(text).raw(true);
-      entry = { stmt, map: itemArrayMapper(stmt.columns().map((c) => c.name)) };
-      if (this.statements.size >= STATEMENT_CACHE) this.statements.clear();
-      this.statements.set(text, entry);
-    }
-    return entry;
+  protected override readOutlines(query: OutlineQuery): Promise<ItemOutline[]> {
+    return this.readArrays(query, outlineArrayMapper);
+  }
+
+  /** `mapper` gets the statement's column names once; a statement text always selects the same ones. */
+  private readArrays<T>(query: Compilable, mapper: (columns: string[]) => RowMapper<T>): Promise<T[]> {
+    const { sql: text, parameters } = query.compile();
+    return this.db.connection().execute(async () => {
+      let entry = this.statements.get(text);
+      if (entry === undefined) {
+        const stmt = this.raw.prepare<unknown[], unknown[]>(text).raw(true);
+        entry = { stmt, map: mapper(stmt.columns().map((c) => c.name)) };
+        if (this.statements.size >= STATEMENT_CACHE) this.statements.clear();
+        this.statements.set(text, entry);
+      }
+      return entry.stmt.all(parameters).map(entry.map as RowMapper<T>);
+    });
   }
 }
 
