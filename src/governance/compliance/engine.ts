@@ -142,3 +142,61 @@ export function summarizeResults(
     byCategory,
   };
 }
+
+/** `T-9` before `T-10`; one collator, since localeCompare with options builds one per call. */
+const ID_ORDER = new Intl.Collator('en', { numeric: true });
+
+/**
+ * An id of upper-case letters, a hyphen and a number without leading zeros (as the store issues
+ * them). The collator orders such ids by prefix (the hyphen sorts before any letter, so `T-` ones
+ * come before `TA-` ones), then by number; comparing the parts directly is much cheaper.
+ */
+const PLAIN_ID_RE = /^([A-Z]+)-([1-9][0-9]{0,14})$/;
+
+interface SortKey {
+  result: ItemResult;
+  /** The prefix's place in collator order among the ids sorted; -1 for an id not plain. */
+  prefix: number;
+  num: number;
+}
+
+/** Lowest score first, then in collator id order. */
+function sortResults(results: ItemResult[]): void {
+  const parsed = results.map((r) => PLAIN_ID_RE.exec(r.itemId));
+  const prefixes = [...new Set(parsed.flatMap((m) => (m ? [m[1]!] : [])))].sort(ID_ORDER.compare);
+  const rank = new Map(prefixes.map((p, i) => [p, i]));
+  const keys: SortKey[] = results.map((result, i) => {
+    const m = parsed[i];
+    return m ? { result, prefix: rank.get(m[1]!)!, num: Number(m[2]) } : { result, prefix: -1, num: 0 };
+  });
+  keys.sort(
+    (a, b) =>
+      a.result.score - b.result.score ||
+      (a.prefix >= 0 && b.prefix >= 0
+        ? a.prefix - b.prefix || a.num - b.num
+        : ID_ORDER.compare(a.result.itemId, b.result.itemId)),
+  );
+  for (let i = 0; i < keys.length; i++) results[i] = keys[i]!.result;
+}
+
+/**
+ * The `limit` first results in report order. Scores lie in 0-100, so counting them per whole point
+ * finds the score the list stops at, and only the results at or under it are sorted.
+ */
+export function lowestResults(results: readonly ItemResult[], limit: number): ItemResult[] {
+  if (limit <= 0 || results.length === 0) return [];
+  const point = (score: number) => Math.min(100, Math.max(0, Math.floor(score)));
+  const counts = new Array<number>(101).fill(0);
+  for (const r of results) counts[point(r.score)]! += 1;
+  let cut = 100;
+  for (let s = 0, seen = 0; s <= 100; s++) {
+    seen += counts[s]!;
+    if (seen >= limit) {
+      cut = s;
+      break;
+    }
+  }
+  const picked = results.filter((r) => point(r.score) <= cut);
+  sortResults(picked);
+  return picked.slice(0, limit);
+}

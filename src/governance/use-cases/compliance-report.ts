@@ -7,6 +7,7 @@
 import { checkStoredHierarchy } from '../compliance/check-stored.js';
 import {
   applyOverrides,
+  lowestResults,
   scoreOf,
   summarizeResults,
   type EngineViolation,
@@ -22,42 +23,6 @@ import { workspaceFindings } from './workspace-rules.js';
 
 export const COMPLIANCE_SCOPES = ['workspace', 'subtree', 'item'] as const;
 export type ComplianceScope = (typeof COMPLIANCE_SCOPES)[number];
-
-/** `T-9` before `T-10`; one collator, since localeCompare with options builds one per call. */
-const ID_ORDER = new Intl.Collator('en', { numeric: true });
-
-/**
- * An id of upper-case letters, a hyphen and a number without leading zeros (as the store issues
- * them). The collator orders such ids by prefix (the hyphen sorts before any letter, so `T-` ones
- * come before `TA-` ones), then by number; comparing the parts directly is much cheaper.
- */
-const PLAIN_ID_RE = /^([A-Z]+)-([1-9][0-9]{0,14})$/;
-
-interface SortKey {
-  result: ItemResult;
-  /** The prefix's place in collator order among the ids sorted; -1 for an id not plain. */
-  prefix: number;
-  num: number;
-}
-
-/** Lowest score first, then in collator id order. */
-function sortResults(results: ItemResult[]): void {
-  const parsed = results.map((r) => PLAIN_ID_RE.exec(r.itemId));
-  const prefixes = [...new Set(parsed.flatMap((m) => (m ? [m[1]!] : [])))].sort(ID_ORDER.compare);
-  const rank = new Map(prefixes.map((p, i) => [p, i]));
-  const keys: SortKey[] = results.map((result, i) => {
-    const m = parsed[i];
-    return m ? { result, prefix: rank.get(m[1]!)!, num: Number(m[2]) } : { result, prefix: -1, num: 0 };
-  });
-  keys.sort(
-    (a, b) =>
-      a.result.score - b.result.score ||
-      (a.prefix >= 0 && b.prefix >= 0
-        ? a.prefix - b.prefix || a.num - b.num
-        : ID_ORDER.compare(a.result.itemId, b.result.itemId)),
-  );
-  for (let i = 0; i < keys.length; i++) results[i] = keys[i]!.result;
-}
 
 export interface ComplianceCommand {
   workspace: string;
@@ -144,10 +109,9 @@ export async function complianceReport(
     score: scoreOf(violations),
     violations,
   }));
-  sortResults(results);
   return {
     ...summarizeResults(results, checked),
-    items: results.slice(0, cmd.limit),
+    items: lowestResults(results, cmd.limit),
     itemsWithFindings: results.length,
     configVersions: { org: versions.org ?? null, repo: versions.repo ?? null },
   };

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import {
   checkItem,
   checkItems,
+  lowestResults,
   summarizeResults,
+  type ItemResult,
   type RuleOverrides,
 } from '../../../src/governance/compliance/engine.js';
 import { buildPolicy } from '../../../src/governance/compliance/policy.js';
@@ -62,6 +64,32 @@ describe('compliance engine', () => {
         expect(bulk).toEqual(nodes.map((n) => checkItem(n, policy, {})));
       }),
       { numRuns: 50 },
+    );
+  });
+
+  it('lists the lowest scores first, ids in numeric order among equals, whatever the limit', () => {
+    const byId = new Intl.Collator('en', { numeric: true });
+    const result = fc.record({
+      itemId: fc.oneof(
+        fc
+          .tuple(fc.constantFrom('T', 'F', 'E', 'TA'), fc.integer({ min: 1, max: 300 }))
+          .map(([p, n]) => `${p}-${n}`),
+        fc.constantFrom('t-7', 'T-007', 'X_1', 'T-2a'),
+      ),
+      score: fc.oneof(fc.integer({ min: 0, max: 100 }), fc.constantFrom(0, 88, 88, 98)),
+    });
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(result, { selector: (r) => r.itemId, maxLength: 80 }),
+        fc.integer({ min: 1, max: 100 }),
+        (rows, limit) => {
+          const results: ItemResult[] = rows.map((r) => ({ ...r, violations: [] }));
+          const expected = [...results]
+            .sort((a, b) => a.score - b.score || byId.compare(a.itemId, b.itemId))
+            .slice(0, limit);
+          expect(lowestResults(results, limit).map((r) => r.itemId)).toEqual(expected.map((r) => r.itemId));
+        },
+      ),
     );
   });
 });
