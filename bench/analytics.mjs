@@ -14,9 +14,10 @@ const argv = process.argv.slice(2);
 const postgres = argv.includes('--postgres');
 const items = argv.includes('--items') ? Number(argv[argv.indexOf('--items') + 1]) : 10_000;
 
-const { deps, close } = await openBenchDeps({ postgres });
+const { deps, settle, close } = await openBenchDeps({ postgres });
 try {
   const seeded = await seedWorkspace(deps, { items });
+  await settle();
   const { config } = await deps.config.effective(seeded.workspace);
   const time = async (fn) => {
     const ms = [];

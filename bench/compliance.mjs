@@ -15,10 +15,11 @@ const argv = process.argv.slice(2);
 const postgres = argv.includes('--postgres');
 const items = argv.includes('--items') ? Number(argv[argv.indexOf('--items') + 1]) : 10_000;
 
-const { deps, close } = await openBenchDeps({ postgres });
+const { deps, settle, close } = await openBenchDeps({ postgres });
 try {
   const t0 = performance.now();
   const seeded = await seedWorkspace(deps, { items });
+  await settle();
   const seedMs = performance.now() - t0;
   const run = async (scope, id) => {
     const ms = [];

@@ -3,8 +3,9 @@
 // trail holds the history the way a year of use would leave it.
 // Seeding 10,000 items with a year of history takes about a minute on SQLite and four on PostgreSQL.
 // Usage (from a bench): node --import tsx bench/<bench>.mjs
-//   const { deps, close } = await openBenchDeps({ postgres });
+//   const { deps, settle, close } = await openBenchDeps({ postgres });
 //   const seeded = await seedWorkspace(deps, { items: 10_000, days: 365 });
+//   await settle();
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -45,16 +46,30 @@ export async function openBenchDeps({ postgres = false } = {}) {
   const config = loadConfig(['stdio'], { GF_DATA_DIR: join(tmpdir(), 'gf-bench-unused') });
   let store;
   let drop;
+  let settle = async () => {};
   if (postgres) {
     const url = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
     const schema = `gf_bench_${randomBytes(5).toString('hex')}`;
     store = await createPostgresStore({ url, schema, poolSize: 5 });
-    drop = async () => {
+    const sql = async (run) => {
       const client = new pg.Client({ connectionString: url });
       await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await client.end();
+      try {
+        await run(client);
+      } finally {
+        await client.end();
+      }
     };
+    drop = () => sql((client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
+    // A workspace a year old has been vacuumed and analyzed by autovacuum many times over; a
+    // freshly seeded one not yet, and its reads would fetch every heap page to check visibility.
+    settle = () =>
+      sql(async (client) => {
+        const { rows } = await client.query('SELECT tablename FROM pg_tables WHERE schemaname = $1', [
+          schema,
+        ]);
+        for (const { tablename } of rows) await client.query(`VACUUM (ANALYZE) "${schema}"."${tablename}"`);
+      });
   } else {
     const dataDir = await mkdtemp(join(tmpdir(), 'gf-bench-'));
     store = await createSqliteStore({ dataDir });
@@ -70,6 +85,8 @@ export async function openBenchDeps({ postgres = false } = {}) {
   return {
     deps,
     clock,
+    /** After seeding: PostgreSQL's tables vacuumed and analyzed, as autovacuum keeps them. */
+    settle,
     async close() {
       await deps.close();
       await store.close();

@@ -2,15 +2,13 @@ import { createHash } from 'node:crypto';
 import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import type { Compilable } from 'kysely';
 import pg from 'pg';
-import type { ItemOutline, WorkItem } from '../../governance/model/work-item.js';
 import type { GovernanceStore } from '../../governance/ports/store.js';
 import { withErrorMapping } from '../sql/errors.js';
 import { migrate } from '../sql/migrate.js';
 import { sqlJobs } from '../sql/jobs.js';
 import { sqlOutbox } from '../sql/outbox.js';
-import { itemArrayMapper, outlineArrayMapper } from '../sql/mappers.js';
 import { SqlReader } from '../sql/reader.js';
-import type { ItemQuery, OutlineQuery } from '../sql/reader.js';
+import type { ArrayMapper, ArrayReads } from '../sql/reader.js';
 import type { Database } from '../sql/schema.js';
 import { SqlTx } from '../sql/writer.js';
 import { mapPostgresError } from './errors.js';
@@ -41,41 +39,22 @@ function advisoryKey(schema: string, name: string): string {
 
 const lock = (key: string) => sql`select pg_advisory_xact_lock(${key}::bigint)`;
 
-type RowMapper<T> = (values: unknown[]) => T;
-
 /**
- * Reads items with node-postgres's array row mode, sparing an object per row, through the same
- * pool. The query is still built by Kysely, schema-qualified, so the connection's search_path
- * does not matter.
+ * Item reads in node-postgres's array row mode, sparing an object per row, through the same pool.
+ * The query is still built by Kysely, schema-qualified, so the connection's search_path does not
+ * matter. Each mapper keeps the row mapper made for the columns it last saw.
  */
-class PostgresReader extends SqlReader {
-  /** Per mapper, the last column list seen and the row mapper made for it. */
-  private readonly mappers = new Map<unknown, { columns: string; map: RowMapper<unknown> }>();
-
-  constructor(
-    db: Kysely<Database>,
-    private readonly pool: pg.Pool,
-  ) {
-    super(db, 'postgres');
-  }
-
-  protected override readItems(query: ItemQuery): Promise<WorkItem[]> {
-    return this.readArrays(query, itemArrayMapper);
-  }
-
-  protected override readOutlines(query: OutlineQuery): Promise<ItemOutline[]> {
-    return this.readArrays(query, outlineArrayMapper);
-  }
-
-  private async readArrays<T>(query: Compilable, mapper: (columns: string[]) => RowMapper<T>): Promise<T[]> {
+function arrayReads(pool: pg.Pool): ArrayReads {
+  const made = new Map<unknown, { columns: string; map: (values: unknown[]) => unknown }>();
+  return async <T>(query: Compilable, mapper: ArrayMapper<T>) => {
     const { sql: text, parameters } = query.compile();
-    const res = await this.pool.query<unknown[]>({ text, values: [...parameters], rowMode: 'array' });
+    const res = await pool.query<unknown[]>({ text, values: [...parameters], rowMode: 'array' });
     const names = res.fields.map((f) => f.name);
     const columns = names.join();
-    let entry = this.mappers.get(mapper);
-    if (entry?.columns !== columns) this.mappers.set(mapper, (entry = { columns, map: mapper(names) }));
-    return res.rows.map(entry.map as RowMapper<T>);
-  }
+    let entry = made.get(mapper);
+    if (entry?.columns !== columns) made.set(mapper, (entry = { columns, map: mapper(names) }));
+    return res.rows.map(entry.map) as T[];
+  };
 }
 
 /**
@@ -124,7 +103,7 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<G
 
   const store: GovernanceStore = {
     kind: 'postgres',
-    reader: withErrorMapping(new PostgresReader(db, pool), mapPostgresError),
+    reader: withErrorMapping(new SqlReader(db, 'postgres', arrayReads(pool)), mapPostgresError),
     write: (workspace, fn) =>
       db.transaction().execute(async (trx) => {
         await lock(advisoryKey(schema, workspace)).execute(trx);

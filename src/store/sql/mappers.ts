@@ -168,21 +168,7 @@ export const OUTLINE_COLUMNS = [
 
 export type OutlineRow = Pick<ItemRow, (typeof OUTLINE_COLUMNS)[number]>;
 
-export const rowToOutline = (r: OutlineRow): ItemOutline => ({
-  id: r.id,
-  type: r.type as ItemType,
-  title: r.title,
-  description: r.description,
-  status: r.status as Status,
-  agent: r.agent,
-  estimateDays: r.estimate_days === null ? null : Number(r.estimate_days),
-  milestoneId: r.milestone_id,
-  labels: parseLabels(r.labels),
-  parentId: r.parent_id,
-  path: r.path,
-});
-
-/** `rowToOutline` for rows read as arrays of the OUTLINE_COLUMNS values, in that order. */
+/** An item's outline from the OUTLINE_COLUMNS values of a row, in that order. */
 export function outlineArrayMapper(columns: readonly string[]): (values: unknown[]) => ItemOutline {
   if (columns.join() !== OUTLINE_COLUMNS.join()) throw new Error(`Not an outline query: ${columns.join()}`);
   return (v) => {

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Kysely, SelectQueryBuilder } from 'kysely';
+import type { Compilable, Kysely, SelectQueryBuilder } from 'kysely';
 import type { OverrideScope } from '../../governance/config/override.js';
 import type { AuditRecord } from '../../governance/model/audit.js';
 import type { AuditCheckpoint } from '../../governance/model/audit-checkpoint.js';
@@ -20,13 +20,14 @@ import type {
 import { lastCheckpoint, listCheckpoints } from './checkpoints.js';
 import { getConfigDoc, listConfigVersions } from './config-docs.js';
 import {
+  itemArrayMapper,
   num,
   OUTLINE_COLUMNS,
+  outlineArrayMapper,
   rowToAudit,
   rowToItem,
   rowToLink,
   rowToMilestone,
-  rowToOutline,
 } from './mappers.js';
 import type { OutlineRow } from './mappers.js';
 import { getSpec, getSpecText, listSpecs } from './specs.js';
@@ -76,11 +77,22 @@ export type ItemQuery = SelectQueryBuilder<Database, 'items', ItemRow>;
 /** A query over `items` selecting OUTLINE_COLUMNS, in that order. */
 export type OutlineQuery = SelectQueryBuilder<Database, 'items', OutlineRow>;
 
+/** A mapper of rows read as arrays of column values, made once from the query's column names. */
+export type ArrayMapper<T> = (columns: string[]) => (values: unknown[]) => T;
+
+/**
+ * How a store runs a query whose rows come back as arrays of column values rather than an object
+ * per row (whose properties the driver sets one by one: most of the cost of a large read).
+ */
+export type ArrayReads = <T>(query: Compilable, mapper: ArrayMapper<T>) => Promise<T[]>;
+
 /** StoreReader over a Kysely handle: the pool/connection, or the connection of a write transaction. */
 export class SqlReader implements StoreReader {
   constructor(
     protected readonly db: Kysely<Database>,
     protected readonly dialect: SqlDialectName,
+    /** Item reads as arrays, where the store offers them (not inside a write transaction). */
+    private readonly arrays?: ArrayReads,
   ) {}
 
   async getPolicy(workspace: string): Promise<WorkspacePolicy> {
@@ -456,14 +468,15 @@ export class SqlReader implements StoreReader {
     return this.db.selectFrom('items').selectAll().where('workspace', '=', workspace);
   }
 
-  /** Runs an `items` query and maps its rows; the stores override it to skip row objects. */
-  protected async readItems(query: ItemQuery): Promise<WorkItem[]> {
+  private async readItems(query: ItemQuery): Promise<WorkItem[]> {
+    if (this.arrays) return this.arrays(query, itemArrayMapper);
     return (await query.execute()).map(rowToItem);
   }
 
-  /** Runs an outline query (OUTLINE_COLUMNS in order) and maps its rows; overridden likewise. */
-  protected async readOutlines(query: OutlineQuery): Promise<ItemOutline[]> {
-    return (await query.execute()).map(rowToOutline);
+  private async readOutlines(query: OutlineQuery): Promise<ItemOutline[]> {
+    if (this.arrays) return this.arrays(query, outlineArrayMapper);
+    const map = outlineArrayMapper(OUTLINE_COLUMNS);
+    return (await query.execute()).map((r) => map(OUTLINE_COLUMNS.map((c) => r[c])));
   }
 
   private milestones(workspace: string) {

@@ -4,15 +4,13 @@ import { setTimeout } from 'node:timers/promises';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { Compilable } from 'kysely';
-import type { ItemOutline, WorkItem } from '../../governance/model/work-item.js';
 import type { GovernanceStore } from '../../governance/ports/store.js';
 import { withErrorMapping } from '../sql/errors.js';
 import { migrate } from '../sql/migrate.js';
 import { sqlJobs } from '../sql/jobs.js';
 import { sqlOutbox } from '../sql/outbox.js';
-import { itemArrayMapper, outlineArrayMapper } from '../sql/mappers.js';
 import { SqlReader } from '../sql/reader.js';
-import type { ItemQuery, OutlineQuery } from '../sql/reader.js';
+import type { ArrayMapper, ArrayReads } from '../sql/reader.js';
 import type { Database } from '../sql/schema.js';
 import { SqlTx } from '../sql/writer.js';
 import { isBusy, mapSqliteError } from './errors.js';
@@ -96,53 +94,32 @@ function checkpointer(raw: BetterSqlite3.Database, queue: WriteQueue) {
 /** Distinct item statements kept prepared; past this the cache starts over. */
 const STATEMENT_CACHE = 64;
 
-type RowMapper<T> = (values: unknown[]) => T;
-
-interface Prepared {
-  stmt: BetterSqlite3.Statement<unknown[], unknown[]>;
-  map: RowMapper<unknown>;
-}
-
 /**
- * Reads items in better-sqlite3's raw mode: a row as an array of values rather than an object
+ * Item reads in better-sqlite3's raw mode: a row as an array of values rather than an object
  * whose 24 properties the driver sets one by one through the V8 API, which is most of the cost
  * of a large read (about 100 ms for 10,000 items, a third of that as arrays). The query is still
  * built by Kysely and run while holding Kysely's single connection, so it waits for a write
- * transaction in progress exactly like the other reads.
+ * transaction in progress exactly like the other reads. Statements stay prepared, each with the
+ * row mapper made from its columns (a statement text always selects the same ones).
  */
-class SqliteReader extends SqlReader {
-  private readonly statements = new Map<string, Prepared>();
-
-  constructor(
-    db: Kysely<Database>,
-    private readonly raw: BetterSqlite3.Database,
-  ) {
-    super(db, 'sqlite');
-  }
-
-  protected override readItems(query: ItemQuery): Promise<WorkItem[]> {
-    return this.readArrays(query, itemArrayMapper);
-  }
-
-  protected override readOutlines(query: OutlineQuery): Promise<ItemOutline[]> {
-    return this.readArrays(query, outlineArrayMapper);
-  }
-
-  /** `mapper` gets the statement's column names once; a statement text always selects the same ones. */
-  private readArrays<T>(query: Compilable, mapper: (columns: string[]) => RowMapper<T>): Promise<T[]> {
+function rawReads(db: Kysely<Database>, raw: BetterSqlite3.Database): ArrayReads {
+  const statements = new Map<string, { stmt: Statement; map: (values: unknown[]) => unknown }>();
+  return <T>(query: Compilable, mapper: ArrayMapper<T>) => {
     const { sql: text, parameters } = query.compile();
-    return this.db.connection().execute(async () => {
-      let entry = this.statements.get(text);
+    return db.connection().execute(async () => {
+      let entry = statements.get(text);
       if (entry === undefined) {
-        const stmt = this.raw.prepare<unknown[], unknown[]>(text).raw(true);
+        const stmt = raw.prepare<unknown[], unknown[]>(text).raw(true);
         entry = { stmt, map: mapper(stmt.columns().map((c) => c.name)) };
-        if (this.statements.size >= STATEMENT_CACHE) this.statements.clear();
-        this.statements.set(text, entry);
+        if (statements.size >= STATEMENT_CACHE) statements.clear();
+        statements.set(text, entry);
       }
-      return entry.stmt.all(parameters).map(entry.map as RowMapper<T>);
+      return entry.stmt.all(parameters).map(entry.map) as T[];
     });
-  }
+  };
 }
+
+type Statement = BetterSqlite3.Statement<unknown[], unknown[]>;
 
 /**
  * Embedded store: one SQLite file in WAL mode, safe to share between server processes.
@@ -190,7 +167,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Gover
 
   const store: GovernanceStore = {
     kind: 'sqlite',
-    reader: withErrorMapping(new SqliteReader(db, raw), mapSqliteError),
+    reader: withErrorMapping(new SqlReader(db, 'sqlite', rawReads(db, raw)), mapSqliteError),
     write: (workspace, fn) => immediate((conn) => fn(new SqlTx(conn, 'sqlite', workspace))),
     // Claims run under the write lock, so two processes on one file never claim the same event.
     outbox: withErrorMapping(sqlOutbox(db, 'sqlite', immediate), mapSqliteError),
