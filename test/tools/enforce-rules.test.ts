@@ -104,6 +104,33 @@ describe.each<BackendName>(['sqlite', 'postgres'])('enforcing rules on %s', (bac
     expect((await c().ok('verify_audit', { workspace: WS })).ok).toBe(true);
   });
 
+  it('refuses to make a rule enforcing that a write cannot be checked against', async () => {
+    const before = await c().ok('get_config', { workspace: WS });
+    const refused = await c().failure('update_config', {
+      workspace: WS,
+      scope: 'repo',
+      reason: 'try',
+      override: {
+        compliance: {
+          rules: { 'structure.emptyFeature': { enforce: true }, 'estimate.missing': { enforce: true } },
+        },
+      },
+    });
+    expect(refused.code).toBe('CONFIG.INVALID');
+    expect(refused.details?.issues).toEqual([
+      expect.objectContaining({ path: 'compliance.rules.structure.emptyFeature.enforce' }),
+    ]);
+    expect(refused.hint).toMatch(/estimate\.missing/);
+    expect((await c().ok('get_config', { workspace: WS })).versions).toEqual(before.versions);
+    // Reported, not enforced, is still allowed.
+    await c().ok('update_config', {
+      workspace: WS,
+      scope: 'repo',
+      reason: 'tag it',
+      override: { compliance: { rules: { 'structure.emptyFeature': { categories: ['sox'] } } } },
+    });
+  });
+
   it('enforces a milestone rule against the milestones as stored, and follows a changed override', async () => {
     const f = await feature();
     const closed = (await c().ok('upsert_milestone', { workspace: WS, title: 'Old', state: 'closed' }))

@@ -4,7 +4,7 @@
  * (item-rules.ts; no rule is written twice), scores each item and aggregates a workspace report.
  * Pure: no store, no clock; use-cases/compliance-report.ts runs it over a stored hierarchy.
  */
-import { itemViolations } from './item-rules.js';
+import { ITEM_RULE_IDS, itemViolations } from './item-rules.js';
 import type { Policy } from './policy.js';
 import type { HierarchyNode, RuleId, Severity, Violation } from './types.js';
 import { SEVERITIES } from './types.js';
@@ -73,11 +73,11 @@ export function checkItem(node: HierarchyNode, policy: Policy, overrides: RuleOv
   return { itemId: node.id, score: scoreOf(violations), violations };
 }
 
-/** The rules the overrides make enforcing (and leave enabled). */
+/** The rules the overrides make enforcing (and leave enabled), of those a write can be checked against. */
 export function enforcedRules(overrides: RuleOverrides): Set<RuleId> {
   const out = new Set<RuleId>();
   for (const [rule, o] of Object.entries(overrides) as [RuleId, RuleOverride | undefined][])
-    if (o?.enforce === true && o.enabled !== false) out.add(rule);
+    if (o?.enforce === true && o.enabled !== false && ITEM_RULE_IDS.has(rule)) out.add(rule);
   return out;
 }
 

@@ -13,7 +13,7 @@ import {
   tierOf,
 } from './policy.js';
 import { keyedSectionGaps, type SectionGap } from './sections.js';
-import type { HierarchyNode, MilestoneRef, Violation } from './types.js';
+import type { HierarchyNode, MilestoneRef, RuleId, Violation } from './types.js';
 
 /** A rule appends its violations of one item to `out`. */
 type Rule = (n: HierarchyNode, p: Policy, out: Violation[]) => void;
@@ -285,6 +285,25 @@ const milestone: Rule = (n, p, out) => {
 };
 
 const ITEM_RULES: readonly Rule[] = [titlePattern, sections, estimate, labels, agent, milestone];
+
+/**
+ * The rules an item's own fields decide (what `itemViolations` reports): the ones a write can be
+ * checked against before it commits, so the only ones `compliance.rules.<id>.enforce` may name.
+ */
+export const ITEM_RULE_IDS: ReadonlySet<RuleId> = new Set<RuleId>([
+  'title.pattern',
+  'sections.required',
+  'sections.documentation',
+  'estimate.missing',
+  'estimate.tier',
+  'labels.required',
+  'labels.unknown',
+  'labels.mismatch',
+  'agent.unknown',
+  'agent.missing',
+  'milestone.overdue',
+  'milestone.closed',
+]);
 
 export function itemViolations(n: HierarchyNode, p: Policy, out: Violation[] = []): Violation[] {
   for (const rule of ITEM_RULES) rule(n, p, out);

@@ -12,8 +12,11 @@
  */
 import { DEFAULT_CONFIG } from '../config/defaults.js';
 import { configDiff, type ConfigChange } from '../config/diff.js';
+import { ITEM_RULE_IDS } from '../compliance/item-rules.js';
+import type { RuleId } from '../compliance/types.js';
+import { configInvalid } from '../config/issues.js';
 import { validateOverride } from '../config/merge.js';
-import { OVERRIDE_SCOPES, type OverrideScope } from '../config/override.js';
+import { OVERRIDE_SCOPES, type ConfigOverride, type OverrideScope } from '../config/override.js';
 import type { GovernanceConfig } from '../config/schema.js';
 import { DomainError, isDomainError } from '../errors.js';
 import type { AuditDiff, AuditRecord } from '../model/audit.js';
@@ -82,6 +85,7 @@ export async function updateConfig(
   }
   // Checked before taking the lock; the parsed form is what gets stored (strict, trimmed).
   const override = validateOverride(cmd.scope, cmd.override);
+  assertEnforceable(cmd.scope, override);
   const key = configKey(cmd.scope, cmd.workspace);
 
   const external = deps.documents;
@@ -274,5 +278,26 @@ function wouldOrphan(found: { workspace: string; tasks: string[]; more: boolean 
     `structure.allowUnparentedTasks: false would orphan tasks without a parent in ${first.workspace}: ${first.tasks.join(', ')}${first.more ? ', ...' : ''}${others}`,
     'Move those tasks under a feature first (move_item), or keep structure.allowUnparentedTasks true; nothing was changed.',
     { workspaces: found.slice(0, MAX_NAMED_TASKS) },
+  );
+}
+
+/**
+ * CONFIG.INVALID for `enforce: true` on a rule a write cannot be checked against (the structure,
+ * limit, milestone-naming and cross-item rules need the whole tree or its history): stored, it
+ * would look like protection that is not there.
+ */
+function assertEnforceable(scope: OverrideScope, override: ConfigOverride): void {
+  const rules = override.compliance?.rules ?? {};
+  const issues = Object.entries(rules)
+    .filter(([rule, o]) => o?.enforce === true && !ITEM_RULE_IDS.has(rule as RuleId))
+    .map(([rule]) => ({
+      path: `compliance.rules.${rule}.enforce`,
+      message: `${rule} cannot be enforcing: it needs the whole tree or its history, so check_compliance reports it instead`,
+    }));
+  if (issues.length === 0) return;
+  throw configInvalid(
+    scope,
+    issues,
+    `Rules that can be enforcing: ${[...ITEM_RULE_IDS].join(', ')}. Drop enforce from the others; nothing was changed.`,
   );
 }

@@ -8,6 +8,7 @@ import {
   type ItemResult,
   type RuleOverrides,
 } from '../../../src/governance/compliance/engine.js';
+import { ITEM_RULE_IDS } from '../../../src/governance/compliance/item-rules.js';
 import { buildPolicy } from '../../../src/governance/compliance/policy.js';
 import type { HierarchyNode } from '../../../src/governance/compliance/types.js';
 import { DEFAULT_CONFIG } from '../../../src/governance/config/defaults.js';
@@ -90,6 +91,34 @@ describe('compliance engine', () => {
           expect(lowestResults(results, limit).map((r) => r.itemId)).toEqual(expected.map((r) => r.itemId));
         },
       ),
+    );
+  });
+
+  it('reports from an item alone only the rules a write can be checked against', () => {
+    const node = fc.record({
+      type: fc.constantFrom('epic' as const, 'feature' as const, 'task' as const),
+      title: fc.constantFrom('Task: Ship', 'Epic: Billing', 'ship', ''),
+      description: fc.constantFrom('', '## Acceptance criteria\n- [ ] it works', '## Overview\n(draft)'),
+      labels: fc.subarray(['type:task', 'type:epic', 'agent:qa', 'made-up', 'priority:high']),
+      estimateDays: fc.constantFrom(null, 0.1, 1, 4, 40),
+      agent: fc.constantFrom(null, 'agent:dev', 'agent:nobody'),
+      status: fc.constantFrom('planning' as const, 'in_progress' as const, 'done' as const),
+      milestone: fc.constantFrom(
+        null,
+        { id: 'M-1', title: 'Old', dueOn: '2024-01-01', state: 'open' as const },
+        {
+          id: 'M-2',
+          title: 'Shut',
+          dueOn: null,
+          state: 'closed' as const,
+        },
+      ),
+    });
+    fc.assert(
+      fc.property(node, (n) => {
+        for (const v of checkItem(task('x', n), policy, {}).violations)
+          expect(ITEM_RULE_IDS).toContain(v.rule);
+      }),
     );
   });
 });
