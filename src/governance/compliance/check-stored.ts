@@ -27,6 +27,8 @@ export interface StoredCheck {
   /** After each page: items checked so far and, for a whole workspace, how many there are. */
   onProgress?(done: number, total?: number): Promise<void>;
   signal?: AbortSignal;
+  /** Items per page; default STORED_PAGE_SIZE. */
+  pageSize?: number;
 }
 
 /** Returns the number of items checked. ITEM.NOT_FOUND when rootId names no item. */
@@ -44,11 +46,12 @@ export async function checkStoredHierarchy(reader: StoreReader, req: StoredCheck
     ...(parent && { externalParents: { [parent.id]: parent.type } }),
     milestones: new Map(milestones.map((m) => [m.title.toLowerCase(), milestoneRef(m)])),
   });
+  const size = req.pageSize ?? STORED_PAGE_SIZE;
   const read = (afterPath?: string) => {
     const page = reader.outlinePage(req.workspace, {
       ...(req.rootId && { rootId: req.rootId }),
       ...(afterPath !== undefined && { afterPath }),
-      limit: STORED_PAGE_SIZE,
+      limit: size,
     });
     page.catch(() => undefined); // awaited below unless the check stops first
     return page;
@@ -59,7 +62,7 @@ export async function checkStoredHierarchy(reader: StoreReader, req: StoredCheck
     req.signal?.throwIfAborted();
     const page = await next;
     if (done === 0 && page.length === 0) await requireWorkspace(reader, req.workspace);
-    const last = page.length === STORED_PAGE_SIZE ? page[page.length - 1]!.path : undefined;
+    const last = page.length === size ? page[page.length - 1]!.path : undefined;
     // The store reads the next page while this one is checked.
     if (last !== undefined) next = read(last);
     req.onItems?.(page);
