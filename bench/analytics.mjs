@@ -1,6 +1,6 @@
 // Delivery analytics of a 10,000-item workspace with a year of history, in process: the velocity
 // report and a 10,000-run milestone forecast, on SQLite (default) or PostgreSQL (--postgres).
-// Prints medians of 7 runs. Usage: node --import tsx bench/analytics.mjs [--postgres] [--items N]
+// Prints medians of 7 runs. Usage: node --import tsx bench/analytics.mjs [--postgres [--keep <schema>]] [--items N]
 import { performance } from 'node:perf_hooks';
 import { forecast, weeklyThroughput } from '../src/governance/analytics/delivery.ts';
 import { deliveryMetrics, forecastMilestone } from '../src/governance/use-cases/delivery-metrics.ts';
@@ -14,7 +14,8 @@ const argv = process.argv.slice(2);
 const postgres = argv.includes('--postgres');
 const items = argv.includes('--items') ? Number(argv[argv.indexOf('--items') + 1]) : 10_000;
 
-const { deps, settle, close } = await openBenchDeps({ postgres });
+const keep = argv.includes('--keep') ? argv[argv.indexOf('--keep') + 1] : undefined;
+const { deps, settle, close } = await openBenchDeps({ postgres, keep });
 try {
   const seeded = await seedWorkspace(deps, { items });
   await settle();

@@ -1,6 +1,6 @@
 // A full compliance check (check_compliance's use-case) of a 10,000-item workspace with a year of
 // history, in process, on SQLite (default) or PostgreSQL (--postgres). Prints medians of 7 runs.
-// Usage: node --import tsx bench/compliance.mjs [--postgres] [--items 10000]
+// Usage: node --import tsx bench/compliance.mjs [--postgres [--keep <schema>]] [--items 10000]
 import { performance } from 'node:perf_hooks';
 import { newEnforcedViolations } from '../src/governance/compliance/engine.ts';
 import { nodeFromItem } from '../src/governance/compliance/nodes.ts';
@@ -15,7 +15,8 @@ const argv = process.argv.slice(2);
 const postgres = argv.includes('--postgres');
 const items = argv.includes('--items') ? Number(argv[argv.indexOf('--items') + 1]) : 10_000;
 
-const { deps, settle, close } = await openBenchDeps({ postgres });
+const keep = argv.includes('--keep') ? argv[argv.indexOf('--keep') + 1] : undefined;
+const { deps, settle, close } = await openBenchDeps({ postgres, keep });
 try {
   const t0 = performance.now();
   const seeded = await seedWorkspace(deps, { items });

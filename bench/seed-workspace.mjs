@@ -16,6 +16,7 @@ import { prng } from '../src/governance/analytics/delivery.ts';
 import { createDeps } from '../src/composition/create-deps.ts';
 import { createItem } from '../src/governance/use-cases/create-item.ts';
 import { linkItems } from '../src/governance/use-cases/links.ts';
+import { allItems } from '../src/governance/use-cases/read-items.ts';
 import { requireItem } from '../src/governance/use-cases/lookups.ts';
 import { transitionItem } from '../src/governance/use-cases/set-item-status.ts';
 import { upsertMilestone } from '../src/governance/use-cases/upsert-milestone.ts';
@@ -39,9 +40,11 @@ export function benchClock(start = BENCH_START) {
 
 /**
  * Deps over a throwaway store: SQLite in a temp directory, or PostgreSQL at TEST_DATABASE_URL
- * (default postgres://postgres@127.0.0.1:5432/test) in a schema dropped by close().
+ * (default postgres://postgres@127.0.0.1:5432/test) in a schema dropped by close(). `keep` names a
+ * PostgreSQL schema to use and keep instead (`--keep <schema>`): a later run with the same name
+ * finds the workspace seeded and skips the minutes of seeding.
  */
-export async function openBenchDeps({ postgres = false } = {}) {
+export async function openBenchDeps({ postgres = false, keep } = {}) {
   const clock = benchClock();
   const config = loadConfig(['stdio'], { GF_DATA_DIR: join(tmpdir(), 'gf-bench-unused') });
   let store;
@@ -49,7 +52,7 @@ export async function openBenchDeps({ postgres = false } = {}) {
   let settle = async () => {};
   if (postgres) {
     const url = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-    const schema = `gf_bench_${randomBytes(5).toString('hex')}`;
+    const schema = keep ?? `gf_bench_${randomBytes(5).toString('hex')}`;
     store = await createPostgresStore({ url, schema, poolSize: 5 });
     const sql = async (run) => {
       const client = new pg.Client({ connectionString: url });
@@ -60,7 +63,9 @@ export async function openBenchDeps({ postgres = false } = {}) {
         await client.end();
       }
     };
-    drop = () => sql((client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
+    drop = keep
+      ? async () => {}
+      : () => sql((client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
     // A workspace a year old has been vacuumed and analyzed by autovacuum many times over; a
     // freshly seeded one not yet, and its reads would fetch every heap page to check visibility.
     settle = () =>
@@ -118,6 +123,10 @@ export async function seedWorkspace(
   const rnd = prng(seed);
   const clock = deps.clock;
   const start = Date.parse(clock.now());
+  if ((await deps.store.reader.countItems(workspace).catch(() => 0)) > 0) {
+    clock.set(new Date(start + days * DAY).toISOString());
+    return seededBefore(deps, workspace);
+  }
   const at = (day) => new Date(start + day * DAY).toISOString();
   const int = (lo, hi) => lo + Math.floor(rnd() * (hi - lo + 1));
 
@@ -242,5 +251,21 @@ export async function seedWorkspace(
     tasks: taskIds,
     links,
     transitions,
+  };
+}
+
+/** The ids of a workspace seeded by an earlier run (a kept schema), as seedWorkspace returns them. */
+async function seededBefore(deps, workspace) {
+  const items = (await allItems(deps.store.reader, workspace)).sort((a, b) => a.seq - b.seq);
+  const of = (type) => items.filter((i) => i.type === type).map((i) => i.id);
+  return {
+    workspace,
+    milestones: (await deps.store.reader.listMilestones(workspace)).map((m) => m.id),
+    epics: of('epic'),
+    features: of('feature'),
+    tasks: of('task'),
+    links: (await deps.store.reader.listLinks(workspace)).length,
+    transitions: null,
+    reused: true,
   };
 }
