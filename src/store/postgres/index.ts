@@ -29,6 +29,14 @@ const LOCK_TIMEOUT_MS = 10_000;
 const now = (): string => new Date().toISOString();
 
 /**
+ * No JIT compilation: it pays off for long analytical queries, and ours are short. A plan whose
+ * estimate crosses jit_above_cost (a range join over a few thousand items does) would otherwise
+ * spend most of a second compiling for a query that runs in a tenth of that. A server built
+ * without JIT accepts the setting too.
+ */
+const NO_JIT = 'set jit = off';
+
+/**
  * 64-bit advisory lock key. The schema is part of it so that stores in different schemas of
  * one database (tests, staging) never wait on each other. 'gf:migrate' cannot clash with a
  * workspace: those are owner/repo.
@@ -46,9 +54,21 @@ const lock = (key: string) => sql`select pg_advisory_xact_lock(${key}::bigint)`;
  */
 function arrayReads(pool: pg.Pool): ArrayReads {
   const made = new Map<unknown, { columns: string; map: (values: unknown[]) => unknown }>();
+  // Clients this reader has prepared (the pool's other users prepare theirs in onCreateConnection).
+  const prepared = new WeakSet<pg.PoolClient>();
   return async <T>(query: Compilable, mapper: ArrayMapper<T>) => {
     const { sql: text, parameters } = query.compile();
-    const res = await pool.query<unknown[]>({ text, values: [...parameters], rowMode: 'array' });
+    const client = await pool.connect();
+    let res;
+    try {
+      if (!prepared.has(client)) {
+        await client.query(NO_JIT);
+        prepared.add(client);
+      }
+      res = await client.query<unknown[]>({ text, values: [...parameters], rowMode: 'array' });
+    } finally {
+      client.release();
+    }
     const names = res.fields.map((f) => f.name);
     const columns = names.join();
     let entry = made.get(mapper);
@@ -82,6 +102,7 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<G
       onCreateConnection: async (conn) => {
         await conn.executeQuery(CompiledQuery.raw(`set search_path to "${schema}"`));
         await conn.executeQuery(CompiledQuery.raw(`set lock_timeout = ${LOCK_TIMEOUT_MS}`));
+        await conn.executeQuery(CompiledQuery.raw(NO_JIT));
       },
     }),
   });

@@ -305,22 +305,36 @@ export class SqlReader implements StoreReader {
       ids.map((id) => [id, { total: 0, done: 0, percent: 0 }]),
     );
     for (const part of chunks([...new Set(ids)])) {
-      const rows = await this.db
+      // The attached items themselves, and their strict descendants through the path range of
+      // `below` (an index range per attached item). One join with `i.id = a.id OR <range>` instead
+      // cannot use the index: PostgreSQL, once it has statistics, compares every pair of items.
+      const own = this.db
         .selectFrom('items as a')
-        // `i` is `a` itself or a strict descendant of it (the path range of `below`).
+        .select(['a.milestone_id', 'a.id', 'a.status'])
+        .where('a.workspace', '=', workspace)
+        .where('a.milestone_id', 'in', part)
+        .where('a.status', '<>', 'cancelled')
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('items as c')
+                .select('c.id')
+                .whereRef('c.workspace', '=', 'a.workspace')
+                .whereRef('c.parent_id', '=', 'a.id')
+                .where('c.status', '<>', 'cancelled'),
+            ),
+          ),
+        );
+      const under = this.db
+        .selectFrom('items as a')
         .innerJoin('items as i', (j) =>
           j
             .onRef('i.workspace', '=', 'a.workspace')
-            .on((eb) =>
-              eb.or([
-                eb('i.id', '=', eb.ref('a.id')),
-                eb.and([
-                  eb('i.path', '>=', sql<string>`a.path || '/'`),
-                  eb('i.path', '<', sql<string>`a.path || '0'`),
-                ]),
-              ]),
-            ),
+            .on('i.path', '>=', sql<string>`a.path || '/'`)
+            .on('i.path', '<', sql<string>`a.path || '0'`),
         )
+        .select(['a.milestone_id', 'i.id', 'i.status'])
         .where('a.workspace', '=', workspace)
         .where('a.milestone_id', 'in', part)
         .where('i.status', '<>', 'cancelled')
@@ -335,13 +349,15 @@ export class SqlReader implements StoreReader {
                 .where('c.status', '<>', 'cancelled'),
             ),
           ),
-        )
+        );
+      const rows = await this.db
+        .selectFrom(own.unionAll(under).as('x'))
         .select([
-          'a.milestone_id',
-          sql<number>`count(distinct i.id)`.as('total'),
-          sql<number>`count(distinct case when i.status = 'done' then i.id end)`.as('done'),
+          'x.milestone_id',
+          sql<number>`count(distinct x.id)`.as('total'),
+          sql<number>`count(distinct case when x.status = 'done' then x.id end)`.as('done'),
         ])
-        .groupBy('a.milestone_id')
+        .groupBy('x.milestone_id')
         .execute();
       for (const r of rows) {
         const total = num(r.total);
