@@ -123,7 +123,7 @@ export async function seedWorkspace(
   const rnd = prng(seed);
   const clock = deps.clock;
   const start = Date.parse(clock.now());
-  if ((await deps.store.reader.countItems(workspace).catch(() => 0)) > 0) {
+  if ((await deps.store.reader.countItems(workspace)) > 0) {
     clock.set(new Date(start + days * DAY).toISOString());
     return seededBefore(deps, workspace);
   }

@@ -308,50 +308,35 @@ export class SqlReader implements StoreReader {
       // The attached items themselves, and their strict descendants through the path range of
       // `below` (an index range per attached item). One join with `i.id = a.id OR <range>` instead
       // cannot use the index: PostgreSQL, once it has statistics, compares every pair of items.
-      const own = this.db
+      const attached = this.db
         .selectFrom('items as a')
-        .select(['a.milestone_id', 'a.id', 'a.status'])
         .where('a.workspace', '=', workspace)
-        .where('a.milestone_id', 'in', part)
-        .where('a.status', '<>', 'cancelled')
-        .where((eb) =>
-          eb.not(
-            eb.exists(
-              eb
-                .selectFrom('items as c')
-                .select('c.id')
-                .whereRef('c.workspace', '=', 'a.workspace')
-                .whereRef('c.parent_id', '=', 'a.id')
-                .where('c.status', '<>', 'cancelled'),
-            ),
-          ),
-        );
-      const under = this.db
-        .selectFrom('items as a')
+        .where('a.milestone_id', 'in', part);
+      const own = attached.select(['a.milestone_id', 'a.id', 'a.status']);
+      const under = attached
         .innerJoin('items as i', (j) =>
           j
             .onRef('i.workspace', '=', 'a.workspace')
             .on('i.path', '>=', sql<string>`a.path || '/'`)
             .on('i.path', '<', sql<string>`a.path || '0'`),
         )
-        .select(['a.milestone_id', 'i.id', 'i.status'])
-        .where('a.workspace', '=', workspace)
-        .where('a.milestone_id', 'in', part)
-        .where('i.status', '<>', 'cancelled')
+        .select(['a.milestone_id', 'i.id', 'i.status']);
+      const rows = await this.db
+        .selectFrom(own.unionAll(under).as('x'))
+        .where('x.status', '<>', 'cancelled')
+        // Leaves only: no child that is not cancelled.
         .where((eb) =>
           eb.not(
             eb.exists(
               eb
                 .selectFrom('items as c')
                 .select('c.id')
-                .whereRef('c.workspace', '=', 'i.workspace')
-                .whereRef('c.parent_id', '=', 'i.id')
+                .where('c.workspace', '=', workspace)
+                .whereRef('c.parent_id', '=', 'x.id')
                 .where('c.status', '<>', 'cancelled'),
             ),
           ),
-        );
-      const rows = await this.db
-        .selectFrom(own.unionAll(under).as('x'))
+        )
         .select([
           'x.milestone_id',
           sql<number>`count(distinct x.id)`.as('total'),
