@@ -1,6 +1,6 @@
 // Delivery analytics of a 10,000-item workspace with a year of history, in process: the velocity
 // report and a 10,000-run milestone forecast, on SQLite (default) or PostgreSQL (--postgres).
-// Prints medians of 7 runs. Usage: node --import tsx bench/analytics.mjs [--postgres [--keep <schema>]] [--items N]
+// Prints medians of 7 runs. Usage: node --import tsx bench/analytics.mjs [--postgres] [--keep <schema or directory>] [--items N]
 import { performance } from 'node:perf_hooks';
 import { forecast, weeklyThroughput } from '../src/governance/analytics/delivery.ts';
 import { deliveryMetrics, forecastMilestone } from '../src/governance/use-cases/delivery-metrics.ts';

@@ -7,7 +7,7 @@
 //   const seeded = await seedWorkspace(deps, { items: 10_000, days: 365 });
 //   await settle();
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -41,8 +41,8 @@ export function benchClock(start = BENCH_START) {
 /**
  * Deps over a throwaway store: SQLite in a temp directory, or PostgreSQL at TEST_DATABASE_URL
  * (default postgres://postgres@127.0.0.1:5432/test) in a schema dropped by close(). `keep` names a
- * PostgreSQL schema to use and keep instead (`--keep <schema>`): a later run with the same name
- * finds the workspace seeded and skips the minutes of seeding.
+ * PostgreSQL schema, or on SQLite a data directory, to use and keep instead (`--keep <name>`): a
+ * later run with the same name finds the workspace seeded and skips the minutes of seeding.
  */
 export async function openBenchDeps({ postgres = false, keep } = {}) {
   const clock = benchClock();
@@ -76,9 +76,10 @@ export async function openBenchDeps({ postgres = false, keep } = {}) {
         for (const { tablename } of rows) await client.query(`VACUUM (ANALYZE) "${schema}"."${tablename}"`);
       });
   } else {
-    const dataDir = await mkdtemp(join(tmpdir(), 'gf-bench-'));
+    const dataDir = keep ?? (await mkdtemp(join(tmpdir(), 'gf-bench-')));
+    if (keep) await mkdir(keep, { recursive: true });
     store = await createSqliteStore({ dataDir });
-    drop = () => rm(dataDir, { recursive: true, force: true });
+    drop = keep ? async () => {} : () => rm(dataDir, { recursive: true, force: true });
   }
   const deps = createDeps(config, {
     store,

@@ -22,6 +22,8 @@ export interface StoredCheck {
   config: GovernanceConfig;
   today: string;
   onViolations(vs: readonly Violation[]): void;
+  /** After an item's own violations: none of it comes later. Not called for every item. */
+  onSettled?(itemId: string): void;
   /** Each page of items as it is read. */
   onItems?(items: readonly ItemOutline[]): void;
   /** After each page: items checked so far and, for a whole workspace, how many there are. */
@@ -66,7 +68,11 @@ export async function checkStoredHierarchy(reader: StoreReader, req: StoredCheck
     // The store reads the next page while this one is checked.
     if (last !== undefined) next = read(last);
     req.onItems?.(page);
-    for (const item of page) req.onViolations(validator.push(nodeFromItem(item, refs)));
+    for (const item of page) {
+      const node = nodeFromItem(item, refs);
+      req.onViolations(validator.push(node));
+      if (req.onSettled && validator.settles(node)) req.onSettled(node.id);
+    }
     done += page.length;
     await req.onProgress?.(done, total);
     if (last === undefined) break;

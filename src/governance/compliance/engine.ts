@@ -153,19 +153,25 @@ const ID_ORDER = new Intl.Collator('en', { numeric: true });
  */
 const PLAIN_ID_RE = /^([A-Z]+)-([1-9][0-9]{0,14})$/;
 
-interface SortKey {
-  result: ItemResult;
+/** What report order needs of a result. */
+interface Ranked {
+  itemId: string;
+  score: number;
+}
+
+interface SortKey<R extends Ranked> {
+  result: R;
   /** The prefix's place in collator order among the ids sorted; -1 for an id not plain. */
   prefix: number;
   num: number;
 }
 
 /** Lowest score first, then in collator id order. */
-function sortResults(results: ItemResult[]): void {
+function sortResults<R extends Ranked>(results: R[]): void {
   const parsed = results.map((r) => PLAIN_ID_RE.exec(r.itemId));
   const prefixes = [...new Set(parsed.flatMap((m) => (m ? [m[1]!] : [])))].sort(ID_ORDER.compare);
   const rank = new Map(prefixes.map((p, i) => [p, i]));
-  const keys: SortKey[] = results.map((result, i) => {
+  const keys: SortKey<R>[] = results.map((result, i) => {
     const m = parsed[i];
     return m ? { result, prefix: rank.get(m[1]!)!, num: Number(m[2]) } : { result, prefix: -1, num: 0 };
   });
@@ -183,7 +189,7 @@ function sortResults(results: ItemResult[]): void {
  * The `limit` first results in report order. Scores lie in 0-100, so counting them per whole point
  * finds the score the list stops at, and only the results at or under it are sorted.
  */
-export function lowestResults(results: readonly ItemResult[], limit: number): ItemResult[] {
+export function lowestResults<R extends Ranked>(results: readonly R[], limit: number): R[] {
   if (limit <= 0 || results.length === 0) return [];
   const point = (score: number) => Math.min(100, Math.max(0, Math.floor(score)));
   const counts = new Array<number>(101).fill(0);
@@ -199,4 +205,124 @@ export function lowestResults(results: readonly ItemResult[], limit: number): It
   const picked = results.filter((r) => point(r.score) <= cut);
   sortResults(picked);
   return picked.slice(0, limit);
+}
+
+/** One item's findings as they arrive, as the validator wrote them. */
+interface Pending extends Ranked {
+  penalty: number;
+  error: boolean;
+  found: Violation[];
+}
+
+export interface ListedReport extends WorkspaceReport {
+  /** Items with findings, lowest score first, at most the limit asked for. */
+  items: ItemResult[];
+  /** Items with findings in all. */
+  itemsWithFindings: number;
+}
+
+/** Settled items kept past the limit before the surplus is dropped. */
+const SETTLED_SLACK = 500;
+
+/**
+ * A workspace report built as findings stream in, the same as summarizeResults and lowestResults
+ * give over applyOverrides' results, in memory bounded by the limit rather than the findings (a
+ * whole check finds tens of thousands, and holding them all was most of a report's cost):
+ * each finding's override is looked up once and the totals are counted as it comes; an item
+ * `settle`d (no finding of it comes later) is scored at once, and its findings are kept only while
+ * it may still be listed; a finding is copied with its overrides written in only when listed.
+ */
+export class ReportBuilder {
+  /** Items with findings not settled yet. */
+  private readonly open = new Map<string, Pending>();
+  /** Settled items that may still be listed; trimmed to the limit as it grows. */
+  private settled: Pending[] = [];
+  /** Once `limit` items are settled: the score of the last listed so far (a higher one never will be). */
+  private cut = Infinity;
+  /** An item's findings mostly come together: the item the last one was for. */
+  private last: Pending | undefined;
+  private withFindings = 0;
+  private clean = 0;
+  private scoreSum = 0;
+  private readonly byRule: Record<string, number> = {};
+  private readonly byCategory: Record<string, number> = {};
+  private readonly bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+
+  constructor(
+    private readonly overrides: RuleOverrides,
+    private readonly limit: number,
+    /** Settled items kept past the limit before the surplus is dropped. */
+    private readonly slack = SETTLED_SLACK,
+  ) {}
+
+  add(found: readonly Violation[]): void {
+    for (const v of found) {
+      const o = this.overrides[v.rule];
+      if (o?.enabled === false) continue;
+      const severity = o?.severity ?? v.severity;
+      let item = this.last;
+      if (item?.itemId !== v.itemId) {
+        item = this.open.get(v.itemId);
+        if (item === undefined) {
+          item = { itemId: v.itemId, score: 100, penalty: 0, error: false, found: [] };
+          this.open.set(v.itemId, item);
+          this.withFindings += 1;
+        }
+        this.last = item;
+      }
+      item.penalty += PENALTY[severity];
+      if (severity === 'error') item.error = true;
+      item.found.push(v);
+      this.byRule[v.rule] = (this.byRule[v.rule] ?? 0) + 1;
+      this.bySeverity[severity] += 1;
+      if (o?.categories) for (const c of o.categories) this.byCategory[c] = (this.byCategory[c] ?? 0) + 1;
+    }
+  }
+
+  /** Called once no finding of `itemId` comes after this (the validator's `settles` says when). */
+  settle(itemId: string): void {
+    const item = this.open.get(itemId);
+    if (item === undefined) return;
+    this.open.delete(itemId);
+    if (this.last === item) this.last = undefined;
+    this.score(item);
+    if (item.score > this.cut || this.limit <= 0) return;
+    this.settled.push(item);
+    if (this.settled.length >= this.limit + this.slack) {
+      this.settled = lowestResults(this.settled, this.limit);
+      this.cut = this.settled[this.settled.length - 1]!.score;
+    }
+  }
+
+  /** The report over `checked` items, the `limit` lowest-scored listed with their findings. */
+  report(checked: number): ListedReport {
+    for (const item of this.open.values()) {
+      this.score(item);
+      this.settled.push(item);
+    }
+    this.open.clear();
+    this.last = undefined;
+    const n = Math.max(checked, this.withFindings);
+    const unlisted = n - this.withFindings;
+    return {
+      checked: n,
+      complianceRate: n === 0 ? 1 : (this.clean + unlisted) / n,
+      meanScore: n === 0 ? 100 : (this.scoreSum + 100 * unlisted) / n,
+      byRule: { ...this.byRule },
+      bySeverity: { ...this.bySeverity },
+      byCategory: { ...this.byCategory },
+      items: lowestResults(this.settled, this.limit).map((i) => ({
+        itemId: i.itemId,
+        score: i.score,
+        violations: applyOverrides(i.found, this.overrides),
+      })),
+      itemsWithFindings: this.withFindings,
+    };
+  }
+
+  private score(item: Pending): void {
+    item.score = Math.max(0, 100 - item.penalty);
+    this.scoreSum += item.score;
+    if (!item.error) this.clean += 1;
+  }
 }

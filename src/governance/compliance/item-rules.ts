@@ -164,15 +164,20 @@ const estimate: Rule = (n, p, out) => {
   });
 };
 
+/** Characters toLowerCase may change; a string without any is its own lower case. */
+const MAY_LOWER = /[A-Z\u0080-\uFFFF]/;
+
 const labels: Rule = (n, p, out) => {
-  const lower = n.labels.map((l) => l.toLowerCase());
-  const have = lower.length > 8 ? new Set(lower) : lower;
+  // Labels are mostly written lower-case already: lower-cased copies only when one may not be. The
+  // lists below are made only for an item that has something in them (most items have not).
+  const lower = n.labels.some((l) => MAY_LOWER.test(l)) ? n.labels.map((l) => l.toLowerCase()) : n.labels;
+  const have = lower.length > 8 ? new Set(lower) : null;
   const tp = p.types[n.type];
-  const required: string[] = [];
+  let required: string[] | undefined;
   for (const d of tp.defaultLabels) {
-    if (!(Array.isArray(have) ? have.includes(d.lower) : have.has(d.lower))) required.push(d.label);
+    if (!(have ? have.has(d.lower) : lower.includes(d.lower))) (required ??= []).push(d.label);
   }
-  if (required.length > 0 && required.length === tp.defaultLabels.length) {
+  if (required !== undefined && required.length === tp.defaultLabels.length) {
     out.push({
       severity: 'warning',
       rule: 'labels.required',
@@ -180,7 +185,7 @@ const labels: Rule = (n, p, out) => {
       message: `${n.id}${tp.allLabelsMissing.message}`,
       fix: `${tp.allLabelsMissing.fix}${n.id} (update_item labels).`,
     });
-  } else if (required.length > 0) {
+  } else if (required !== undefined) {
     out.push({
       severity: 'warning',
       rule: 'labels.required',
@@ -190,20 +195,20 @@ const labels: Rule = (n, p, out) => {
     });
   }
   if (n.labels.length === 0) return;
-  const unknown: string[] = [];
-  const wrong: string[] = [];
+  let unknown: string[] | undefined;
+  let wrong: string[] | undefined;
   for (let i = 0; i < n.labels.length; i++) {
     const l = lower[i]!;
-    if (!p.knownLabels.has(l) && !isLowerServerLabel(l)) unknown.push(n.labels[i]!);
+    if (!p.knownLabels.has(l) && !isLowerServerLabel(l)) (unknown ??= []).push(n.labels[i]!);
     const type = p.typeLabels.get(l);
     const agent = p.agentLabels.get(l);
     if (
       (type !== undefined && type !== n.type) ||
       (agent !== undefined && n.agent !== null && agent !== n.agent)
     )
-      wrong.push(n.labels[i]!);
+      (wrong ??= []).push(n.labels[i]!);
   }
-  if (unknown.length > 0) {
+  if (unknown !== undefined) {
     out.push({
       severity: 'info',
       rule: 'labels.unknown',
@@ -212,7 +217,7 @@ const labels: Rule = (n, p, out) => {
       fix: `Remove ${list(unknown)} from ${n.id}, or define them under labels in the configuration (update_config).`,
     });
   }
-  if (wrong.length > 0) {
+  if (wrong !== undefined) {
     out.push({
       severity: 'error',
       rule: 'labels.mismatch',

@@ -47,6 +47,11 @@ export interface HierarchyValidator {
   push(node: HierarchyNode): Violation[];
   /** The violations of the subtrees still open. */
   finish(): Violation[];
+  /**
+   * True when nothing more is reported of `node` once its push returns: a task (no rule looks at
+   * what sits under one, and milestone findings go to epics).
+   */
+  settles(node: HierarchyNode): boolean;
 }
 
 export function createValidator(config: GovernanceConfig, opts: ValidateOptions): HierarchyValidator {
@@ -115,6 +120,7 @@ export function createValidator(config: GovernanceConfig, opts: ValidateOptions)
       misnamed.clear();
       return out;
     },
+    settles: (node) => node.type === 'task',
   };
 }
 

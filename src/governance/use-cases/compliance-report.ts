@@ -5,19 +5,11 @@
  * workspace, one item and its descendants, or one item alone (its own findings).
  */
 import { checkStoredHierarchy } from '../compliance/check-stored.js';
-import {
-  applyOverrides,
-  lowestResults,
-  scoreOf,
-  summarizeResults,
-  type EngineViolation,
-  type ItemResult,
-  type WorkspaceReport,
-} from '../compliance/engine.js';
+import { ReportBuilder, type ListedReport } from '../compliance/engine.js';
 import type { Violation } from '../compliance/types.js';
-import type { Status } from '../model/work-item.js';
 import type { CoreDeps } from '../ports/core-deps.js';
 import type { ConfigService } from './config-service.js';
+import { requireItem } from './lookups.js';
 import { requireWorkspace } from './workspaces.js';
 import { workspaceFindings } from './workspace-rules.js';
 
@@ -35,11 +27,7 @@ export interface ComplianceCommand {
   signal?: AbortSignal;
 }
 
-export interface ComplianceReport extends WorkspaceReport {
-  /** Items with findings, lowest score first, at most `limit`. */
-  items: ItemResult[];
-  /** Items with findings in all. */
-  itemsWithFindings: number;
+export interface ComplianceReport extends ListedReport {
   configVersions: { org: number | null; repo: number | null };
 }
 
@@ -49,70 +37,45 @@ export async function complianceReport(
 ): Promise<ComplianceReport> {
   const { config, versions } = await deps.config.effective(cmd.workspace);
   const rootId = cmd.scope === 'workspace' ? undefined : cmd.id;
-  // Findings are put under their item as they come, so the validator's own objects do not
-  // outlive the page they were found on.
-  const byItem = new Map<string, EngineViolation[]>();
-  // An item's own findings come together: look its list up once for all of them.
-  let lastId: string | undefined;
-  let lastList: EngineViolation[] = [];
-  const onViolations = (vs: readonly Violation[]): void => {
+  const builder = new ReportBuilder(config.compliance.rules, cmd.limit);
+  const add = (vs: readonly Violation[]): void => {
     if (vs.length === 0) return;
-    for (const v of applyOverrides(vs, config.compliance.rules)) {
-      if (cmd.scope === 'item' && v.itemId !== cmd.id) continue;
-      if (v.itemId !== lastId) {
-        lastId = v.itemId;
-        const list = byItem.get(v.itemId);
-        if (list) lastList = list;
-        else byItem.set(v.itemId, (lastList = []));
-      }
-      lastList.push(v);
-    }
+    builder.add(cmd.scope === 'item' ? vs.filter((v) => v.itemId === cmd.id) : vs);
   };
-  const statuses = new Map<string, Status>();
+  // The rules over links, approvals and the audit trail first, kept to the scope checked: then an
+  // item's findings are all in once the validator has seen it, and the report can settle it.
+  const root = rootId === undefined ? undefined : await requireItem(deps.store.reader, cmd.workspace, rootId);
+  const cross = await workspaceFindings(deps.store.reader, cmd.workspace, config, {
+    ...(cmd.scope === 'item' && cmd.id !== undefined && { itemId: cmd.id }),
+  });
+  if (cross.length > 0 && cmd.scope === 'subtree' && root !== undefined) {
+    const paths = new Map(
+      (await deps.store.reader.getItems(cmd.workspace, [...new Set(cross.map((v) => v.itemId))])).map((i) => [
+        i.id,
+        i.path,
+      ]),
+    );
+    add(
+      cross.filter((v) => {
+        const p = paths.get(v.itemId);
+        return p !== undefined && (p === root.path || p.startsWith(`${root.path}/`));
+      }),
+    );
+  } else add(cross);
   let checked = await checkStoredHierarchy(deps.store.reader, {
-    onItems: (items) => {
-      for (const i of items) statuses.set(i.id, i.status);
-    },
     workspace: cmd.workspace,
     ...(rootId !== undefined && { rootId }),
     config,
     today: deps.clock.now(),
-    onViolations,
+    onViolations: add,
+    onSettled: (id) => builder.settle(id),
     ...(cmd.onProgress && { onProgress: cmd.onProgress }),
     ...(cmd.signal && { signal: cmd.signal }),
   });
   if (checked === 0) await requireWorkspace(deps.store.reader, cmd.workspace);
-  // The rules over links, approvals and the audit trail, kept to the scope checked.
-  const cross = await workspaceFindings(deps.store.reader, cmd.workspace, config, {
-    statuses,
-    ...(cmd.scope === 'item' && cmd.id !== undefined && { itemId: cmd.id }),
-  });
-  if (cross.length > 0) {
-    let keep: (v: Violation) => boolean = () => true;
-    if (cmd.scope === 'subtree' && rootId !== undefined) {
-      const root = await deps.store.reader.getItem(cmd.workspace, rootId);
-      const paths = new Map(
-        (await deps.store.reader.getItems(cmd.workspace, [...new Set(cross.map((v) => v.itemId))])).map(
-          (i) => [i.id, i.path],
-        ),
-      );
-      keep = (v) => {
-        const p = paths.get(v.itemId);
-        return root !== undefined && p !== undefined && (p === root.path || p.startsWith(`${root.path}/`));
-      };
-    }
-    onViolations(cross.filter(keep));
-  }
   if (cmd.scope === 'item') checked = 1;
-  const results: ItemResult[] = [...byItem].map(([itemId, violations]) => ({
-    itemId,
-    score: scoreOf(violations),
-    violations,
-  }));
   return {
-    ...summarizeResults(results, checked),
-    items: lowestResults(results, cmd.limit),
-    itemsWithFindings: results.length,
+    ...builder.report(checked),
     configVersions: { org: versions.org ?? null, repo: versions.repo ?? null },
   };
 }

@@ -32,8 +32,6 @@ const auditOf = (reader: StoreReader, workspace: string, action: string, since?:
 export interface CrossScope {
   /** Only this item's findings. */
   itemId?: string;
-  /** Statuses already read (a whole check reads every item); the others are read here. */
-  statuses?: ReadonlyMap<string, Status>;
 }
 
 /** The findings of the cross-item rules, over the whole workspace or one item. */
@@ -51,12 +49,9 @@ export async function workspaceFindings(
       ? await reader.listLinks(workspace)
       : (await reader.linksOf(workspace, one)).filter((l) => l.blockedId === one);
   if (links.length > 0) {
-    const known = scope.statuses ?? new Map<string, Status>();
     const ids = [...new Set(links.flatMap((l) => [l.blockerId, l.blockedId]))];
-    const missing = ids.filter((id) => !known.has(id));
-    const status = new Map(known);
-    if (missing.length > 0)
-      for (const i of await reader.getItems(workspace, missing)) status.set(i.id, i.status);
+    const status = new Map<string, Status>();
+    for (const i of await reader.getItems(workspace, ids)) status.set(i.id, i.status);
     const open = new Map<string, string[]>();
     for (const l of links) {
       if (status.get(l.blockedId) !== 'done' || !isOpen(status.get(l.blockerId) ?? 'done')) continue;

@@ -1,16 +1,23 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  applyOverrides,
   checkItem,
   checkItems,
   lowestResults,
+  ReportBuilder,
   summarizeResults,
   type ItemResult,
   type RuleOverrides,
 } from '../../../src/governance/compliance/engine.js';
 import { ITEM_RULE_IDS } from '../../../src/governance/compliance/item-rules.js';
 import { buildPolicy } from '../../../src/governance/compliance/policy.js';
-import type { HierarchyNode } from '../../../src/governance/compliance/types.js';
+import {
+  RULE_IDS,
+  SEVERITIES,
+  type HierarchyNode,
+  type Violation,
+} from '../../../src/governance/compliance/types.js';
 import { DEFAULT_CONFIG } from '../../../src/governance/config/defaults.js';
 
 const policy = buildPolicy(structuredClone(DEFAULT_CONFIG), '2025-01-15');
@@ -91,6 +98,79 @@ describe('compliance engine', () => {
           expect(lowestResults(results, limit).map((r) => r.itemId)).toEqual(expected.map((r) => r.itemId));
         },
       ),
+    );
+  });
+
+  it('builds as findings stream in the report the whole result list gives, items settled or not', () => {
+    const rule = fc.constantFrom(...RULE_IDS.slice(0, 6));
+    const finding = fc.record({
+      item: fc.integer({ min: 1, max: 40 }),
+      rule,
+      // Mostly one severity, so that many items tie on a score.
+      severity: fc.oneof(
+        { arbitrary: fc.constant('warning' as const), weight: 4 },
+        fc.constantFrom(...SEVERITIES),
+      ),
+    });
+    const override = fc.record(
+      {
+        enabled: fc.boolean(),
+        severity: fc.constantFrom(...SEVERITIES),
+        categories: fc.subarray(['sox', 'iso27001', 'gdpr']),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(
+        fc.array(finding, { maxLength: 150 }),
+        fc.dictionary(rule, override, { maxKeys: 4 }),
+        fc.uniqueArray(fc.integer({ min: 1, max: 40 }), { maxLength: 8 }),
+        fc.integer({ min: 0, max: 12 }),
+        fc.integer({ min: 0, max: 6 }),
+        fc.integer({ min: 0, max: 60 }),
+        (found, overrides, unsettled, limit, slack, extraChecked) => {
+          const vs: Violation[] = found.map((f) => ({
+            severity: f.severity,
+            rule: f.rule,
+            itemId: `T-${f.item}`,
+            message: `m ${f.item}`,
+            fix: `f ${f.item}`,
+          }));
+          // Every item but the unsettled is settled right after its last finding.
+          const lastOf = new Map(vs.map((v, i) => [v.itemId, i]));
+          const builder = new ReportBuilder(overrides, limit, slack);
+          vs.forEach((v, i) => {
+            builder.add([v]);
+            const n = Number(v.itemId.slice(2));
+            if (lastOf.get(v.itemId) === i && !unsettled.includes(n)) builder.settle(v.itemId);
+          });
+          builder.settle('T-99'); // an item without findings
+          const byItem = new Map<string, Violation[]>();
+          for (const v of vs) byItem.set(v.itemId, [...(byItem.get(v.itemId) ?? []), v]);
+          const results: ItemResult[] = [...byItem].flatMap(([itemId, list]) => {
+            const violations = applyOverrides(list, overrides);
+            if (violations.length === 0) return [];
+            return [
+              {
+                itemId,
+                score: Math.max(
+                  0,
+                  100 - violations.reduce((s, v) => s + { error: 25, warning: 10, info: 2 }[v.severity], 0),
+                ),
+                violations,
+              },
+            ];
+          });
+          const checked = results.length + extraChecked;
+          const report = builder.report(checked);
+          expect(report).toEqual({
+            ...summarizeResults(results, checked),
+            items: lowestResults(results, limit),
+            itemsWithFindings: results.length,
+          });
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 
