@@ -295,6 +295,49 @@ describe.each(storeBackends)('GovernanceStore contract: $name', (backend) => {
       expect(await reader.linksOf(ws, 'T-2')).toEqual([link('T-2', 'T-3')]);
       expect(await reader.listLinks(freshWorkspace())).toEqual([]);
     });
+
+    it('lists the links of done items whose blocker is still open', async () => {
+      const ws = freshWorkspace();
+      const status = {
+        'T-1': 'done',
+        'T-2': 'in_progress',
+        'T-3': 'done',
+        'T-4': 'cancelled',
+        'T-5': 'blocked',
+        'T-6': 'done',
+        'T-7': 'review',
+      } as const;
+      const link = (blockerId: string, blockedId: string) => ({
+        workspace: ws,
+        blockerId,
+        blockedId,
+        createdAt: T0,
+      });
+      await store.write(ws, async (tx) => {
+        for (const [i, s] of Object.values(status).entries())
+          await tx.insertItem(makeItem(ws, [i + 1], { type: 'task', status: s }));
+        // Open blockers of done items: T-2 and T-5 of T-3, T-7 of T-6. The others are not: the
+        // blocked item is open (T-2), the blocker closed (T-1, T-4) or not an item (T-9).
+        for (const [a, b] of [
+          ['T-1', 'T-3'],
+          ['T-2', 'T-3'],
+          ['T-4', 'T-6'],
+          ['T-5', 'T-3'],
+          ['T-7', 'T-6'],
+          ['T-3', 'T-2'],
+          ['T-9', 'T-1'],
+        ] as const)
+          await tx.insertLink(link(a, b));
+      });
+      expect(await reader.openDependencies(ws)).toEqual([
+        link('T-2', 'T-3'),
+        link('T-5', 'T-3'),
+        link('T-7', 'T-6'),
+      ]);
+      expect(await reader.openDependencies(ws, 'T-6')).toEqual([link('T-7', 'T-6')]);
+      expect(await reader.openDependencies(ws, 'T-2')).toEqual([]);
+      expect(await reader.openDependencies(freshWorkspace())).toEqual([]);
+    });
   });
 
   describe('milestones', () => {

@@ -14,6 +14,8 @@ import type { Violation } from './types.js';
 import { createValidator } from './validate-hierarchy.js';
 
 export const STORED_PAGE_SIZE = 2000;
+/** The first page is short, so the check starts while the store reads the next. */
+export const FIRST_PAGE_SIZE = 250;
 
 export interface StoredCheck {
   workspace: string;
@@ -21,9 +23,11 @@ export interface StoredCheck {
   rootId?: string;
   config: GovernanceConfig;
   today: string;
-  onViolations(vs: readonly Violation[]): void;
-  /** After an item's own violations: none of it comes later. Not called for every item. */
-  onSettled?(itemId: string): void;
+  /**
+   * Violations as they are found. `settled`: the id of the item just checked, when none of its
+   * violations comes later (its own are in `vs`); absent for an item whose subtree is still open.
+   */
+  onViolations(vs: readonly Violation[], settled?: string): void;
   /** Each page of items as it is read. */
   onItems?(items: readonly ItemOutline[]): void;
   /** After each page: items checked so far and, for a whole workspace, how many there are. */
@@ -31,6 +35,8 @@ export interface StoredCheck {
   signal?: AbortSignal;
   /** Items per page; default STORED_PAGE_SIZE. */
   pageSize?: number;
+  /** Awaited once the first page is asked for, before any item is checked: the caller's reads run meanwhile. */
+  before?: Promise<void>;
 }
 
 /** Returns the number of items checked. ITEM.NOT_FOUND when rootId names no item. */
@@ -38,9 +44,22 @@ export async function checkStoredHierarchy(reader: StoreReader, req: StoredCheck
   assertWorkspace(req.workspace);
   const root = req.rootId ? await requireItem(reader, req.workspace, req.rootId) : undefined;
   const parent = root?.parentId ? await reader.getItem(req.workspace, root.parentId) : undefined;
+  const size = req.pageSize ?? STORED_PAGE_SIZE;
+  const read = (limit: number, afterPath?: string) => {
+    const page = reader.outlinePage(req.workspace, {
+      ...(req.rootId && { rootId: req.rootId }),
+      ...(afterPath !== undefined && { afterPath }),
+      limit,
+    });
+    page.catch(() => undefined); // awaited below unless the check stops first
+    return page;
+  };
+  let limit = Math.min(size, FIRST_PAGE_SIZE);
+  let next = read(limit);
   const [milestones, total] = await Promise.all([
     reader.listMilestones(req.workspace),
     root ? Promise.resolve(undefined) : reader.countItems(req.workspace),
+    req.before,
   ]);
   const refs = new Map(milestones.map((m) => [m.id, milestoneRef(m)]));
   const validator = createValidator(req.config, {
@@ -48,30 +67,20 @@ export async function checkStoredHierarchy(reader: StoreReader, req: StoredCheck
     ...(parent && { externalParents: { [parent.id]: parent.type } }),
     milestones: new Map(milestones.map((m) => [m.title.toLowerCase(), milestoneRef(m)])),
   });
-  const size = req.pageSize ?? STORED_PAGE_SIZE;
-  const read = (afterPath?: string) => {
-    const page = reader.outlinePage(req.workspace, {
-      ...(req.rootId && { rootId: req.rootId }),
-      ...(afterPath !== undefined && { afterPath }),
-      limit: size,
-    });
-    page.catch(() => undefined); // awaited below unless the check stops first
-    return page;
-  };
   let done = 0;
-  let next = read();
   for (;;) {
     req.signal?.throwIfAborted();
     const page = await next;
     if (done === 0 && page.length === 0) await requireWorkspace(reader, req.workspace);
-    const last = page.length === size ? page[page.length - 1]!.path : undefined;
+    const last = page.length === limit ? page[page.length - 1]!.path : undefined;
     // The store reads the next page while this one is checked.
-    if (last !== undefined) next = read(last);
+    if (last !== undefined) next = read((limit = size), last);
     req.onItems?.(page);
     for (const item of page) {
       const node = nodeFromItem(item, refs);
-      req.onViolations(validator.push(node));
-      if (req.onSettled && validator.settles(node)) req.onSettled(node.id);
+      const found = validator.push(node);
+      if (validator.settles(node)) req.onViolations(found, node.id);
+      else req.onViolations(found);
     }
     done += page.length;
     await req.onProgress?.(done, total);

@@ -229,8 +229,8 @@ const SETTLED_SLACK = 500;
  * give over applyOverrides' results, in memory bounded by the limit rather than the findings (a
  * whole check finds tens of thousands, and holding them all was most of a report's cost):
  * each finding's override is looked up once and the totals are counted as it comes; an item
- * `settle`d (no finding of it comes later) is scored at once, and its findings are kept only while
- * it may still be listed; a finding is copied with its overrides written in only when listed.
+ * settled (no finding of it comes later) is scored at once, and its findings are kept only while it
+ * may still be listed; a finding is copied with its overrides written in only when listed.
  */
 export class ReportBuilder {
   /** Items with findings not settled yet. */
@@ -255,11 +255,28 @@ export class ReportBuilder {
     private readonly slack = SETTLED_SLACK,
   ) {}
 
-  add(found: readonly Violation[]): void {
+  /**
+   * Findings as they come. `settled` names an item no finding of comes after these (the validator's
+   * `settles` says when): it is scored at once, and its findings kept only if it may be listed.
+   */
+  add(found: readonly Violation[], settled?: string): void {
+    let penalty = 0;
+    let error = false;
+    let own = 0;
     for (const v of found) {
       const o = this.overrides[v.rule];
       if (o?.enabled === false) continue;
       const severity = o?.severity ?? v.severity;
+      this.byRule[v.rule] = (this.byRule[v.rule] ?? 0) + 1;
+      this.bySeverity[severity] += 1;
+      if (o?.categories) for (const c of o.categories) this.byCategory[c] = (this.byCategory[c] ?? 0) + 1;
+      if (v.itemId === settled) {
+        // Counted here; gathered below only if the item may be listed.
+        penalty += PENALTY[severity];
+        if (severity === 'error') error = true;
+        own += 1;
+        continue;
+      }
       let item = this.last;
       if (item?.itemId !== v.itemId) {
         item = this.open.get(v.itemId);
@@ -273,21 +290,33 @@ export class ReportBuilder {
       item.penalty += PENALTY[severity];
       if (severity === 'error') item.error = true;
       item.found.push(v);
-      this.byRule[v.rule] = (this.byRule[v.rule] ?? 0) + 1;
-      this.bySeverity[severity] += 1;
-      if (o?.categories) for (const c of o.categories) this.byCategory[c] = (this.byCategory[c] ?? 0) + 1;
     }
+    if (settled !== undefined) this.settle(settled, found, own, penalty, error);
   }
 
-  /** Called once no finding of `itemId` comes after this (the validator's `settles` says when). */
-  settle(itemId: string): void {
-    const item = this.open.get(itemId);
-    if (item === undefined) return;
-    this.open.delete(itemId);
-    if (this.last === item) this.last = undefined;
-    this.score(item);
-    if (item.score > this.cut || this.limit <= 0) return;
-    this.settled.push(item);
+  private settle(
+    itemId: string,
+    found: readonly Violation[],
+    own: number,
+    penalty: number,
+    error: boolean,
+  ): void {
+    const before = this.open.get(itemId);
+    if (before !== undefined) {
+      this.open.delete(itemId);
+      if (this.last === before) this.last = undefined;
+    } else if (own === 0) return;
+    else this.withFindings += 1;
+    const score = Math.max(0, 100 - penalty - (before?.penalty ?? 0));
+    error ||= before?.error ?? false;
+    this.scoreSum += score;
+    if (!error) this.clean += 1;
+    if (score > this.cut || this.limit <= 0) return;
+    const mine = before?.found ?? [];
+    if (own > 0)
+      for (const v of found)
+        if (v.itemId === itemId && this.overrides[v.rule]?.enabled !== false) mine.push(v);
+    this.settled.push({ itemId, score, penalty: 0, error, found: mine });
     if (this.settled.length >= this.limit + this.slack) {
       this.settled = lowestResults(this.settled, this.limit);
       this.cut = this.settled[this.settled.length - 1]!.score;

@@ -28,6 +28,7 @@ const titlePattern: Rule = (n, p, out) => {
   // A title made for another type ("Epic: X" on a feature) keeps only its name.
   let name = title;
   for (const t of ITEM_TYPES) {
+    if (t === n.type) continue; // its own pattern did not match
     const x = nameOfTrimmed(p, t, title);
     if (x !== title) {
       name = x;

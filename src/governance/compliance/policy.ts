@@ -67,7 +67,15 @@ export function isLowerServerLabel(l: string): boolean {
 }
 
 /** A string for a message, JSON-quoted, cut to 80 characters. */
-export const quote = (s: string): string => JSON.stringify(s.length > 80 ? `${s.slice(0, 77)}...` : s);
+/** Characters JSON.stringify escapes in a string (a surrogate only when unpaired, which it tells). */
+// eslint-disable-next-line no-control-regex -- control characters are what JSON escapes
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** A string as a JSON literal, cut at 80 characters. Most need no escape: those are just wrapped. */
+export const quote = (s: string): string => {
+  const t = s.length > 80 ? `${s.slice(0, 77)}...` : s;
+  return NEEDS_ESCAPE.test(t) ? JSON.stringify(t) : `"${t}"`;
+};
 
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -170,8 +178,17 @@ export function milestoneTitleFor(policy: Policy, epicTitle: string): string {
 }
 
 /** `name` put into a title pattern, e.g. `Feature: Cart`. */
-export const applyTitlePattern = (pattern: string, name: string): string =>
-  pattern.replaceAll('{name}', name);
+/** Title patterns split at `{name}`, as the configuration names a handful. */
+const patternParts = new Map<string, string[]>();
+
+export function applyTitlePattern(pattern: string, name: string): string {
+  let parts = patternParts.get(pattern);
+  if (parts === undefined) {
+    parts = pattern.split('{name}');
+    if (patternParts.size < 64) patternParts.set(pattern, parts);
+  }
+  return parts.length === 2 ? parts[0]! + name + parts[1]! : parts.join(name);
+}
 
 /** The `{name}` part of a title that follows the pattern, else the title itself. */
 export const nameOf = (policy: Policy, type: ItemType, title: string): string =>

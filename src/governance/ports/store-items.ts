@@ -52,6 +52,11 @@ export interface ItemReads {
   listLinks(workspace: string): Promise<ItemLink[]>;
   /** Links where the item is blocker or blocked. */
   linksOf(workspace: string, id: string): Promise<ItemLink[]>;
+  /**
+   * Links whose blocked item is done while its blocker is open (planning, in_progress, review or
+   * blocked), read without the items; with `blockedId`, that item's only. In blocker, blocked order.
+   */
+  openDependencies(workspace: string, blockedId?: string): Promise<ItemLink[]>;
 }
 
 export interface ItemWrites {

@@ -38,17 +38,19 @@ export async function complianceReport(
   const { config, versions } = await deps.config.effective(cmd.workspace);
   const rootId = cmd.scope === 'workspace' ? undefined : cmd.id;
   const builder = new ReportBuilder(config.compliance.rules, cmd.limit);
-  const add = (vs: readonly Violation[]): void => {
-    if (vs.length === 0) return;
-    builder.add(cmd.scope === 'item' ? vs.filter((v) => v.itemId === cmd.id) : vs);
+  const add = (vs: readonly Violation[], settled?: string): void => {
+    if (vs.length === 0 && settled === undefined) return;
+    builder.add(cmd.scope === 'item' ? vs.filter((v) => v.itemId === cmd.id) : vs, settled);
   };
-  // The rules over links, approvals and the audit trail first, kept to the scope checked: then an
-  // item's findings are all in once the validator has seen it, and the report can settle it.
+  // The rules over links, approvals and the audit trail, kept to the scope checked, are in before
+  // the first item is checked (read while the first page is): then an item's findings are all in once
+  // the validator has seen it, and the report can settle it.
   const root = rootId === undefined ? undefined : await requireItem(deps.store.reader, cmd.workspace, rootId);
-  const cross = await workspaceFindings(deps.store.reader, cmd.workspace, config, {
-    ...(cmd.scope === 'item' && cmd.id !== undefined && { itemId: cmd.id }),
-  });
-  if (cross.length > 0 && cmd.scope === 'subtree' && root !== undefined) {
+  const crossFindings = async (): Promise<void> => {
+    const cross = await workspaceFindings(deps.store.reader, cmd.workspace, config, {
+      ...(cmd.scope === 'item' && cmd.id !== undefined && { itemId: cmd.id }),
+    });
+    if (cross.length === 0 || cmd.scope !== 'subtree' || root === undefined) return add(cross);
     const paths = new Map(
       (await deps.store.reader.getItems(cmd.workspace, [...new Set(cross.map((v) => v.itemId))])).map((i) => [
         i.id,
@@ -61,14 +63,16 @@ export async function complianceReport(
         return p !== undefined && (p === root.path || p.startsWith(`${root.path}/`));
       }),
     );
-  } else add(cross);
+  };
+  const before = crossFindings();
+  before.catch(() => undefined); // awaited by the check unless it stops first
   let checked = await checkStoredHierarchy(deps.store.reader, {
     workspace: cmd.workspace,
     ...(rootId !== undefined && { rootId }),
     config,
     today: deps.clock.now(),
     onViolations: add,
-    onSettled: (id) => builder.settle(id),
+    before,
     ...(cmd.onProgress && { onProgress: cmd.onProgress }),
     ...(cmd.signal && { signal: cmd.signal }),
   });

@@ -9,7 +9,6 @@
  */
 import type { GovernanceConfig } from '../config/schema.js';
 import type { Violation } from '../compliance/types.js';
-import { isOpen, type Status } from '../model/work-item.js';
 import type { StoreReader } from '../ports/store.js';
 import { allAudit } from './query-audit.js';
 
@@ -44,28 +43,17 @@ export async function workspaceFindings(
   const out: Violation[] = [];
   const one = scope.itemId;
 
-  const links =
-    one === undefined
-      ? await reader.listLinks(workspace)
-      : (await reader.linksOf(workspace, one)).filter((l) => l.blockedId === one);
-  if (links.length > 0) {
-    const ids = [...new Set(links.flatMap((l) => [l.blockerId, l.blockedId]))];
-    const status = new Map<string, Status>();
-    for (const i of await reader.getItems(workspace, ids)) status.set(i.id, i.status);
-    const open = new Map<string, string[]>();
-    for (const l of links) {
-      if (status.get(l.blockedId) !== 'done' || !isOpen(status.get(l.blockerId) ?? 'done')) continue;
-      open.set(l.blockedId, [...(open.get(l.blockedId) ?? []), l.blockerId]);
-    }
-    for (const [id, blockers] of open) {
-      out.push({
-        severity: config.rules.dependencies === 'enforce' ? 'error' : 'warning',
-        rule: 'dependencies.open',
-        itemId: id,
-        message: `${id} is done while it depends on open ${blockers.join(', ')}`,
-        fix: `Finish ${blockers.join(', ')}, or reopen ${id} (set_item_status in_progress) until they are done.`,
-      });
-    }
+  const open = new Map<string, string[]>();
+  for (const l of await reader.openDependencies(workspace, one))
+    open.set(l.blockedId, [...(open.get(l.blockedId) ?? []), l.blockerId]);
+  for (const [id, blockers] of open) {
+    out.push({
+      severity: config.rules.dependencies === 'enforce' ? 'error' : 'warning',
+      rule: 'dependencies.open',
+      itemId: id,
+      message: `${id} is done while it depends on open ${blockers.join(', ')}`,
+      fix: `Finish ${blockers.join(', ')}, or reopen ${id} (set_item_status in_progress) until they are done.`,
+    });
   }
 
   if (config.compliance.approvals.epicCreation.required) {

@@ -5,7 +5,12 @@ import type { AuditRecord } from '../../governance/model/audit.js';
 import type { AuditCheckpoint } from '../../governance/model/audit-checkpoint.js';
 import type { SpecSummary, SpecVersion } from '../../governance/model/spec.js';
 import type { Milestone, MilestoneCompletion, MilestoneState } from '../../governance/model/milestone.js';
-import type { ItemLink, ItemOutline, WorkItem } from '../../governance/model/work-item.js';
+import {
+  OPEN_STATUSES,
+  type ItemLink,
+  type ItemOutline,
+  type WorkItem,
+} from '../../governance/model/work-item.js';
 import { DEFAULT_POLICY } from '../../governance/model/workspace.js';
 import type { WorkspacePolicy, WorkspaceSummary } from '../../governance/model/workspace.js';
 import type {
@@ -267,6 +272,24 @@ export class SqlReader implements StoreReader {
       .orderBy('blocker_id')
       .orderBy('blocked_id')
       .execute();
+    return rows.map(rowToLink);
+  }
+
+  async openDependencies(workspace: string, blockedId?: string): Promise<ItemLink[]> {
+    let query = this.db
+      .selectFrom('item_links as l')
+      .innerJoin('items as d', (j) =>
+        j.onRef('d.workspace', '=', 'l.workspace').onRef('d.id', '=', 'l.blocked_id'),
+      )
+      .innerJoin('items as b', (j) =>
+        j.onRef('b.workspace', '=', 'l.workspace').onRef('b.id', '=', 'l.blocker_id'),
+      )
+      .selectAll('l')
+      .where('l.workspace', '=', workspace)
+      .where('d.status', '=', 'done')
+      .where('b.status', 'in', OPEN_STATUSES);
+    if (blockedId !== undefined) query = query.where('l.blocked_id', '=', blockedId);
+    const rows = await query.orderBy('l.blocker_id').orderBy('l.blocked_id').execute();
     return rows.map(rowToLink);
   }
 

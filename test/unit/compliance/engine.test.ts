@@ -128,7 +128,8 @@ describe('compliance engine', () => {
         fc.integer({ min: 0, max: 12 }),
         fc.integer({ min: 0, max: 6 }),
         fc.integer({ min: 0, max: 60 }),
-        (found, overrides, unsettled, limit, slack, extraChecked) => {
+        fc.array(fc.boolean(), { minLength: 1 }),
+        (found, overrides, unsettled, limit, slack, extraChecked, cuts) => {
           const vs: Violation[] = found.map((f) => ({
             severity: f.severity,
             rule: f.rule,
@@ -136,15 +137,24 @@ describe('compliance engine', () => {
             message: `m ${f.item}`,
             fix: `f ${f.item}`,
           }));
-          // Every item but the unsettled is settled right after its last finding.
+          // Findings come in batches (cut where `cuts` says); every item but the unsettled is
+          // settled with the batch that holds its last finding, whose earlier ones came before.
           const lastOf = new Map(vs.map((v, i) => [v.itemId, i]));
           const builder = new ReportBuilder(overrides, limit, slack);
+          let batch: Violation[] = [];
           vs.forEach((v, i) => {
-            builder.add([v]);
+            batch.push(v);
             const n = Number(v.itemId.slice(2));
-            if (lastOf.get(v.itemId) === i && !unsettled.includes(n)) builder.settle(v.itemId);
+            if (lastOf.get(v.itemId) === i && !unsettled.includes(n)) {
+              builder.add(batch, v.itemId);
+              batch = [];
+            } else if (cuts[i % cuts.length]) {
+              builder.add(batch);
+              batch = [];
+            }
           });
-          builder.settle('T-99'); // an item without findings
+          builder.add(batch);
+          builder.add([], 'T-99'); // an item without findings
           const byItem = new Map<string, Violation[]>();
           for (const v of vs) byItem.set(v.itemId, [...(byItem.get(v.itemId) ?? []), v]);
           const results: ItemResult[] = [...byItem].flatMap(([itemId, list]) => {
