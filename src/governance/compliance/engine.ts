@@ -111,7 +111,8 @@ export function checkItems(
 
 /**
  * The report over `checked` items, of which `results` are those with findings (or all of them):
- * an item without a result counts as compliant with a score of 100.
+ * an item without a result counts as compliant with a score of 100. The definition ReportBuilder,
+ * which builds it as findings stream in, is tested against.
  */
 export function summarizeResults(
   results: readonly ItemResult[],
