@@ -109,6 +109,8 @@ export function createDeps(config: ServeConfig, overrides: DepsOverrides = {}): 
             open: async (owner, repo, caller, opts) =>
               (await trackerFor(caller)).open(owner, repo, undefined, opts),
             setup: async (owner, repo, caller) => (await trackerFor(caller)).setup(owner, repo),
+            pullRequest: async (owner, repo, number, caller) =>
+              (await trackerFor(caller)).pullRequest(owner, repo, number),
           };
         },
         { name: 'the GitHub issue tracker' },

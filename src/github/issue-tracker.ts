@@ -13,8 +13,10 @@ import type {
   IssueTracker,
   OpenOptions,
   TrackerSession,
+  PullRequestState,
 } from '../governance/ports/issue-tracker.js';
-import { fromGitHubError } from './errors.js';
+import { DomainError } from '../governance/errors.js';
+import { fromGitHubError, isGitHubHttpError } from './errors.js';
 import type { GitHubClient } from './octokit.js';
 import { projectSetup, projectWrites, readProject } from './project-state.js';
 import { readRepositoryState } from './repository-state.js';
@@ -45,7 +47,32 @@ export function githubIssueTracker(octokit: GitHubClient): IssueTracker {
   return {
     open: (owner, repo, _caller, opts) => openSession(octokit, owner, repo, opts ?? {}),
     setup: (owner, repo) => projectSetup(octokit, owner, repo),
+    pullRequest: (owner, repo, number) => pullRequest(octokit, owner, repo, number),
   };
+}
+
+async function pullRequest(
+  octokit: GitHubClient,
+  owner: string,
+  repo: string,
+  number: number,
+): Promise<PullRequestState | 'forbidden' | undefined> {
+  try {
+    const { data } = await octokit.rest.pulls.get({ owner, repo, pull_number: number });
+    return {
+      number: data.number,
+      url: data.html_url,
+      state: data.state === 'closed' ? 'closed' : 'open',
+      merged: data.merged || data.merged_at !== null,
+      draft: data.draft ?? false,
+    };
+  } catch (err) {
+    if (isGitHubHttpError(err) && err.status === 404) return undefined;
+    const mapped = fromGitHubError(err, { what: `pull request #${number} of ${owner}/${repo}` });
+    // A token without the pull requests permission (a rate limit, a 403 too, stays an error).
+    if (mapped instanceof DomainError && mapped.code === 'GITHUB.FORBIDDEN') return 'forbidden';
+    throw mapped;
+  }
 }
 
 /** GraphQL node ids of the logins (null for one GitHub does not know), in one request. */

@@ -66,6 +66,11 @@ beforeAll(async () => {
   ).body;
   made.b = (await api.post(`${R}/issues`, { title: 'B' })).body;
   await api.post(`${R}/issues/${made.parent.number}/sub_issues`, { sub_issue_id: made.b.id });
+  const web = gh.state.repo('acme', 'web');
+  made.pull = gh.state.createPullRequest(web, { title: 'Open PR', body: 'Fixes things', draft: true });
+  made.merged = gh.state.mergePullRequest(
+    gh.state.createPullRequest(web, { title: 'Merged PR', head: 'feature/x', user: 'hubot' }),
+  );
 });
 afterAll(() => gh?.close());
 
@@ -187,6 +192,11 @@ const cases: { operationId: string; status: number; call: () => Promise<Reply> }
   },
   { operationId: 'rate-limit/get', status: 200, call: () => api.get('/rate_limit') },
   { operationId: 'issues/get', status: 404, call: () => api.get(`${R}/issues/9999`) },
+  { operationId: 'pulls/get', status: 200, call: () => api.get(`${R}/pulls/${n('pull')}`) },
+  { operationId: 'pulls/get', status: 200, call: () => api.get(`${R}/pulls/${n('merged')}`) },
+  { operationId: 'pulls/get', status: 404, call: () => api.get(`${R}/pulls/9999`) },
+  { operationId: 'pulls/get', status: 404, call: () => api.get(`${R}/pulls/${n('a')}`) },
+  { operationId: 'issues/get', status: 200, call: () => api.get(`${R}/issues/${n('merged')}`) },
   {
     operationId: 'issues/create',
     status: 422,

@@ -300,29 +300,59 @@ describe('complete_item on a workspace synced to GitHub', () => {
     await gh?.close();
   });
 
-  it('needs a linked pull request, given at completion or in the description', async () => {
+  it('needs a linked pull request that GitHub knows, open or merged, given at completion or in the description', async () => {
     const items = (await c.ok('get_item_tree', { workspace: SHOP, limit: 100 })).items as {
       id: string;
       type: string;
     }[];
     const [t1] = items.filter((i) => i.type === 'task');
+    const repo = gh.state.repository('acme', 'shop');
+    const open = gh.state.createPullRequest(repo, { title: 'Cart: add items' });
+    const closed = gh.state.createPullRequest(repo, { title: 'Abandoned', state: 'closed' });
     const seq = await c.auditSeq(SHOP);
     const refused = await c.failure('complete_item', { workspace: SHOP, id: t1!.id });
+    expect(await c.auditSeq(SHOP)).toBe(seq);
     expect(refused.code).toBe('COMPLETION.GATES_FAILED');
     expect(refused.details?.gates).toEqual([
       expect.objectContaining({ gate: 'linkedPullRequest', outcome: 'failed' }),
     ]);
-    expect(await c.auditSeq(SHOP)).toBe(seq);
-    const done = await c.ok('complete_item', { workspace: SHOP, id: t1!.id, pullRequest: '#7' });
+    // A number GitHub has no pull request under, an issue's number (the sync made #1), one closed
+    // unmerged, given or linked in the description: refused.
+    const t1Item = (await c.ok('get_item', { workspace: SHOP, id: t1!.id })).item;
+    await c.ok('update_item', {
+      workspace: SHOP,
+      id: t1!.id,
+      expectedVersion: t1Item.version,
+      description: `${t1Item.description}\n\nDelivered in PR #${closed.number}.`,
+    });
+    const seq2 = await c.auditSeq(SHOP);
+    for (const [pullRequest, why] of [
+      [`#${closed.number + 100}`, 'does not exist on GitHub'],
+      ['#1', 'does not exist on GitHub'],
+      [undefined, `#${closed.number} was closed without being merged`],
+    ] as const) {
+      const r = await c.failure('complete_item', {
+        workspace: SHOP,
+        id: t1!.id,
+        ...(pullRequest !== undefined && { pullRequest }),
+      });
+      expect(r.code).toBe('COMPLETION.GATES_FAILED');
+      expect((r.details?.gates as { detail: string }[])[0]!.detail).toContain(why);
+    }
+    expect(await c.auditSeq(SHOP)).toBe(seq2);
+    const done = await c.ok('complete_item', { workspace: SHOP, id: t1!.id, pullRequest: `#${open.number}` });
     expect(done.gates).toEqual([
       {
         gate: 'linkedPullRequest',
         outcome: 'passed',
-        detail: 'pull request https://github.com/acme/shop/pull/7',
+        detail: expect.stringMatching(new RegExp(`/acme/shop/pull/${open.number} \\(open\\)$`)),
       },
     ]);
-    const completed = (await c.auditAfter(seq, SHOP)).find((x) => x.action === 'item.completed')!;
-    expect(completed.diff.pullRequest).toEqual({ old: null, new: 'https://github.com/acme/shop/pull/7' });
+    const completed = (await c.auditAfter(seq2, SHOP)).find((x) => x.action === 'item.completed')!;
+    expect(completed.diff.pullRequest).toEqual({
+      old: null,
+      new: `https://github.com/acme/shop/pull/${open.number}`,
+    });
     const bad = await c.failure('complete_item', { workspace: SHOP, id: t1!.id, pullRequest: 'soon' });
     expect(bad.code).toBe('INPUT.INVALID');
   });

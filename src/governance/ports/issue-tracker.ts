@@ -91,8 +91,27 @@ export interface ProjectSetup {
   createIssueType(name: string, description: string, color: string): Promise<void>;
 }
 
+/** A pull request as a completion gate sees it. */
+export interface PullRequestState {
+  number: number;
+  url: string;
+  state: 'open' | 'closed';
+  merged: boolean;
+  draft: boolean;
+}
+
 export interface IssueTracker {
   /** `caller`: whose GitHub access to use, where the deployment gives callers their own tokens. */
   open(owner: string, repo: string, caller?: Caller, opts?: OpenOptions): Promise<TrackerSession>;
   setup(owner: string, repo: string, caller?: Caller): Promise<ProjectSetup>;
+  /**
+   * The pull request; undefined when the repository has none with that number (or the token cannot
+   * see it); 'forbidden' when the token may not read pull requests at all.
+   */
+  pullRequest(
+    owner: string,
+    repo: string,
+    number: number,
+    caller?: Caller,
+  ): Promise<PullRequestState | 'forbidden' | undefined>;
 }

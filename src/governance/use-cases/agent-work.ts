@@ -13,6 +13,7 @@ import type { Milestone } from '../model/milestone.js';
 import { OPEN_STATUSES, isOpen, type WorkItem } from '../model/work-item.js';
 import type { Caller } from '../ports/caller.js';
 import type { CoreDeps } from '../ports/core-deps.js';
+import type { IssueTracker, PullRequestState } from '../ports/issue-tracker.js';
 import type { StoreReader } from '../ports/store.js';
 import { DAY_MS } from '../analytics/delivery.js';
 import { assertKnownAgent } from './agents.js';
@@ -168,6 +169,55 @@ export function linkedPullRequest(text: string): string | null {
   return PR_URL.exec(text)?.[0] ?? PR_REF.exec(text)?.[0] ?? null;
 }
 
+/** A pull request reference as repository and number; the forms without one (`PR #12`, `#12`, `12`) are in `repository`. */
+export function parsePullRequestRef(
+  ref: string,
+  repository: string | null,
+): { repository: string; number: number } | null {
+  const t = ref.trim();
+  const full =
+    /^https:\/\/github\.com\/([\w.-]+\/[\w.-]+)\/pull\/(\d+)/i.exec(t) ??
+    /^([\w.-]+\/[\w.-]+)#(\d+)$/.exec(t);
+  if (full) return { repository: full[1]!, number: Number(full[2]) };
+  const bare = /^(?:(?:PR|pull request)\s*)?#?(\d+)$/i.exec(t);
+  return bare && repository ? { repository, number: Number(bare[1]) } : null;
+}
+
+/** What GitHub said of the pull request a completion names, asked before the write. */
+export interface PullRequestCheck {
+  /** The reference checked (as the gate reads it). */
+  ref: string;
+  repository: string;
+  number: number;
+  /** Undefined: GitHub has no pull request with that number there. */
+  found?: PullRequestState | undefined;
+  /** Why GitHub was not asked. */
+  unchecked?: string;
+}
+
+function pullRequestGate(pr: string, check: PullRequestCheck | undefined): Omit<GateResult, 'gate'> {
+  if (check === undefined || check.ref !== pr)
+    return {
+      outcome: 'failed',
+      detail: `the item changed while its pull request was checked on GitHub: call complete_item again`,
+    };
+  if (check.unchecked !== undefined)
+    return { outcome: 'passed', detail: `pull request ${pr} (not checked on GitHub: ${check.unchecked})` };
+  const where = `${check.repository}#${check.number}`;
+  if (!check.found)
+    return {
+      outcome: 'failed',
+      detail: `pull request ${where} does not exist on GitHub (or the token cannot see it): link the pull request that delivers the item`,
+    };
+  if (check.found.state === 'closed' && !check.found.merged)
+    return {
+      outcome: 'failed',
+      detail: `pull request ${where} was closed without being merged: link the pull request that delivers the item`,
+    };
+  const state = check.found.merged ? 'merged' : check.found.draft ? 'open, draft' : 'open';
+  return { outcome: 'passed', detail: `pull request ${check.found.url} (${state})` };
+}
+
 /** Sections that hold acceptance criteria, any one of which with content passes the gate. */
 const CRITERIA_SECTIONS = ['Acceptance criteria', 'Definition of done'];
 const CHECKLIST = /^\s*[-*]\s+\[[ xX]\]\s+\S/m;
@@ -175,12 +225,13 @@ const CHECKLIST = /^\s*[-*]\s+\[[ xX]\]\s+\S/m;
 /**
  * The policy's gates on `item`: acceptance criteria written (a section, or a checklist), the
  * required sections of its type (template and compliance documentation) written, and, when the
- * item is synced to GitHub, a linked pull request (given now or linked in its text).
+ * item is synced to GitHub, a linked pull request (given now or linked in its text) that GitHub
+ * knows and that is open or merged, where `ctx.check` says what GitHub answered.
  */
 export function evaluateGates(
   item: Pick<WorkItem, 'type' | 'description'>,
   config: Pick<GovernanceConfig, 'templates' | 'compliance'>,
-  ctx: { synced: boolean; pullRequest: string | null },
+  ctx: { synced: boolean; pullRequest: string | null; check?: PullRequestCheck | undefined },
 ): GateResult[] {
   return config.compliance.completionGates.map((gate): GateResult => {
     if (gate === 'acceptanceCriteria') {
@@ -212,13 +263,14 @@ export function evaluateGates(
       return { gate, outcome: 'skipped', detail: 'the item is not synced to GitHub' };
     }
     const pr = ctx.pullRequest ?? linkedPullRequest(item.description);
-    return {
-      gate,
-      outcome: pr ? 'passed' : 'failed',
-      detail: pr
-        ? `pull request ${pr}`
-        : 'no linked pull request: pass pullRequest (its URL or number) or link it in the description',
-    };
+    if (!pr) {
+      return {
+        gate,
+        outcome: 'failed',
+        detail: 'no linked pull request: pass pullRequest (its URL or number) or link it in the description',
+      };
+    }
+    return { gate, ...pullRequestGate(pr, ctx.check) };
   });
 }
 
@@ -252,11 +304,12 @@ function pullRequestRef(ref: string | undefined, repository: string | null): str
  * Audited as the status change(s) and `item.completed` with the gates.
  */
 export async function completeItem(
-  deps: CoreDeps,
+  deps: CoreDeps & { github?: IssueTracker | undefined },
   caller: Caller,
   config: Config,
   cmd: CompleteCommand,
 ): Promise<CompleteResult> {
+  const check = await checkPullRequest(deps, caller, config, cmd);
   return runWrite(deps, caller, cmd.workspace, async (s) => {
     const item = await requireItem(s.tx, s.workspace, cmd.id);
     await assertItemVersion(s.tx, item, cmd.expectedVersion);
@@ -264,7 +317,7 @@ export async function completeItem(
     assertOpen(item, 'completion');
     const mapping = (await s.tx.issueMappings(s.workspace)).get(item.id);
     const pullRequest = pullRequestRef(cmd.pullRequest, mapping?.repository ?? null);
-    const gates = evaluateGates(item, config, { synced: mapping !== undefined, pullRequest });
+    const gates = evaluateGates(item, config, { synced: mapping !== undefined, pullRequest, check });
     const failed = gates.filter((g) => g.outcome === 'failed');
     if (failed.length > 0) {
       throw new DomainError(
@@ -297,6 +350,38 @@ export async function completeItem(
     });
     return { item: current, changed: true, gates, rolledUp: mergeRollups([], rolledUp) };
   });
+}
+
+/**
+ * Asks GitHub, before the write (no request is made inside a transaction), about the pull request a
+ * completion of a synced item names; undefined where there is none to ask about. A GitHub failure
+ * other than "not found" is the caller's error, and nothing is written.
+ */
+async function checkPullRequest(
+  deps: Pick<CoreDeps, 'store'> & { github?: IssueTracker | undefined },
+  caller: Caller,
+  config: Config,
+  cmd: CompleteCommand,
+): Promise<PullRequestCheck | undefined> {
+  if (!config.compliance.completionGates.includes('linkedPullRequest')) return undefined;
+  const item = await deps.store.reader.getItem(cmd.workspace, cmd.id);
+  const mapping = item && (await deps.store.reader.issueMappings(cmd.workspace)).get(item.id);
+  if (!item || !mapping) return undefined;
+  const ref = pullRequestRef(cmd.pullRequest, mapping.repository) ?? linkedPullRequest(item.description);
+  if (ref === null) return undefined;
+  const at = parsePullRequestRef(ref, mapping.repository);
+  if (at === null)
+    return { ref, repository: mapping.repository, number: 0, unchecked: 'no number in the reference' };
+  if (!deps.github) return { ...at, ref, unchecked: 'no GitHub access is configured' };
+  const [owner, repo] = at.repository.split('/') as [string, string];
+  const found = await deps.github.pullRequest(owner, repo, at.number, caller);
+  if (found === 'forbidden')
+    return {
+      ...at,
+      ref,
+      unchecked: 'the GitHub token may not read pull requests (it needs "Pull requests: read")',
+    };
+  return { ...at, ref, found };
 }
 
 export interface OverdueItem {

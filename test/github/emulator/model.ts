@@ -1,5 +1,5 @@
 /** The shapes the emulator's state holds (REST and GraphQL render them in their own forms). */
-import type { Permissions } from './seed.js';
+import type { Permissions, SeedPullRequest } from './seed.js';
 
 export interface Owner {
   id: number;
@@ -46,14 +46,19 @@ export interface Milestone {
 
 export type StateReason = 'completed' | 'not_planned' | 'reopened' | 'duplicate' | null;
 
-export interface Issue {
+/** What issues and pull requests share: the repository's number sequence and their text. */
+interface Numbered {
   id: number;
   nodeId: string;
   number: number;
   repo: Repository;
   title: string;
   body: string | null;
+  /** A merged pull request is closed. */
   state: 'open' | 'closed';
+}
+
+export interface Issue extends Numbered {
   stateReason: StateReason;
   labels: Label[];
   milestone: Milestone | null;
@@ -68,13 +73,40 @@ export interface Issue {
   closedAt: string | null;
 }
 
+/** A branch end of a pull request: the branch name and the commit it points at. */
+export interface PullRequestRef {
+  ref: string;
+  sha: string;
+}
+
+/**
+ * A pull request. It takes its number from the repository's issue sequence, as on GitHub, so no
+ * issue and no pull request of one repository share a number.
+ */
+export interface PullRequest extends Numbered {
+  merged: boolean;
+  draft: boolean;
+  head: PullRequestRef;
+  base: PullRequestRef;
+  author: Owner;
+  mergedBy: Owner | null;
+  mergeCommitSha: string | null;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+  mergedAt: string | null;
+}
+
 export interface Repository {
   id: number;
   nodeId: string;
   owner: Owner;
   name: string;
   private: boolean;
+  defaultBranch: string;
+  createdAt: string;
   issues: Issue[];
+  pullRequests: PullRequest[];
   labels: Label[];
   milestones: Milestone[];
 }
@@ -89,6 +121,7 @@ export interface Token {
 
 export type Entity =
   | { kind: 'Issue'; value: Issue }
+  | { kind: 'PullRequest'; value: PullRequest }
   | { kind: 'Label'; value: Label }
   | { kind: 'Milestone'; value: Milestone }
   | { kind: 'Repository'; value: Repository }
@@ -102,6 +135,7 @@ export type Entity =
 /** The value behind each kind of global id. */
 export interface EntityValues {
   Issue: Issue;
+  PullRequest: PullRequest;
   Label: Label;
   Milestone: Milestone;
   Repository: Repository;
@@ -151,6 +185,21 @@ export interface IssueInput {
   milestone?: number | null;
   assignees?: string[];
   type?: string | null;
+}
+
+/**
+ * A pull request to create: the seed's form (`user` defaults to the acting user when a request
+ * creates it, else `octocat`).
+ */
+export type PullRequestInput = SeedPullRequest;
+
+/** What a pull request may be changed to: `merged: true` merges (and closes) it. */
+export interface PullRequestChanges {
+  title?: string;
+  body?: string | null;
+  state?: 'open' | 'closed';
+  merged?: true;
+  draft?: boolean;
 }
 
 export interface IssueEvent {

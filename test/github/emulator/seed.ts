@@ -1,6 +1,6 @@
 /**
- * What the emulator starts with: owners, repositories, organization issue types and tokens with the
- * permissions they grant. The JSON form (`--seed file.json`) is documented in the README.
+ * What the emulator starts with: owners, repositories (with their pull requests), organization issue
+ * types and tokens with the permissions they grant. The JSON form (`--seed file.json`) is documented in the README.
  */
 import { readFileSync } from 'node:fs';
 
@@ -18,6 +18,24 @@ export interface SeedRepository {
   owner: string;
   name: string;
   private?: boolean;
+  /** Opened in order, numbered 1, 2... (issues created later take the numbers after them). */
+  pullRequests?: SeedPullRequest[];
+}
+
+export interface SeedPullRequest {
+  title: string;
+  body?: string | null;
+  /** `closed` closes it unmerged; `merged: true` closes it merged. */
+  state?: 'open' | 'closed';
+  merged?: boolean;
+  draft?: boolean;
+  /** Head branch (default `pr-<number>`) and its commit sha (default: derived from the branch). */
+  head?: string;
+  headSha?: string;
+  /** Base branch (default `main`). */
+  base?: string;
+  /** The creator's login (created as a user when not among the owners; default `octocat`). */
+  user?: string;
 }
 
 export interface SeedIssueType {
@@ -79,6 +97,11 @@ export function parseSeed(json: unknown, source = 'seed'): Seed {
   for (const key of ['owners', 'repositories', 'tokens'] as const) {
     if (json[key] !== undefined && !Array.isArray(json[key])) {
       throw new Error(`${source}: "${key}" must be an array`);
+    }
+  }
+  for (const r of Array.isArray(json.repositories) ? (json.repositories as unknown[]) : []) {
+    if (isObject(r) && r.pullRequests !== undefined && !Array.isArray(r.pullRequests)) {
+      throw new Error(`${source}: "pullRequests" of ${String(r.owner)}/${String(r.name)} must be an array`);
     }
   }
   if (json.issueTypes !== undefined && !isObject(json.issueTypes)) {

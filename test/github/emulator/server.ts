@@ -1,8 +1,8 @@
 /**
  * The project's GitHub API emulator: a node:http server on 127.0.0.1 (port 0 by default) with state
- * (issues, issue types, sub-issues, dependencies, labels, milestones), REST routed and validated by
- * openapi-backend against GitHub's OpenAPI description, GraphQL validated against GitHub's schema,
- * rate limits (primary and secondary), fault injection and a request log.
+ * (issues, pull requests, issue types, sub-issues, dependencies, labels, milestones), REST routed
+ * and validated by openapi-backend against GitHub's OpenAPI description, GraphQL validated against
+ * GitHub's schema, rate limits (primary and secondary), fault injection and a request log.
  *
  *   const gh = await startGitHubEmulator({ tokens: ['t0ken'] });
  *   gh.putFile('acme/web', '.github/governance.yml', 'generation: {}\n');

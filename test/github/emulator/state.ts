@@ -2,6 +2,7 @@
  * The emulator's world: one in-memory model that the REST and GraphQL surfaces both read and change,
  * so a write through one is visible through the other.
  */
+import { createHash } from 'node:crypto';
 import { invalid, notFound } from './errors.js';
 import type {
   Entity,
@@ -12,6 +13,9 @@ import type {
   Milestone,
   Owner,
   Project,
+  PullRequest,
+  PullRequestChanges,
+  PullRequestInput,
   Repository,
   Token,
   IssueEvent,
@@ -26,6 +30,7 @@ export type * from './model.js';
 
 const PREFIX: Record<Entity['kind'], string> = {
   Issue: 'I',
+  PullRequest: 'PR',
   Label: 'LA',
   Milestone: 'MI',
   Repository: 'R',
@@ -38,6 +43,10 @@ const PREFIX: Record<Entity['kind'], string> = {
 };
 
 const now = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** A commit id for a branch that has no commits behind it: stable for the same repository and name. */
+const sha = (repo: Repository, what: string): string =>
+  createHash('sha1').update(`${repo.owner.login}/${repo.name}:${what}`).digest('hex');
 
 export class EmulatorState {
   readonly owners = new Map<string, Owner>();
@@ -64,7 +73,10 @@ export class EmulatorState {
 
   constructor(seed: Seed) {
     for (const o of seed.owners ?? []) this.owner(o.login, o.type ?? 'User');
-    for (const r of seed.repositories ?? []) this.repository(r.owner, r.name, r.private ?? false);
+    for (const r of seed.repositories ?? []) {
+      const repo = this.repository(r.owner, r.name, r.private ?? false);
+      for (const p of r.pullRequests ?? []) this.createPullRequest(repo, p);
+    }
     for (const [org, types] of Object.entries(seed.issueTypes ?? {})) {
       for (const t of types) this.createIssueType(org, t);
     }
@@ -114,7 +126,10 @@ export class EmulatorState {
       owner: this.owner(owner, 'Organization'),
       name,
       private: isPrivate,
+      defaultBranch: 'main',
+      createdAt: now(),
       issues: [],
+      pullRequests: [],
       labels: [],
       milestones: [],
     });
@@ -140,10 +155,120 @@ export class EmulatorState {
     return o;
   }
 
+  /** The issue of that number: GitHub's 404 for a number no issue has (a pull request's included). */
   issue(repo: Repository, number: number): Issue {
-    const i = repo.issues[number - 1];
+    const i = repo.issues.find((x) => x.number === number);
     if (!i) throw notFound();
     return i;
+  }
+
+  /** The number the next issue or pull request of the repository takes: they share one sequence. */
+  nextNumber(repo: Repository): number {
+    // Neither issues nor pull requests are ever deleted, so the two counts are the sequence so far.
+    return repo.issues.length + repo.pullRequests.length + 1;
+  }
+
+  /** The pull request of that number: GitHub's 404 for a number no pull request has (an issue's included). */
+  pullRequest(repo: Repository, number: number): PullRequest {
+    const p = repo.pullRequests.find((x) => x.number === number);
+    if (!p) throw notFound();
+    return p;
+  }
+
+  /**
+   * A pull request with the repository's next issue number, opened by `input.user` (else the acting
+   * user, else `octocat`), already closed or merged when `input` says so. No commits or files behind it.
+   */
+  createPullRequest(repo: Repository, input: PullRequestInput): PullRequest {
+    if (typeof input.title !== 'string' || !input.title.trim()) {
+      throw invalid('PullRequest', 'title', 'title cannot be blank', 'missing_field');
+    }
+    const state = input.state ?? (input.merged ? 'closed' : 'open');
+    if (state !== 'open' && state !== 'closed') {
+      throw invalid('PullRequest', 'state', `${JSON.stringify(state)} is not open or closed`, 'invalid');
+    }
+    if (input.merged && state === 'open') {
+      throw invalid('PullRequest', 'state', 'A merged pull request is closed', 'invalid');
+    }
+    if (input.merged && input.draft) {
+      throw invalid('PullRequest', 'draft', 'A draft pull request cannot be merged', 'invalid');
+    }
+    const author = input.user
+      ? this.owner(input.user, 'User')
+      : (this.actor ?? this.owner('octocat', 'User'));
+    const number = this.nextNumber(repo);
+    const head = input.head ?? `pr-${number}`;
+    const base = input.base ?? repo.defaultBranch;
+    const at = now();
+    const pull = this.bind('PullRequest', {
+      ...this.newIds('PullRequest'),
+      number,
+      repo,
+      title: input.title,
+      body: input.body ?? null,
+      state: 'open' as const,
+      merged: false,
+      draft: input.draft ?? false,
+      head: { ref: head, sha: input.headSha ?? sha(repo, `${head}#${number}`) },
+      base: { ref: base, sha: sha(repo, base) },
+      author,
+      mergedBy: null,
+      mergeCommitSha: null,
+      createdAt: at,
+      updatedAt: at,
+      closedAt: null,
+      mergedAt: null,
+    });
+    repo.pullRequests.push(pull);
+    if (input.merged) this.mergePullRequest(pull, author);
+    else if (state === 'closed') this.closePullRequest(pull);
+    return pull;
+  }
+
+  /**
+   * Edits, closes, reopens or merges (`merged: true`) a pull request, refusing what GitHub refuses:
+   * reopening or editing the state of a merged one, merging a draft or a closed one.
+   */
+  updatePullRequest(pull: PullRequest, changes: PullRequestChanges, by?: Owner): PullRequest {
+    if (changes.title !== undefined && !changes.title.trim()) {
+      throw invalid('PullRequest', 'title', 'title cannot be blank', 'missing_field');
+    }
+    if (changes.merged) {
+      if (pull.merged) throw invalid('PullRequest', 'merged', 'Pull Request is already merged', 'invalid');
+      if (pull.state === 'closed' || changes.state === 'open' || (changes.draft ?? pull.draft)) {
+        throw invalid('PullRequest', 'merged', 'Pull Request is not mergeable', 'invalid');
+      }
+    }
+    if (pull.merged && changes.state === 'open') {
+      throw invalid('PullRequest', 'state', 'A merged pull request cannot be reopened', 'invalid');
+    }
+    const at = now();
+    if (changes.title !== undefined) pull.title = changes.title;
+    if (changes.body !== undefined) pull.body = changes.body;
+    if (changes.draft !== undefined && !pull.merged) pull.draft = changes.draft;
+    if (changes.merged) {
+      pull.merged = true;
+      pull.mergedAt = at;
+      pull.mergedBy = by ?? this.actor ?? pull.author;
+      pull.mergeCommitSha = sha(pull.repo, `merge#${pull.number}`);
+    }
+    const state = changes.merged ? 'closed' : (changes.state ?? pull.state);
+    if (state !== pull.state) {
+      pull.state = state;
+      pull.closedAt = state === 'closed' ? at : null;
+    }
+    pull.updatedAt = at;
+    return pull;
+  }
+
+  /** Closes a pull request without merging it. */
+  closePullRequest(pull: PullRequest): PullRequest {
+    return this.updatePullRequest(pull, { state: 'closed' });
+  }
+
+  /** Merges (and so closes) an open, non-draft pull request; `by` defaults to the acting user, else its author. */
+  mergePullRequest(pull: PullRequest, by?: Owner): PullRequest {
+    return this.updatePullRequest(pull, { merged: true }, by);
   }
 
   /** By REST `id`, as the sub-issue and dependency endpoints take it. */
@@ -232,7 +357,7 @@ export class EmulatorState {
     const at = now();
     const issue = this.bind('Issue', {
       ...this.newIds('Issue'),
-      number: repo.issues.length + 1,
+      number: this.nextNumber(repo),
       repo,
       title: input.title,
       body: null,

@@ -186,7 +186,10 @@ export function repositoryView(r: Repository, c: Ctx) {
     url: `${c.urls.web}/${r.owner.login}/${r.name}`,
     owner: ownerView(r.owner, c),
     issues: (a: IssueArgs) => connection(filterIssues(r.issues, a), a, (i) => issueView(i, c), 'issues'),
-    issue: (a: { number: number }) => (r.issues[a.number - 1] ? issueView(r.issues[a.number - 1]!, c) : null),
+    issue: (a: { number: number }) => {
+      const i = r.issues.find((x) => x.number === a.number);
+      return i ? issueView(i, c) : null;
+    },
     labels: (a: Page) => connection(r.labels, a, (l) => labelView(l, c), 'labels'),
     label: (a: { name: string }) => {
       const l = r.labels.find((x) => x.name.toLowerCase() === a.name.toLowerCase());

@@ -2,12 +2,14 @@
 import { appOperations } from './apps.js';
 import { catalogOperations } from './catalog.js';
 import { issueOperations } from './issues.js';
+import { pullOperations } from './pulls.js';
 import { relationOperations } from './relations.js';
 import { searchOperations } from './search.js';
 import type { RestOperations } from './types.js';
 
 export const restOperations: RestOperations = {
   ...issueOperations,
+  ...pullOperations,
   ...catalogOperations,
   ...relationOperations,
   ...searchOperations,

@@ -1,8 +1,11 @@
-/** Issues: create, get, update, list (state, labels, milestone, assignee, type), assignees and labels. */
+/**
+ * Issues: create, get (a pull request's number too), update, list (state, labels, milestone,
+ * assignee, type), assignees and labels.
+ */
 import { needs } from '../auth.js';
 import { invalid, notFound } from '../errors.js';
 import type { Issue, IssueChanges } from '../state.js';
-import { issueJson, labelJson } from './render.js';
+import { issueJson, labelJson, pullRequestIssueJson } from './render.js';
 import { ok, page, type RestOperations, type RestRequest } from './types.js';
 
 const repoOf = (r: RestRequest) => r.state.repo(r.params.owner!, r.params.repo!);
@@ -98,7 +101,17 @@ export const issueOperations: RestOperations = {
       return ok(body, 201, { location: body.url });
     },
   },
-  'issues/get': { needs: read, handle: (r) => ok(renderIssue(r, issueOf(r))) },
+  'issues/get': {
+    needs: read,
+    handle(r) {
+      // A pull request's number is answered as GitHub does: its issue side, with a `pull_request`
+      // object. The other issue operations, the lists and search leave pull requests out (404, absent).
+      const repo = repoOf(r);
+      const number = Number(r.params.issue_number);
+      const pull = repo.pullRequests.find((p) => p.number === number);
+      return ok(pull ? pullRequestIssueJson(pull, r.urls) : renderIssue(r, r.state.issue(repo, number)));
+    },
+  },
   'issues/update': {
     needs: write,
     handle(r) {
