@@ -190,13 +190,33 @@ const loaderOf =
   (name) =>
     tools.find((t) => t.name === name)?.load();
 
-/** The tool's own input check: INPUT.INVALID with the constraint that failed. */
+/**
+ * The tool's own input check: INPUT.INVALID with the constraint that failed. An argument the tool
+ * does not take is refused too (a misspelt name would otherwise be dropped, and the call do less
+ * than asked).
+ */
 function parseInput(tool: AnyTool, args: Record<string, unknown>): Record<string, unknown> {
   const problem = inputProblem(args);
   if (problem) throw problem;
   const parsed = tool.input.safeParse(args);
   if (!parsed.success) throw inputError(parsed.error);
+  const unknown = unknownArguments(tool, args);
+  if (unknown) throw unknown;
   return parsed.data;
+}
+
+function unknownArguments(tool: AnyTool, args: Record<string, unknown>): DomainError | undefined {
+  const known = tool.input.shape;
+  const unknown = Object.keys(args).filter((k) => !Object.hasOwn(known, k));
+  if (unknown.length === 0) return undefined;
+  const shown = unknown.slice(0, 5).map((k) => JSON.stringify(k.length > 60 ? `${k.slice(0, 57)}...` : k));
+  const names = shown.join(', ') + (unknown.length > 5 ? ` and ${unknown.length - 5} more` : '');
+  return new DomainError(
+    'INPUT.INVALID',
+    `${tool.name} takes no argument ${names}`,
+    `Its arguments: ${Object.keys(known).join(', ')}; nothing was changed.`,
+    { issues: unknown.map((path) => ({ path, message: `not an argument of ${tool.name}` })) },
+  );
 }
 
 async function runTool(

@@ -92,15 +92,18 @@ describe('create_item', () => {
     { case: 'bad workspace', type: 'epic', parent: undefined, workspace: 'no-slash', code: 'INPUT.INVALID' },
     { case: 'blank title', type: 'epic', parent: undefined, title: '   ', code: 'INPUT.INVALID' },
     { case: 'unknown type', type: 'story', parent: undefined, code: 'INPUT.INVALID' },
-  ])('refuses a $case with $code and writes nothing', async ({ type, parent, code, ...rest }) => {
-    await seedHierarchy(c(), ws());
-    const before = await c().auditSeq();
-    const count = await c().store.reader.countItems(ws());
-    const args = { workspace: ws(), type, title: 'X', ...(parent && { parentId: parent }), ...rest };
-    expect(await c().err('create_item', args)).toBe(code);
-    expect(await c().auditSeq()).toBe(before);
-    expect(await c().store.reader.countItems(ws())).toBe(count);
-  });
+  ])(
+    'refuses a $case with $code and writes nothing',
+    async ({ case: _case, type, parent, code, ...rest }) => {
+      await seedHierarchy(c(), ws());
+      const before = await c().auditSeq();
+      const count = await c().store.reader.countItems(ws());
+      const args = { workspace: ws(), type, title: 'X', ...(parent && { parentId: parent }), ...rest };
+      expect(await c().err('create_item', args)).toBe(code);
+      expect(await c().auditSeq()).toBe(before);
+      expect(await c().store.reader.countItems(ws())).toBe(count);
+    },
+  );
 
   it('refuses an open child under a done parent, with a hint to reopen it', async () => {
     const { features } = await seedHierarchy(c(), ws());

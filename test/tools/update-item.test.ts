@@ -106,18 +106,36 @@ describe('update_item', () => {
     },
     { case: 'null title', args: { id: 'T-3', expectedVersion: 1, title: null }, code: 'INPUT.INVALID' },
     {
-      case: 'status (not a patch field)',
+      // Not an argument: a status changes through set_item_status.
+      case: 'status (not an update_item argument)',
       args: { id: 'T-3', expectedVersion: 1, status: 'done' },
-      code: null,
+      code: 'INPUT.INVALID',
+    },
+    {
+      case: 'a misspelt argument beside a valid one',
+      args: { id: 'T-3', expectedVersion: 1, title: 'Task: Renamed', descripton: 'typo' },
+      code: 'INPUT.INVALID',
     },
   ])('$case -> $code', async ({ args, code }) => {
     const before = await c().auditSeq();
-    if (code === null) {
-      // Unknown keys are ignored, not applied: status changes go through set_item_status.
-      expect((await c().ok('update_item', { workspace: ws(), ...args })).changed).toEqual([]);
-    } else {
-      expect(await c().err('update_item', { workspace: ws(), ...args })).toBe(code);
-    }
+    expect(await c().err('update_item', { workspace: ws(), ...args })).toBe(code);
     expect(await c().auditSeq()).toBe(before);
+  });
+
+  it('names an argument it does not take, and the ones it does', async () => {
+    const f = await c().failure('update_item', {
+      workspace: ws(),
+      id: 'T-3',
+      expectedVersion: 1,
+      descripton: 'typo',
+      patch: { title: 'x' },
+    });
+    expect(f.code).toBe('INPUT.INVALID');
+    expect(f.message).toBe('update_item takes no argument "descripton", "patch"');
+    expect(f.hint).toContain('description');
+    expect(f.details?.issues).toEqual([
+      { path: 'descripton', message: 'not an argument of update_item' },
+      { path: 'patch', message: 'not an argument of update_item' },
+    ]);
   });
 });
