@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { githubIssueTracker } from '../../src/github/issue-tracker.js';
+import { DomainError } from '../../src/governance/errors.js';
 import { createOctokit } from '../../src/github/octokit.js';
 import { startGitHubEmulator, type GitHubEmulator } from '../github/emulator/server.js';
 import { connectClient, useClient, WS, type BackendName, type Connected } from '../helpers/mcp.js';
@@ -355,5 +356,57 @@ describe('complete_item on a workspace synced to GitHub', () => {
     });
     const bad = await c.failure('complete_item', { workspace: SHOP, id: t1!.id, pullRequest: 'soon' });
     expect(bad.code).toBe('INPUT.INVALID');
+  });
+
+  it('passes the gate as not checked for a caller with no GitHub access of its own', async () => {
+    const noAccess = new DomainError(
+      'GITHUB.NOT_CONFIGURED',
+      'No GitHub access for this call',
+      'Add a token.',
+    );
+    const other = await connectClient({
+      share: c,
+      github: {
+        open: () => Promise.reject(noAccess),
+        setup: () => Promise.reject(noAccess),
+        pullRequest: () => Promise.reject(noAccess),
+      },
+    });
+    try {
+      const feature = (await other.ok('get_item_tree', { workspace: SHOP, limit: 100 })).items.find(
+        (i: { type: string }) => i.type === 'feature',
+      );
+      const task = (
+        await other.ok('create_item', {
+          workspace: SHOP,
+          type: 'task',
+          title: 'Task: Show the cart total',
+          parentId: feature.id,
+          agent: 'agent:dev',
+        })
+      ).item;
+      await c.store.write(SHOP, (tx) =>
+        tx.putIssueMapping({
+          workspace: SHOP,
+          itemId: task.id,
+          repository: SHOP,
+          number: 900,
+          issueId: 900,
+          nodeId: 'I_900',
+          syncedAt: '2027-02-10T00:00:00.000Z',
+        }),
+      );
+      const done = await other.ok('complete_item', { workspace: SHOP, id: task.id, pullRequest: '#3' });
+      expect(done.gates).toEqual([
+        {
+          gate: 'linkedPullRequest',
+          outcome: 'passed',
+          detail:
+            'pull request https://github.com/acme/shop/pull/3 (not checked on GitHub: no GitHub access for this caller)',
+        },
+      ]);
+    } finally {
+      await other.close();
+    }
   });
 });

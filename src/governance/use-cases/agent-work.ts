@@ -374,7 +374,15 @@ async function checkPullRequest(
     return { ref, repository: mapping.repository, number: 0, unchecked: 'no number in the reference' };
   if (!deps.github) return { ...at, ref, unchecked: 'no GitHub access is configured' };
   const [owner, repo] = at.repository.split('/') as [string, string];
-  const found = await deps.github.pullRequest(owner, repo, at.number, caller);
+  let found;
+  try {
+    found = await deps.github.pullRequest(owner, repo, at.number, caller);
+  } catch (err) {
+    // GitHub access for some callers only (GF_GITHUB_TOKENS), not this one: nothing to ask with.
+    if (err instanceof DomainError && err.code === 'GITHUB.NOT_CONFIGURED')
+      return { ...at, ref, unchecked: 'no GitHub access for this caller' };
+    throw err;
+  }
   if (found === 'forbidden')
     return {
       ...at,
