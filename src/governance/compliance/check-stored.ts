@@ -5,7 +5,6 @@
  */
 import type { GovernanceConfig } from '../config/schema.js';
 import { assertWorkspace } from '../model/workspace.js';
-import type { ItemOutline } from '../model/work-item.js';
 import type { StoreReader } from '../ports/store.js';
 import { requireItem } from '../use-cases/lookups.js';
 import { requireWorkspace } from '../use-cases/workspaces.js';
@@ -28,8 +27,6 @@ export interface StoredCheck {
    * violations comes later (its own are in `vs`); absent for an item whose subtree is still open.
    */
   onViolations(vs: readonly Violation[], settled?: string): void;
-  /** Each page of items as it is read. */
-  onItems?(items: readonly ItemOutline[]): void;
   /** After each page: items checked so far and, for a whole workspace, how many there are. */
   onProgress?(done: number, total?: number): Promise<void>;
   signal?: AbortSignal;
@@ -75,7 +72,6 @@ export async function checkStoredHierarchy(reader: StoreReader, req: StoredCheck
     const last = page.length === limit ? page[page.length - 1]!.path : undefined;
     // The store reads the next page while this one is checked.
     if (last !== undefined) next = read((limit = size), last);
-    req.onItems?.(page);
     for (const item of page) {
       const node = nodeFromItem(item, refs);
       const found = validator.push(node);
